@@ -1,0 +1,16 @@
+// loadscope: the desktop app without a command, the headless CLI with one.
+#include "cli_main.h"
+
+#ifdef LOADSCOPE_HAVE_GUI
+#include "gui_main.h"
+#endif
+
+int main(int argc, char** argv) {
+    if (loadscope::cli::wantsCommandLine(argc, argv))
+        return loadscope::cli::runCommandLine(argc, argv);
+#ifdef LOADSCOPE_HAVE_GUI
+    if (loadscope::gui::displayAvailable())
+        return loadscope::gui::runGui(argc, argv);
+#endif
+    return loadscope::cli::runHeadlessDefault(argc, argv);
+}

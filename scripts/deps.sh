@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Loadscope needs to build, test and run. One list, idempotent, silent when every
+# package is present. Sourced by run.sh and test.sh; can also be run on its own.
+set -euo pipefail
+
+LOADSCOPE_PACKAGES=(
+  # build
+  cmake ninja-build g++ pkg-config git clang-format
+  # libraries
+  qt6-base-dev qt6-svg-dev libgtest-dev libqcustomplot-dev libgl-dev
+  libboost-dev libboost-filesystem-dev libsqlite3-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
+  # servers under test (run on Debian's /usr/bin/python3)
+  python3 python3-aiohttp python3-tornado python3-uvloop python3-starlette python3-uvicorn
+  # GUI checks and the sanitizer runtime
+  xvfb xauth
+)
+
+loadscope_missing_packages() {
+  local missing=() p
+  for p in "${LOADSCOPE_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then missing+=("$p"); fi
+  done
+  echo "${missing[@]:-}"
+}
+
+loadscope_install_deps() {
+  local missing
+  missing=$(loadscope_missing_packages)
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Loadscope needs these Debian packages, which are missing. Install them as root with:" >&2
+    echo "  apt-get install -y $missing" >&2
+    return 1
+  fi
+  echo "Installing missing Debian packages: $missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  # shellcheck disable=SC2086
+  apt-get install -y -q --no-install-recommends $missing >/dev/null
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  loadscope_install_deps
+fi

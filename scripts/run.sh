@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Sets up everything on a fresh Debian 12 machine (missing packages, release build), then runs Loadscope.
+#   ./scripts/run.sh                 GUI when a display is available, otherwise the headless quick comparison
+#   ./scripts/run.sh COMMAND ARGS    any loadscope command, e.g. ./scripts/run.sh list
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/deps.sh
+loadscope_install_deps
+
+jobs=$(nproc 2>/dev/null || echo 2)
+{ cmake --preset release >/dev/null && cmake --build --preset release -j "$jobs" >/dev/null; } 2>build-release.log || {
+  echo "Build failed; see build-release.log" >&2; tail -n 30 build-release.log >&2; exit 1; }
+rm -f build-release.log
+
+exec build/release/bin/loadscope "$@"
