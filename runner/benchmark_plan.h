@@ -28,13 +28,14 @@ struct ServiceLevelObjective {
 };
 
 struct CpuPinning {
-    bool enabled = true;     // only applies with >= 2 cores
+    bool enabled = true; // only applies with >= 2 cores
     int serverCore = 0;
-    int generatorCore = -1;  // -1: the last core
+    int generatorCore = -1; // -1: the last core
 };
 
 struct BenchmarkPlan {
-    std::string name;
+    std::string name;   // empty: defaultRunName() when the run starts
+    std::string preset; // the preset it started from ("quick"), empty for a custom plan
     std::vector<std::string> targets;
     std::string scenario = "simple";
     std::vector<double> rates; // requested requests per second, ascending
@@ -52,6 +53,7 @@ struct BenchmarkPlan {
 };
 
 std::string_view toString(StepOrder order);
+std::optional<StepOrder> stepOrderFromString(std::string_view text);
 std::string planToJson(const BenchmarkPlan& plan);
 // Throws PlanError naming `sourceName` and the field for anything malformed; unknown keys are errors too.
 BenchmarkPlan planFromJson(const std::string& json, const std::string& sourceName = "plan");
@@ -59,6 +61,15 @@ BenchmarkPlan planFromJson(const std::string& json, const std::string& sourceNam
 std::vector<double> parseRates(std::string_view text);
 // "p99<75ms", "p99<=1.5x", "errors<0.5%" (comma separated). Throws PlanError.
 ServiceLevelObjective parseSlo(std::string_view text);
+
+// "500ms", "20s", "1.5s", "2m", "1h" or a bare number of seconds. Throws PlanError naming `field`.
+double parseDurationS(std::string_view text, std::string_view field = "duration");
+// 0.5 -> "500ms", 20 -> "20s", 150 -> "2m30s".
+std::string formatDuration(double seconds);
+// The SLO in words: "p99 <= 1.5 x ideal, errors < 0.1 %" or "p99 <= 75 ms, errors < 0.1 %".
+std::string describeSlo(const ServiceLevelObjective& slo);
+// "quick: aiohttp vs tornado-async vs tornado-gen", "simple: aiohttp vs tornado-async" without a preset.
+std::string defaultRunName(const BenchmarkPlan& plan);
 
 // Built-in presets: "quick", "seed-simple", "seed-complex". `faithful` turns a seed preset into the founding
 // benchmark's 300 s x 5 repetitions.
@@ -71,7 +82,8 @@ struct PlanProblem {
 };
 // Everything wrong with a plan against the catalog (unknown targets or scenario, empty rates, ...).
 std::vector<PlanProblem> validatePlan(const BenchmarkPlan& plan, const TargetCatalog& catalog);
-// The number of steps and the estimated wall time, including warm-ups, cool-downs and server start-ups.
+// The number of steps and the estimated wall time, including warm-ups, cool-downs and server start-ups (the stop
+// rule may make a run shorter).
 int plannedStepCount(const BenchmarkPlan& plan);
 double estimatedSeconds(const BenchmarkPlan& plan);
 

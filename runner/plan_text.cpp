@@ -1,0 +1,227 @@
+// The plan's text forms: rates, durations and SLOs as users type them on the command line or in a plan file.
+#include "plan_text.h"
+
+#include "benchmark_plan.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace loadscope {
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
+std::vector<std::string> splitList(std::string_view text, char separator) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto end = std::min(text.find(separator, start), text.size());
+        const auto item = trim(text.substr(start, end - start));
+        if (!item.empty())
+            out.emplace_back(item);
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string joinList(const std::vector<std::string>& items, std::string_view separator) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i)
+            out += separator;
+        out += items[i];
+    }
+    return out;
+}
+
+std::string formatNumber(double value, int maxDecimals) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", maxDecimals, value);
+    std::string text = buffer;
+    if (text.find('.') != std::string::npos) {
+        while (text.back() == '0')
+            text.pop_back();
+        if (text.back() == '.')
+            text.pop_back();
+    }
+    return text == "-0" ? "0" : text;
+}
+
+namespace {
+
+// A whole-text decimal number (no sign games, no trailing garbage).
+std::optional<double> toNumber(std::string_view text) {
+    text = trim(text);
+    if (text.empty())
+        return std::nullopt;
+    double value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
+
+// Splits "123.5ms" into the number and its unit.
+std::pair<std::string_view, std::string_view> splitUnit(std::string_view text) {
+    text = trim(text);
+    std::size_t i = 0;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.' || text[i] == '-' ||
+                               text[i] == '+' || text[i] == 'e' || text[i] == 'E')) {
+        // 'e' is only an exponent when a digit or sign follows ("1e3"), not the start of a unit.
+        if ((text[i] == 'e' || text[i] == 'E') &&
+            !(i + 1 < text.size() && (std::isdigit(static_cast<unsigned char>(text[i + 1])) || text[i + 1] == '-')))
+            break;
+        ++i;
+    }
+    return {text.substr(0, i), trim(text.substr(i))};
+}
+
+} // namespace
+
+double parseDurationS(std::string_view text, std::string_view field) {
+    const std::string quoted = "'" + std::string(text) + "'";
+    const auto [numberText, unit] = splitUnit(text);
+    const auto number = toNumber(numberText);
+    if (!number)
+        throw PlanError(std::string(field) + ": expected a duration like 500ms, 20s, 2m or a number of seconds, got " +
+                        quoted);
+    double factor = 0;
+    if (unit.empty() || unit == "s")
+        factor = 1;
+    else if (unit == "ms")
+        factor = 0.001;
+    else if (unit == "m" || unit == "min")
+        factor = 60;
+    else if (unit == "h")
+        factor = 3600;
+    else
+        throw PlanError(std::string(field) + ": unknown unit '" + std::string(unit) + "' in " + quoted +
+                        " (expected ms, s, m or h)");
+    const double seconds = *number * factor;
+    if (seconds < 0)
+        throw PlanError(std::string(field) + ": expected a duration of 0 or more, got " + quoted);
+    return seconds;
+}
+
+std::string formatDuration(double seconds) {
+    if (seconds < 1 && seconds > 0)
+        return formatNumber(seconds * 1000, 0) + "ms";
+    if (seconds < 60)
+        return formatNumber(seconds, 1) + "s";
+    const auto total = static_cast<long long>(std::llround(seconds));
+    const long long h = total / 3600, m = (total % 3600) / 60, s = total % 60;
+    std::string out;
+    if (h)
+        out += std::to_string(h) + "h";
+    if (m || h)
+        out += std::to_string(m) + "m";
+    if (s || (!h && !m))
+        out += std::to_string(s) + "s";
+    return out;
+}
+
+std::vector<double> parseRates(std::string_view text) {
+    constexpr std::size_t kMaxRates = 1000;
+    const std::string quoted = "'" + std::string(text) + "'";
+    std::vector<double> rates;
+    const auto items = splitList(text, ',');
+    if (items.empty())
+        throw PlanError("rates: expected a list like 500,1000,1500 or a range start:stop:step like 500:3000:500, "
+                        "got " +
+                        quoted);
+    for (const auto& item : items) {
+        const auto parts = splitList(item, ':');
+        if (item.find(':') == std::string::npos) {
+            const auto rate = toNumber(item);
+            if (!rate || *rate <= 0)
+                throw PlanError("rates: '" + item + "' is not a rate above 0 requests per second (in " + quoted + ")");
+            rates.push_back(*rate);
+            continue;
+        }
+        if (parts.size() != 3 || std::count(item.begin(), item.end(), ':') != 2)
+            throw PlanError("rates: '" + item + "' is not a range start:stop:step, e.g. 500:3000:500 (in " + quoted +
+                            ")");
+        const auto start = toNumber(parts[0]), stop = toNumber(parts[1]), step = toNumber(parts[2]);
+        if (!start || *start <= 0)
+            throw PlanError("rates: range '" + item + "': start must be a rate above 0");
+        if (!stop || *stop < *start)
+            throw PlanError("rates: range '" + item + "': stop must be a number no smaller than start");
+        if (!step || *step <= 0)
+            throw PlanError("rates: range '" + item + "': step must be a number above 0");
+        const double count = std::floor((*stop - *start) / *step + 1e-9) + 1;
+        if (count > static_cast<double>(kMaxRates))
+            throw PlanError("rates: range '" + item + "' gives more than " + std::to_string(kMaxRates) + " rates");
+        for (int i = 0; i < static_cast<int>(count); ++i)
+            rates.push_back(*start + i * *step); // inclusive of stop when it falls on the grid
+    }
+    std::sort(rates.begin(), rates.end());
+    rates.erase(std::unique(rates.begin(), rates.end()), rates.end());
+    if (rates.size() > kMaxRates)
+        throw PlanError("rates: more than " + std::to_string(kMaxRates) + " rates");
+    return rates;
+}
+
+ServiceLevelObjective parseSlo(std::string_view text) {
+    ServiceLevelObjective slo;
+    const std::string quoted = "'" + std::string(text) + "'";
+    const auto items = splitList(text, ',');
+    if (items.empty())
+        throw PlanError("slo: expected e.g. p99<75ms, p99<=1.5x or errors<0.1% (comma separated), got " + quoted);
+    for (const auto& item : items) {
+        const auto op = item.find('<');
+        if (op == std::string::npos)
+            throw PlanError("slo: '" + item + "' has no '<' or '<=' (expected e.g. p99<75ms, p99<=1.5x, errors<0.1%)");
+        const auto metric = trim(std::string_view(item).substr(0, op));
+        auto valueText = std::string_view(item).substr(op + 1);
+        if (!valueText.empty() && valueText.front() == '=')
+            valueText.remove_prefix(1);
+        const auto [numberText, unit] = splitUnit(valueText);
+        const auto number = toNumber(numberText);
+        if (!number || *number < 0)
+            throw PlanError("slo: '" + item + "': expected a number after '<'");
+        if (metric == "p99") {
+            if (unit == "x") {
+                if (*number < 1)
+                    throw PlanError("slo: '" + item + "': the factor of the ideal latency must be 1 or more");
+                slo.p99FactorOfIdeal = *number;
+                slo.p99MaxMs.reset();
+            } else if (unit == "ms" || unit == "s") {
+                const double ms = unit == "s" ? *number * 1000 : *number;
+                if (ms <= 0)
+                    throw PlanError("slo: '" + item + "': the latency limit must be above 0");
+                slo.p99MaxMs = ms;
+            } else
+                throw PlanError("slo: '" + item +
+                                "': expected a unit ms, s or x (a factor of the ideal latency), got '" +
+                                std::string(unit) + "'");
+        } else if (metric == "errors") {
+            double fraction = *number;
+            if (unit == "%")
+                fraction = *number / 100;
+            else if (!unit.empty())
+                throw PlanError("slo: '" + item + "': expected a percentage like 0.1% or a fraction like 0.001");
+            if (fraction >= 1)
+                throw PlanError("slo: '" + item + "': the error limit must be below 100 %");
+            slo.maxErrorRate = fraction;
+        } else
+            throw PlanError("slo: '" + item + "': unknown metric '" + std::string(metric) +
+                            "' (the SLO limits p99 and errors)");
+    }
+    return slo;
+}
+
+std::string describeSlo(const ServiceLevelObjective& slo) {
+    std::string text = slo.p99MaxMs ? "p99 <= " + formatNumber(*slo.p99MaxMs, 2) + " ms"
+                                    : "p99 <= " + formatNumber(slo.p99FactorOfIdeal, 2) + " x ideal latency";
+    return text + ", errors < " + formatNumber(slo.maxErrorRate * 100, 3) + " %";
+}
+
+} // namespace loadscope

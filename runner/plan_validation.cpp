@@ -1,0 +1,88 @@
+// validatePlan(): a plan checked against the target catalog and this machine, every problem named by its field.
+#include "benchmark_plan.h"
+
+#include "plan_text.h"
+#include "target_definition.h"
+
+#include <cmath>
+#include <set>
+#include <thread>
+
+namespace loadscope {
+
+std::vector<PlanProblem> validatePlan(const BenchmarkPlan& plan, const TargetCatalog& catalog) {
+    std::vector<PlanProblem> problems;
+    auto add = [&](std::string field, std::string message) {
+        problems.push_back({std::move(field), std::move(message)});
+    };
+    if (plan.targets.empty())
+        add("targets", "no targets: name at least one (see `loadscope targets`)");
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < plan.targets.size(); ++i) {
+        const auto& name = plan.targets[i];
+        const auto field = "targets[" + std::to_string(i) + "]";
+        if (!seen.insert(name).second) {
+            add(field, "'" + name + "' is listed twice");
+            continue;
+        }
+        const TargetDefinition* target = catalog.find(name);
+        if (!target) {
+            std::vector<std::string> known;
+            for (const auto& t : catalog.targets())
+                known.push_back(t.name);
+            add(field, "unknown target '" + name + "' (known: " + joinList(known, ", ") + ")");
+            continue;
+        }
+        if (!target->scenario(plan.scenario)) {
+            std::vector<std::string> known;
+            for (const auto& s : target->scenarios)
+                known.push_back(s.name);
+            add("scenario", "target '" + name + "' has no scenario '" + plan.scenario +
+                                "' (it has: " + joinList(known, ", ") + ")");
+        }
+    }
+    if (plan.rates.empty())
+        add("rates", "no rates: give at least one, e.g. 500,1000 or 500:3000:500");
+    for (std::size_t i = 0; i < plan.rates.size(); ++i) {
+        const double r = plan.rates[i];
+        if (!std::isfinite(r) || r <= 0)
+            add("rates[" + std::to_string(i) + "]", "expected a rate above 0 requests per second");
+        else if (i > 0 && r <= plan.rates[i - 1])
+            add("rates[" + std::to_string(i) + "]", "rates must be ascending and distinct");
+    }
+    if (!(plan.stepDurationS > 0))
+        add("step_duration", "expected a duration above 0 s");
+    if (plan.stepDurationS > 0 && plan.stepDurationS < 1)
+        add("step_duration", "expected at least 1 s: the load generator reports one timeline point per second");
+    if (!(plan.warmupS >= 0))
+        add("warmup", "expected a duration of 0 s or more");
+    if (!(plan.cooldownS >= 0))
+        add("cooldown", "expected a duration of 0 s or more");
+    if (plan.repetitions < 1)
+        add("repetitions", "expected 1 or more");
+    if (plan.connections && *plan.connections < 1)
+        add("connections", "expected 1 or more (or unset for automatic sizing)");
+    if (!(plan.requestTimeoutS > 0))
+        add("request_timeout", "expected a duration above 0 s");
+    if (plan.slo.p99MaxMs && !(*plan.slo.p99MaxMs > 0))
+        add("slo.p99_max_ms", "expected a latency above 0 ms");
+    if (!(plan.slo.p99FactorOfIdeal >= 1))
+        add("slo.p99_factor_of_ideal", "expected a factor of 1 or more");
+    if (!(plan.slo.maxErrorRate >= 0 && plan.slo.maxErrorRate < 1))
+        add("slo.max_error_rate", "expected a fraction from 0 to below 1");
+    if (plan.arrivals != "uniform" && plan.arrivals != "poisson")
+        add("arrivals", "expected \"uniform\" or \"poisson\"");
+    if (plan.pinning.enabled) {
+        const int cores = static_cast<int>(std::thread::hardware_concurrency());
+        if (cores > 0 && plan.pinning.serverCore >= cores)
+            add("pinning.server_core", "core " + std::to_string(plan.pinning.serverCore) + " does not exist (" +
+                                           std::to_string(cores) + " cores: 0 to " + std::to_string(cores - 1) + ")");
+        if (cores > 0 && plan.pinning.generatorCore >= cores)
+            add("pinning.generator_core", "core " + std::to_string(plan.pinning.generatorCore) + " does not exist (" +
+                                              std::to_string(cores) + " cores: 0 to " + std::to_string(cores - 1) +
+                                              ")");
+    }
+    return problems;
+}
+
+} // namespace loadscope
