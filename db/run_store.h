@@ -24,10 +24,12 @@ public:
 };
 
 struct RunFilter {
-    std::string text;                 // matched against name, notes, tags and target names (case-insensitive)
+    // Every white-space separated word must occur (case-insensitive for ASCII) in the name, notes, scenarios, a tag
+    // or a target's name or display name.
+    std::string text;
     std::optional<RunStatus> status;
-    std::string target;               // runs that measured this target
-    std::string tag;                  // runs carrying this tag
+    std::string target;                        // runs that measured this target
+    std::string tag;                           // runs carrying this tag
     std::optional<std::int64_t> createdFromMs; // inclusive
     std::optional<std::int64_t> createdToMs;   // exclusive
     enum class SortBy { Created, Name, Status } sortBy = SortBy::Created;
@@ -39,7 +41,7 @@ struct RunFilter {
 class RunStore {
 public:
     enum class OpenMode { ReadWrite, ReadOnly };
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2; // the newest schema this build reads and writes
 
     // Opens (creating and migrating when ReadWrite) the database at `path`.
     static RunStore open(const std::filesystem::path& path, OpenMode mode = OpenMode::ReadWrite);
@@ -66,7 +68,9 @@ public:
     // crash loses at most the step being written. Assigns step.id.
     std::int64_t insertStep(Step& step);
     void finishRun(std::int64_t runId, RunStatus status, std::int64_t finishedMs);
-    // Marks `running` runs whose owning process is gone as `interrupted`; returns how many.
+    // Marks `running` runs whose owning process is gone as `interrupted`; returns how many. The owner is the pid, its
+    // start time and the boot id recorded by createRun, so a reused pid or a reboot is not mistaken for the owner;
+    // imported runs have no owner.
     int markInterruptedRuns();
 
     // --- reading ---
@@ -76,7 +80,8 @@ public:
     std::optional<Run> loadRun(std::int64_t runId) const;
     // Fills latencyHistogram and serviceTimeHistogram of each step (by step id).
     void loadHistograms(std::vector<Step>& steps) const;
-    // The repetitions of one measurement merged: histograms added (never percentiles averaged).
+    // The repetitions of one measurement merged: histograms added (never percentiles averaged). A step stored
+    // without a histogram adds nothing; a step id that does not exist throws.
     std::pair<LatencyHistogram, LatencyHistogram> mergedHistograms(const std::vector<std::int64_t>& stepIds) const;
     std::vector<std::string> allTags() const;
     std::vector<std::string> allTargetNames() const;

@@ -1,0 +1,297 @@
+// RunStore: the read side (run list, one run, histograms, tags and target names).
+#include "run_store.h"
+
+#include "run_store_impl.h"
+#include "step_rows.h"
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+#include <unordered_map>
+#include <variant>
+
+namespace loadscope {
+namespace {
+
+using Value = std::variant<std::int64_t, std::string>;
+
+// A LIKE pattern that matches `text` literally anywhere ('%' and '_' in it are escaped with '\').
+std::string containsPattern(const std::string& text) {
+    std::string pattern = "%";
+    for (const char c : text) {
+        if (c == '%' || c == '_' || c == '\\')
+            pattern += '\\';
+        pattern += c;
+    }
+    return pattern + "%";
+}
+
+// The WHERE clause of a filter, with its values in the order of their '?' placeholders.
+struct Where {
+    std::string sql;
+    std::vector<Value> values;
+};
+
+Where whereClause(const RunFilter& filter) {
+    // Each condition takes one value; '$' marks where it goes (a text word uses its pattern several times).
+    std::vector<std::pair<std::string_view, Value>> conditions;
+    if (filter.status)
+        conditions.emplace_back("r.status = $", std::string(toString(*filter.status)));
+    if (!filter.target.empty())
+        conditions.emplace_back("EXISTS (SELECT 1 FROM targets t WHERE t.run_id = r.id AND t.name = $)", filter.target);
+    if (!filter.tag.empty())
+        conditions.emplace_back("EXISTS (SELECT 1 FROM run_tags g WHERE g.run_id = r.id AND g.tag = $)", filter.tag);
+    if (filter.createdFromMs)
+        conditions.emplace_back("r.created_ms >= $", *filter.createdFromMs);
+    if (filter.createdToMs)
+        conditions.emplace_back("r.created_ms < $", *filter.createdToMs);
+    // Every word of the text must occur somewhere: in the name, notes, scenarios, a tag or a target's name.
+    std::istringstream words(filter.text);
+    std::string word;
+    while (words >> word) {
+        conditions.emplace_back(
+            "(r.name LIKE $ ESCAPE '\\' OR r.notes LIKE $ ESCAPE '\\' OR r.scenarios LIKE $ ESCAPE '\\'"
+            " OR EXISTS (SELECT 1 FROM run_tags g WHERE g.run_id = r.id AND g.tag LIKE $ ESCAPE '\\')"
+            " OR EXISTS (SELECT 1 FROM targets t WHERE t.run_id = r.id"
+            " AND (t.name LIKE $ ESCAPE '\\' OR t.display_name LIKE $ ESCAPE '\\')))",
+            containsPattern(word));
+    }
+    Where where;
+    for (const auto& [condition, value] : conditions) {
+        const std::string placeholder = "?" + std::to_string(where.values.size() + 1);
+        where.sql += where.values.empty() ? " WHERE " : " AND ";
+        for (const char c : condition)
+            where.sql += c == '$' ? placeholder : std::string(1, c);
+        where.values.push_back(value);
+    }
+    return where;
+}
+
+void bindAll(sqlite::Query& q, const std::vector<Value>& values) {
+    int index = 1;
+    for (const auto& value : values) {
+        if (const auto* number = std::get_if<std::int64_t>(&value))
+            q.bind(index++, *number);
+        else
+            q.bind(index++, std::get<std::string>(value));
+    }
+}
+
+std::string idsJson(const std::vector<RunSummary>& runs) {
+    std::string json = "[";
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        json += (i ? "," : "") + std::to_string(runs[i].id);
+    return json + "]";
+}
+
+std::vector<std::string> parseStringArray(sqlite::Database& db, std::string_view what, const std::string& text) {
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    std::vector<std::string> items;
+    if (!j.is_array())
+        db.fail(what, "stored value is not a JSON array: " + text);
+    for (const auto& item : j) {
+        if (!item.is_string())
+            db.fail(what, "stored array holds a non-string: " + text);
+        items.push_back(item.get<std::string>());
+    }
+    return items;
+}
+
+std::map<std::string, std::string> parseStringMap(sqlite::Database& db, std::string_view what,
+                                                  const std::string& text) {
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    std::map<std::string, std::string> items;
+    if (!j.is_object())
+        db.fail(what, "stored value is not a JSON object: " + text);
+    for (const auto& [key, value] : j.items()) {
+        if (!value.is_string())
+            db.fail(what, "stored object holds a non-string: " + text);
+        items[key] = value.get<std::string>();
+    }
+    return items;
+}
+
+RunStatus parseRunStatus(sqlite::Database& db, std::int64_t runId, const std::string& text) {
+    const auto status = runStatusFromString(text);
+    if (!status)
+        db.fail("read run " + std::to_string(runId), "unknown run status '" + text + "'");
+    return *status;
+}
+
+} // namespace
+
+std::vector<RunSummary> RunStore::listRuns(const RunFilter& filter) const {
+    auto& db = impl_->db;
+    const Where where = whereClause(filter);
+    std::string sql = "SELECT r.id, r.name, r.created_ms, r.finished_ms, r.status, r.scenarios, r.rates_json, "
+                      "r.step_count, r.failed_step_count FROM runs r" +
+                      where.sql;
+    const char* direction = filter.descending ? " DESC" : " ASC";
+    switch (filter.sortBy) {
+    case RunFilter::SortBy::Created:
+        sql += std::string(" ORDER BY r.created_ms") + direction;
+        break;
+    case RunFilter::SortBy::Name:
+        sql += std::string(" ORDER BY r.name COLLATE NOCASE") + direction;
+        break;
+    case RunFilter::SortBy::Status:
+        sql += std::string(" ORDER BY r.status") + direction + ", r.created_ms DESC";
+        break;
+    }
+    sql += std::string(", r.id") + direction;
+    if (filter.limit > 0 || filter.offset > 0)
+        sql += " LIMIT " + std::to_string(filter.limit > 0 ? filter.limit : -1) + " OFFSET " +
+               std::to_string(std::max(0, filter.offset));
+
+    sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Read);
+    std::vector<RunSummary> runs;
+    std::unordered_map<std::int64_t, std::size_t> indexOf;
+    {
+        auto q = db.query(sql, "list runs");
+        bindAll(q, where.values);
+        while (q.step()) {
+            RunSummary run;
+            run.id = q.int64(0);
+            run.name = q.text(1);
+            run.createdMs = q.int64(2);
+            run.finishedMs = q.int64(3);
+            run.status = parseRunStatus(db, run.id, q.text(4));
+            run.scenario = q.text(5);
+            const auto rates = nlohmann::json::parse(q.blob(6), nullptr, false);
+            if (rates.is_array())
+                for (const auto& rate : rates)
+                    if (rate.is_number())
+                        run.rates.push_back(rate.get<double>());
+            run.stepCount = q.int32(7);
+            run.failedStepCount = q.int32(8);
+            indexOf.emplace(run.id, runs.size());
+            runs.push_back(std::move(run));
+        }
+    }
+    if (runs.empty())
+        return runs;
+    // Tags and targets of just the listed runs, in two statements whatever the page size.
+    const std::string ids = idsJson(runs);
+    {
+        auto q = db.query("SELECT run_id, tag FROM run_tags WHERE run_id IN (SELECT value FROM json_each(?1)) "
+                          "ORDER BY run_id, position",
+                          "list the runs' tags");
+        q.bind(1, ids);
+        while (q.step())
+            runs[indexOf.at(q.int64(0))].tags.push_back(q.text(1));
+    }
+    {
+        auto q = db.query("SELECT run_id, name, knee_rps FROM targets WHERE run_id IN (SELECT value FROM "
+                          "json_each(?1)) ORDER BY run_id, position",
+                          "list the runs' targets");
+        q.bind(1, ids);
+        while (q.step()) {
+            auto& run = runs[indexOf.at(q.int64(0))];
+            run.targetNames.push_back(q.text(1));
+            run.kneeRps[run.targetNames.back()] = q.optionalReal(2);
+        }
+    }
+    snapshot.commit();
+    return runs;
+}
+
+int RunStore::countRuns(const RunFilter& filter) const {
+    const Where where = whereClause(filter);
+    auto q = impl_->db.query("SELECT count(*) FROM runs r" + where.sql, "count runs");
+    bindAll(q, where.values);
+    q.step();
+    return q.int32(0);
+}
+
+std::optional<Run> RunStore::loadRun(std::int64_t runId) const {
+    auto& db = impl_->db;
+    sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Read);
+    Run run;
+    {
+        auto q = db.query("SELECT id, name, created_ms, finished_ms, status, plan_json, environment_json, notes "
+                          "FROM runs WHERE id = ?1",
+                          "load a run");
+        q.bind(1, runId);
+        if (!q.step())
+            return std::nullopt;
+        run.id = q.int64(0);
+        run.name = q.text(1);
+        run.createdMs = q.int64(2);
+        run.finishedMs = q.int64(3);
+        run.status = parseRunStatus(db, run.id, q.text(4));
+        run.planJson = q.text(5);
+        run.environmentJson = q.text(6);
+        run.notes = q.text(7);
+    }
+    {
+        auto q = db.query("SELECT tag FROM run_tags WHERE run_id = ?1 ORDER BY position", "load a run's tags");
+        q.bind(1, runId);
+        while (q.step())
+            run.tags.push_back(q.text(0));
+    }
+    {
+        auto q = db.query("SELECT id, name, display_name, argv_json, env_json, versions, tags_json, knee_rps "
+                          "FROM targets WHERE run_id = ?1 ORDER BY position",
+                          "load a run's targets");
+        q.bind(1, runId);
+        while (q.step()) {
+            TargetSnapshot target;
+            target.id = q.int64(0);
+            const std::string what = "load target " + std::to_string(target.id);
+            target.name = q.text(1);
+            target.displayName = q.text(2);
+            target.argv = parseStringArray(db, what, q.text(3));
+            target.env = parseStringMap(db, what, q.text(4));
+            target.versions = q.text(5);
+            target.tags = parseStringArray(db, what, q.text(6));
+            target.kneeRps = q.optionalReal(7);
+            run.targets.push_back(std::move(target));
+        }
+    }
+    run.steps = step_rows::loadForRun(db, runId);
+    snapshot.commit();
+    return run;
+}
+
+void RunStore::loadHistograms(std::vector<Step>& steps) const {
+    sqlite::Transaction snapshot(impl_->db, sqlite::Transaction::Kind::Read);
+    for (auto& step : steps) {
+        auto [latency, serviceTime] = step_rows::loadHistograms(impl_->db, step.id);
+        step.latencyHistogram = std::move(latency);
+        step.serviceTimeHistogram = std::move(serviceTime);
+    }
+    snapshot.commit();
+}
+
+std::pair<LatencyHistogram, LatencyHistogram>
+RunStore::mergedHistograms(const std::vector<std::int64_t>& stepIds) const {
+    std::pair<LatencyHistogram, LatencyHistogram> merged;
+    sqlite::Transaction snapshot(impl_->db, sqlite::Transaction::Kind::Read);
+    for (const std::int64_t id : stepIds) {
+        const auto [latency, serviceTime] = step_rows::loadHistograms(impl_->db, id);
+        if (latency)
+            merged.first.merge(*latency);
+        if (serviceTime)
+            merged.second.merge(*serviceTime);
+    }
+    snapshot.commit();
+    return merged;
+}
+
+std::vector<std::string> RunStore::allTags() const {
+    std::vector<std::string> tags;
+    auto q = impl_->db.query("SELECT DISTINCT tag FROM run_tags ORDER BY tag", "list tags");
+    while (q.step())
+        tags.push_back(q.text(0));
+    return tags;
+}
+
+std::vector<std::string> RunStore::allTargetNames() const {
+    std::vector<std::string> names;
+    auto q = impl_->db.query("SELECT DISTINCT name FROM targets ORDER BY name", "list target names");
+    while (q.step())
+        names.push_back(q.text(0));
+    return names;
+}
+
+} // namespace loadscope

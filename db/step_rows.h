@@ -1,0 +1,21 @@
+#pragma once
+// Step <-> a row of the `steps` table (and its `step_histograms` row). One list of columns drives both the INSERT
+// and the SELECT, so the two cannot drift apart.
+
+#include "sqlite_database.h"
+
+namespace loadscope::step_rows {
+
+// Inserts `step` (step.runId and step.targetId must be set) with its histograms; returns the new id. Runs inside
+// the caller's transaction.
+std::int64_t insert(sqlite::Database& db, const Step& step);
+
+// Every step of a run in execution order, with its target's name, without histograms.
+std::vector<Step> loadForRun(sqlite::Database& db, std::int64_t runId);
+
+// The stored histograms of one step: {latency, service time}, each nullopt when the step has none. Throws
+// StoreError for a step id that does not exist or a damaged blob.
+std::pair<std::optional<LatencyHistogram>, std::optional<LatencyHistogram>> loadHistograms(sqlite::Database& db,
+                                                                                           std::int64_t stepId);
+
+} // namespace loadscope::step_rows

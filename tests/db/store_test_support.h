@@ -1,0 +1,39 @@
+#pragma once
+// Shared by the store tests: a temporary folder that cleans up after itself and sample runs and steps in which
+// every field holds a distinct, non-default value (so a column that is not stored or read back shows up).
+
+#include "run_store.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace loadscope::test {
+
+class TempDir {
+public:
+    TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir();
+    const std::filesystem::path& path() const { return path_; }
+    std::filesystem::path file(const std::string& name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
+};
+
+// A run with two targets ("aiohttp", "tornado"), tags, notes, plan and environment JSON; no steps.
+Run sampleRun(const std::string& name = "sample run");
+// A step of `run` for target `targetName` at `rate`, with every field set (derived from `seed`), both histograms
+// recorded from 2,000 lognormal latencies and a 10-second timeline.
+Step sampleStep(const Run& run, const std::string& targetName, double rate, int repetition, int seed);
+
+// Field-by-field equality that names the first difference (empty string when equal).
+std::string differenceBetween(const Step& expected, const Step& actual);
+std::string differenceBetween(const Run& expected, const Run& actual);
+
+std::string readFile(const std::filesystem::path& path);
+void writeFile(const std::filesystem::path& path, const std::string& bytes);
+
+} // namespace loadscope::test
