@@ -128,7 +128,7 @@ void Database::fail(int rc, std::string_view what) const {
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         message += " (another Loadscope process holds the database lock; retry when its write is done)";
     else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
-        message += " (the file is damaged or not a Loadscope database)";
+        message += " (the file is damaged)";
     else if (primary == SQLITE_READONLY)
         message += " (the database is open read-only)";
     fail(what, message);

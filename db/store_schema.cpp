@@ -262,7 +262,11 @@ FileCheck inspectFile(const std::filesystem::path& path) {
         db.setBusyTimeout(5000);
         id = readIdentity(db);
     } catch (const StoreError& e) {
-        refuse(path, std::string("is damaged or not a Loadscope database (") + e.what() + ")");
+        std::string reason = e.what();
+        const std::string prefix = path.string() + ": ";
+        if (reason.starts_with(prefix))
+            reason.erase(0, prefix.size());
+        refuse(path, "is damaged or not a Loadscope database: " + reason);
     }
     FileCheck check;
     check.exists = id.objects != 0 || id.applicationId != 0;

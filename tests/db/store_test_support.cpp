@@ -100,6 +100,15 @@ Step sampleStep(const Run& run, const std::string& targetName, double rate, int 
     return s;
 }
 
+std::string paddingText(std::size_t bytes, int seed) {
+    std::string text;
+    text.reserve(bytes);
+    for (int line = 0; text.size() < bytes; ++line)
+        text += "worker " + std::to_string(seed) + " handled request " + std::to_string(line) + " in 3 ms\n";
+    text.resize(bytes);
+    return text;
+}
+
 namespace {
 
 class Differences {

@@ -29,6 +29,9 @@ Run sampleRun(const std::string& name = "sample run");
 // recorded from 2,000 lognormal latencies and a 10-second timeline.
 Step sampleStep(const Run& run, const std::string& targetName, double rate, int repetition, int seed);
 
+// `bytes` of log-like text that differs with `seed` (to make a step's row large).
+std::string paddingText(std::size_t bytes, int seed);
+
 // Field-by-field equality that names the first difference (empty string when equal).
 std::string differenceBetween(const Step& expected, const Step& actual);
 std::string differenceBetween(const Run& expected, const Run& actual);
