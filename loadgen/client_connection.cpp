@@ -1,0 +1,161 @@
+#include "client_connection.h"
+
+#include "load_worker.h"
+#include "monotonic_clock.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
+
+#include <cstring>
+
+namespace loadscope::loadgen {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+ClientConnection::ClientConnection(LoadWorker& worker, asio::io_context& io)
+    : worker_(worker)
+    , socket_(io) {}
+
+void ClientConnection::connect(const asio::ip::tcp::endpoint& endpoint, const PendingRequest& request) {
+    closeSocket();
+    state_ = State::Connecting;
+    request_ = request;
+    busySinceNs_ = monotonicNowNs();
+    responses_ = 0;
+    socket_.async_connect(endpoint, [this, generation = generation_](const error_code& error) {
+        if (generation == generation_)
+            onConnected(error);
+    });
+}
+
+void ClientConnection::onConnected(const error_code& error) {
+    if (error) {
+        requestFailed(FailureKind::Connect, error.message());
+        return;
+    }
+    error_code ignored;
+    socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    // Writes are tried directly first (a request nearly always fits the socket buffer): one syscall, no wait.
+    socket_.non_blocking(true, ignored);
+    worker_.connectionUp();
+    state_ = State::Busy;
+    startRead();
+    writeRequest();
+}
+
+void ClientConnection::send(const PendingRequest& request) {
+    state_ = State::Busy;
+    request_ = request;
+    writeRequest();
+}
+
+void ClientConnection::writeRequest() {
+    parser_.reset(worker_.headRequest());
+    const std::string& bytes = worker_.requestBytes();
+    sendNs_ = busySinceNs_ = monotonicNowNs();
+    worker_.requestWritten(*this, request_, sendNs_);
+    error_code error;
+    const std::size_t written = socket_.write_some(asio::buffer(bytes), error);
+    if (error && error != asio::error::would_block) {
+        requestFailed(responses_ > 0 ? FailureKind::StaleKeepAlive : FailureKind::Read, "write: " + error.message());
+        return;
+    }
+    if (written < bytes.size()) {
+        asio::async_write(socket_, asio::buffer(bytes.data() + written, bytes.size() - written),
+                          [this, generation = generation_](const error_code& writeError, std::size_t) {
+                              if (generation == generation_ && writeError && state_ == State::Busy)
+                                  requestFailed(FailureKind::Read, "write: " + writeError.message());
+                          });
+    }
+}
+
+void ClientConnection::startRead() {
+    socket_.async_read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_),
+                            [this, generation = generation_](const error_code& error, std::size_t bytes) {
+                                if (generation == generation_)
+                                    onRead(error, bytes);
+                            });
+}
+
+void ClientConnection::onRead(const error_code& error, std::size_t bytes) {
+    if (state_ == State::Idle) {
+        // Nothing was asked: the server closed an idle keep-alive connection (or sent garbage). Reopen on demand.
+        closeSocket();
+        worker_.idleConnectionClosed(*this);
+        return;
+    }
+    if (error) {
+        if (error == asio::error::eof && parser_.finishAtEof() == ParseStatus::Done) {
+            responseComplete(false);
+        } else if (!parser_.receivedAnything() && responses_ > 0) {
+            requestFailed(FailureKind::StaleKeepAlive, error.message());
+        } else {
+            requestFailed(FailureKind::Read,
+                          parser_.receivedAnything() ? "closed mid-response: " + error.message() : error.message());
+        }
+        return;
+    }
+    end_ += bytes;
+    std::size_t used = 0;
+    const ParseStatus status = parser_.feed(buffer_.data() + begin_, end_ - begin_, used);
+    begin_ += used;
+    if (status == ParseStatus::Error) {
+        requestFailed(FailureKind::Read, "malformed response: " + parser_.error());
+        return;
+    }
+    if (status == ParseStatus::Done) {
+        // Bytes after a complete response were never asked for (we do not pipeline): the connection is out of step.
+        const bool clean = begin_ == end_;
+        begin_ = end_ = 0;
+        responseComplete(clean && parser_.keepAlive());
+        return;
+    }
+    if (begin_ == end_) {
+        begin_ = end_ = 0;
+    } else if (begin_ > 0) {
+        std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    if (end_ == buffer_.size()) {
+        requestFailed(FailureKind::Read, "response header larger than 16 KiB");
+        return;
+    }
+    startRead();
+    worker_.pumpIfDue();
+}
+
+void ClientConnection::responseComplete(bool keepAlive) {
+    ++responses_;
+    const PendingRequest request = request_;
+    const int status = parser_.status();
+    if (keepAlive) {
+        state_ = State::Idle;
+        startRead();
+    } else {
+        closeSocket();
+    }
+    worker_.responseReceived(*this, request, status, sendNs_, keepAlive);
+}
+
+void ClientConnection::requestFailed(FailureKind kind, const std::string& message) {
+    closeSocket();
+    worker_.requestFailed(*this, request_, kind, message);
+}
+
+void ClientConnection::abort() {
+    closeSocket();
+}
+
+void ClientConnection::closeSocket() {
+    ++generation_;
+    if (socket_.is_open()) {
+        error_code ignored;
+        socket_.close(ignored);
+    }
+    state_ = State::Closed;
+    begin_ = end_ = 0;
+}
+
+} // namespace loadscope::loadgen

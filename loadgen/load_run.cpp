@@ -1,0 +1,251 @@
+#include "load_run.h"
+
+#include "load_worker.h"
+#include "monotonic_clock.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <cmath>
+#include <iostream>
+#include <thread>
+
+#include <sys/resource.h>
+
+namespace loadscope::loadgen {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+double seconds(std::int64_t ns) {
+    return static_cast<double>(ns) / 1e9;
+}
+
+double timevalSeconds(const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+}
+
+// Connects once (within --timeout) before the run, so "no server" is exit 3 at once rather than a run of errors.
+std::string probeConnection(const tcp::endpoint& endpoint, Nanos timeout) {
+    asio::io_context io;
+    tcp::socket socket(io);
+    boost::system::error_code result = asio::error::timed_out;
+    socket.async_connect(endpoint, [&](const boost::system::error_code& error) { result = error; });
+    io.run_for(std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+    return result ? result.message() : std::string();
+}
+
+LoadResult resultSkeleton(const LoadgenOptions& options) {
+    LoadResult r;
+    r.url = options.urlText;
+    r.method = options.request.method;
+    r.schedule = options.schedule.description();
+    r.arrivals = std::string(toString(options.arrivals));
+    r.connections = options.connections;
+    r.threads = options.threads;
+    r.timeoutS = toSeconds(options.timeout);
+    r.warmupS = toSeconds(options.warmup);
+    r.seed = options.seed;
+    const double planned = toSeconds(options.schedule.totalDuration());
+    r.targetRps = options.schedule.totalExpectedCount() / planned;
+    return r;
+}
+
+void addResourceUsage(LoadResult& r, std::int64_t startNs) {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    r.cpuUserS = timevalSeconds(usage.ru_utime);
+    r.cpuSystemS = timevalSeconds(usage.ru_stime);
+    r.wallS = seconds(monotonicNowNs() - startNs);
+}
+
+void printResult(const LoadgenOptions& options, const LoadResult& result) {
+    if (options.json)
+        std::cout << resultToJson(result).dump(2) << std::endl;
+    else
+        std::cout << resultToText(result) << std::flush;
+}
+
+// Signals, --progress and the end of the run, on worker 0's event loop.
+class RunControl {
+public:
+    RunControl(const LoadgenOptions& options, std::vector<std::unique_ptr<LoadWorker>>& workers, SharedRunState& shared,
+               RunTiming timing)
+        : options_(options)
+        , workers_(workers)
+        , shared_(shared)
+        , timing_(timing)
+        , signals_(workers.front()->io(), SIGINT, SIGTERM)
+        , progressTimer_(workers.front()->io()) {
+        signals_.async_wait([this](const boost::system::error_code& error, int) {
+            if (error)
+                return;
+            stopped_ = true;
+            for (auto& worker : workers_)
+                worker->requestStop();
+        });
+        shared_.onAllFinished = [this] {
+            asio::post(workers_.front()->io(), [this] {
+                boost::system::error_code ignored;
+                signals_.cancel(ignored);
+                progressTimer_.cancel();
+                if (options_.progress)
+                    printProgress();
+            });
+        };
+        if (options_.progress)
+            armProgress();
+    }
+    bool stopped() const { return stopped_; }
+
+private:
+    void armProgress() {
+        progressTimer_.expires_after(std::chrono::milliseconds(250));
+        progressTimer_.async_wait([this](const boost::system::error_code& error) {
+            if (error)
+                return;
+            printProgress();
+            armProgress();
+        });
+    }
+
+    void printProgress() {
+        const std::int64_t now = monotonicNowNs();
+        const bool warmup = now < timing_.measureStartNs;
+        ProgressLine line;
+        line.elapsedS = seconds(now - timing_.measureStartNs);
+        line.durationS = seconds(timing_.measureEndNs - timing_.measureStartNs);
+        line.phase = warmup ? "warmup" : now < timing_.measureEndNs ? "measure" : "drain";
+        RequestCounters counters;
+        LatencyHistogram latency;
+        for (auto& slot : shared_.progress) {
+            std::lock_guard lock(slot->mutex);
+            counters.add(warmup ? slot->snapshot.warmup : slot->snapshot.measured);
+            latency.merge(warmup ? slot->snapshot.warmupLatency : slot->snapshot.measuredLatency);
+            line.inFlight += slot->snapshot.inFlight;
+        }
+        line.due = counters.due;
+        line.sent = counters.sent;
+        line.completed = counters.completed;
+        line.errors = counters.errors();
+        line.p50Ms = static_cast<double>(latency.valueAtPercentile(50)) / 1000.0;
+        line.p99Ms = static_cast<double>(latency.valueAtPercentile(99)) / 1000.0;
+        std::cerr << progressLineJson(line) << '\n' << std::flush;
+    }
+
+    const LoadgenOptions& options_;
+    std::vector<std::unique_ptr<LoadWorker>>& workers_;
+    SharedRunState& shared_;
+    RunTiming timing_;
+    asio::signal_set signals_;
+    asio::steady_timer progressTimer_;
+    bool stopped_ = false;
+};
+
+} // namespace
+
+int runLoadgen(const LoadgenOptions& options) {
+    const std::int64_t processStartNs = monotonicNowNs();
+    LoadResult result = resultSkeleton(options);
+
+    tcp::endpoint endpoint;
+    {
+        asio::io_context io;
+        tcp::resolver resolver(io);
+        boost::system::error_code error;
+        const auto endpoints = resolver.resolve(options.url.host, std::to_string(options.url.port), error);
+        if (error || endpoints.empty()) {
+            std::cerr << "loadscope-loadgen: --url: cannot resolve host \"" << options.url.host
+                      << "\": " << error.message() << "\n";
+            return kExitBadArguments;
+        }
+        endpoint = endpoints.begin()->endpoint();
+        for (const auto& entry : endpoints) {
+            if (entry.endpoint().address().is_v4()) {
+                endpoint = entry.endpoint();
+                break;
+            }
+        }
+    }
+    if (const auto problem = probeConnection(endpoint, options.timeout); !problem.empty()) {
+        result.fatalError = "could not connect to " + endpoint.address().to_string() + ":" +
+                            std::to_string(endpoint.port()) + ": " + problem;
+        result.firstErrors["connect"] = problem;
+        std::cerr << "loadscope-loadgen: " << result.fatalError << "\n";
+        addResourceUsage(result, processStartNs);
+        printResult(options, result);
+        return kExitNoConnection;
+    }
+
+    const LoadSchedule fullSchedule = options.schedule.withWarmup(options.warmup);
+    RunTiming timing;
+    timing.startNs = monotonicNowNs() + 20'000'000; // time for the threads to start
+    timing.measureStartNs = timing.startNs + options.warmup.count();
+    timing.measureEndNs = timing.measureStartNs + options.schedule.totalDuration().count();
+    timing.deadlineNs = timing.measureEndNs + options.timeout.count();
+
+    SharedRunState shared(options.threads, options.progress);
+    std::vector<std::unique_ptr<LoadWorker>> workers;
+    for (int i = 0; i < options.threads; ++i) {
+        const int share = options.connections / options.threads + (i < options.connections % options.threads ? 1 : 0);
+        workers.push_back(
+            std::make_unique<LoadWorker>(options, fullSchedule, endpoint, timing, i, options.threads, share, shared));
+    }
+    RunControl control(options, workers, shared, timing);
+    for (auto& worker : workers)
+        worker->start();
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < workers.size(); ++i)
+        threads.emplace_back([&worker = *workers[i]] { worker.io().run(); });
+    workers.front()->io().run();
+    for (auto& thread : threads)
+        thread.join();
+
+    std::int64_t stoppedAtNs = 0;
+    for (const auto& worker : workers) {
+        result.measured.merge(worker->measuredStats());
+        result.peakInFlight += worker->peakInFlight();
+        result.connectionsOpened += worker->connectionsOpened();
+        for (const auto& [kind, message] : worker->firstErrors())
+            result.firstErrors.emplace(kind, message);
+        if (worker->stoppedAtNs() != 0)
+            stoppedAtNs = stoppedAtNs == 0 ? worker->stoppedAtNs() : std::min(stoppedAtNs, worker->stoppedAtNs());
+    }
+    const double planned = toSeconds(options.schedule.totalDuration());
+    result.partial = control.stopped();
+    result.durationS = planned;
+    if (result.partial && stoppedAtNs != 0)
+        result.durationS = std::clamp(seconds(stoppedAtNs - timing.measureStartNs), 0.0, planned);
+    result.achievedRps =
+        result.durationS > 0 ? static_cast<double>(result.measured.counters.completedInWindow) / result.durationS : 0.0;
+
+    result.timeline = shared.timeline.entries();
+    const int measuredSeconds = static_cast<int>(std::ceil(result.durationS - 1e-9));
+    while (!result.timeline.empty()) {
+        const auto& last = result.timeline.back();
+        if (last.second < measuredSeconds || last.sent + last.completed + last.errors > 0)
+            break;
+        result.timeline.pop_back(); // quiet seconds of the drain
+    }
+    for (auto& entry : result.timeline) {
+        const auto from = std::chrono::seconds(entry.second);
+        entry.scheduled =
+            options.schedule.expectedCount(from + std::chrono::seconds(1)) - options.schedule.expectedCount(from);
+    }
+
+    assessGenerator(result);
+    if (result.connectionsOpened == 0 && result.measured.counters.connectErrors + result.measured.counters.due > 0 &&
+        !result.partial) {
+        result.fatalError = "no connection to " + endpoint.address().to_string() + ":" +
+                            std::to_string(endpoint.port()) + " succeeded during the run";
+    }
+    addResourceUsage(result, processStartNs);
+    printResult(options, result);
+    if (!result.fatalError.empty())
+        std::cerr << "loadscope-loadgen: " << result.fatalError << "\n";
+    return result.fatalError.empty() ? kExitDone : kExitNoConnection;
+}
+
+} // namespace loadscope::loadgen

@@ -1,0 +1,164 @@
+#include "loadgen_options.h"
+
+#include "process_limits.h"
+
+#include "loadscope_version.h"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+namespace loadscope::loadgen {
+namespace {
+
+CLI::Validator durationValidator(bool allowZero) {
+    return CLI::Validator(
+        [allowZero](std::string& text) -> std::string {
+            const auto duration = parseDuration(text);
+            if (!duration)
+                return "bad value \"" + text + "\" (expected " + std::string(kDurationHint) + ")";
+            if (!allowZero && duration->count() <= 0)
+                return "must be longer than 0";
+            return {};
+        },
+        "DURATION");
+}
+
+[[noreturn]] void badArgument(const std::string& option, const std::string& message) {
+    throw CLI::ValidationError(option, message);
+}
+
+std::string readWholeFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        badArgument("--body-file", "cannot read \"" + path + "\" (expected a readable file with the request body)");
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+} // namespace
+
+ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
+    CLI::App app{"loadscope-loadgen: open-loop, constant-rate HTTP/1.1 load generator. Latency counts from each "
+                 "request's due time, so a stalled server cannot hide its queueing delay (no coordinated omission).",
+                 "loadscope-loadgen"};
+    app.set_version_flag("--version", std::string(LOADSCOPE_VERSION) + " (" + LOADSCOPE_GIT_COMMIT + ")");
+    app.footer("Examples:\n"
+               "  loadscope-loadgen --url http://127.0.0.1:8080/simple --rate 2000 --duration 20s --json\n"
+               "  loadscope-loadgen --url http://127.0.0.1:8080/ --schedule \"line(100,3000,60s) const(3000,30s)\"\n"
+               "Exit codes: 0 done (also after SIGINT/SIGTERM, with \"partial\": true), 2 bad arguments, "
+               "3 could not connect at all.\nThe JSON output is documented in docs/loadgen.md.");
+
+    std::string urlText, rateText, durationText, scheduleText, warmupText = "0s", timeoutText = "5s";
+    std::string arrivalsText = "uniform", bodyText, bodyFile, cpuText;
+    std::vector<std::string> headers;
+    LoadgenOptions options;
+    std::optional<std::uint64_t> seed;
+    double rate = 0;
+
+    app.add_option("--url", urlText, "http://HOST:PORT/PATH to request")->required();
+    auto* rateOption = app.add_option("--rate", rate, "Constant rate in requests per second (with --duration)")
+                           ->check(CLI::Range(0.0, LoadSchedule::kMaxRps));
+    auto* durationOption = app.add_option("--duration", durationText, "How long to send at --rate: 500ms, 20s, 2m")
+                               ->check(durationValidator(false));
+    auto* scheduleOption = app.add_option("--schedule", scheduleText,
+                                          "Phases instead of --rate/--duration: \"line(100,3000,60s) const(3000,30s) "
+                                          "step(500,3000,500,10s)\"");
+    rateOption->needs(durationOption);
+    durationOption->needs(rateOption);
+    scheduleOption->excludes(rateOption)->excludes(durationOption);
+    app.add_option("--warmup", warmupText, "Run this long at the first rate first, left out of the results")
+        ->check(durationValidator(true))
+        ->capture_default_str();
+    app.add_option("--arrivals", arrivalsText, "uniform (evenly spaced) or poisson (exponential gaps, same mean rate)")
+        ->check(CLI::IsMember({"uniform", "poisson"}))
+        ->capture_default_str();
+    app.add_option("--seed", seed, "Random seed for --arrivals poisson (default: random)");
+    app.add_option("--connections", options.connections, "At most this many keep-alive connections")
+        ->check(CLI::Range(1, 1'000'000))
+        ->capture_default_str();
+    app.add_option("--timeout", timeoutText, "A response not complete this long after its send is a timeout")
+        ->check(durationValidator(false))
+        ->capture_default_str();
+    app.add_option("--method", options.request.method, "HTTP method")->capture_default_str();
+    app.add_option("--header", headers, "Extra request header \"Name: value\" (repeatable)");
+    auto* bodyOption = app.add_option("--body", bodyText, "Request body");
+    app.add_option("--body-file", bodyFile, "Request body from a file")->excludes(bodyOption);
+    app.add_option("--threads", options.threads, "Event-loop threads (each takes its share of the one schedule)")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
+    app.add_option("--cpu", cpuText, "Pin the generator to these cores: 1, 0,2 or 0-3");
+    app.add_flag("--json", options.json, "Print the result as one JSON document on stdout");
+    app.add_flag("--progress", options.progress, "Print a JSON progress line on stderr every 250 ms");
+
+    ParsedCommandLine result;
+    try {
+        app.parse(argc, argv);
+        if (rateOption->count() == 0 && scheduleOption->count() == 0)
+            throw CLI::RequiredError("--rate with --duration, or --schedule,");
+
+        std::string error;
+        const auto url = parseHttpUrl(urlText, error);
+        if (!url)
+            badArgument("--url", error);
+        options.urlText = urlText;
+        options.url = *url;
+        if (const auto problem = methodProblem(options.request.method); !problem.empty())
+            badArgument("--method", problem);
+        for (const auto& header : headers) {
+            if (const auto problem = headerProblem(header); !problem.empty())
+                badArgument("--header", problem);
+        }
+        options.request.headers = headers;
+        options.request.body = bodyFile.empty() ? bodyText : readWholeFile(bodyFile);
+        options.requestBytes =
+            serializeRequest(options.url, options.request, std::string("loadscope-loadgen/") + LOADSCOPE_VERSION);
+
+        if (scheduleOption->count()) {
+            try {
+                options.schedule = LoadSchedule::parse(scheduleText);
+            } catch (const ScheduleError& e) {
+                badArgument("--schedule", e.what());
+            }
+            if (options.schedule.totalExpectedCount() < 1)
+                badArgument("--schedule", "\"" + scheduleText + "\" sends no request (every rate is 0)");
+            options.constantRate = options.schedule.isConstant();
+        } else {
+            options.schedule = LoadSchedule::constant(rate, *parseDuration(durationText));
+            if (options.schedule.totalExpectedCount() < 1)
+                badArgument("--rate", "--rate " + rateOption->as<std::string>() + " for --duration " + durationText +
+                                          " sends no request (expected at least one request)");
+            options.constantRate = true;
+        }
+        options.warmup = *parseDuration(warmupText);
+        options.timeout = *parseDuration(timeoutText);
+        if (options.timeout < std::chrono::milliseconds(1))
+            badArgument("--timeout", "must be at least 1ms");
+        options.arrivals = arrivalsText == "poisson" ? ArrivalMode::Poisson : ArrivalMode::Uniform;
+        options.seed = seed ? *seed : std::random_device{}();
+        if (options.threads > options.connections)
+            badArgument("--threads", "more threads (" + std::to_string(options.threads) + ") than --connections (" +
+                                         std::to_string(options.connections) + "): each thread needs a connection");
+        if (!cpuText.empty()) {
+            const auto cpus = parseCpuList(cpuText, error);
+            if (!cpus)
+                badArgument("--cpu", error);
+            options.cpus = *cpus;
+        }
+        result.options = std::move(options);
+    } catch (const CLI::CallForHelp& e) {
+        result.exitCode = app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        result.exitCode = app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "loadscope-loadgen: " << e.what() << "\nRun 'loadscope-loadgen --help' for the options.\n";
+        result.exitCode = 2;
+    }
+    return result;
+}
+
+} // namespace loadscope::loadgen

@@ -1,0 +1,44 @@
+#pragma once
+// The load generator's command line: what to request, how fast and for how long, and how to report it.
+
+#include "arrival_sequence.h"
+#include "http_request_template.h"
+#include "load_schedule.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loadscope::loadgen {
+
+struct LoadgenOptions {
+    std::string urlText;
+    HttpUrl url;
+    RequestSpec request;
+    std::string requestBytes; // serialised once
+
+    LoadSchedule schedule; // the measured part (the warm-up comes before it)
+    bool constantRate = false;
+    Nanos warmup{0};
+    ArrivalMode arrivals = ArrivalMode::Uniform;
+    std::uint64_t seed = 0;
+
+    int connections = 256;
+    Nanos timeout = std::chrono::seconds(5);
+    int threads = 1;
+    std::vector<int> cpus; // pin the process to these cores (empty: leave the affinity alone)
+
+    bool json = false;
+    bool progress = false;
+};
+
+// Either the options, or the exit code to leave with (0 after --help / --version, 2 for a bad argument); messages
+// are already printed then (the error names the argument and what is expected).
+struct ParsedCommandLine {
+    std::optional<LoadgenOptions> options;
+    int exitCode = 0;
+};
+ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv);
+
+} // namespace loadscope::loadgen
