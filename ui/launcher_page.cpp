@@ -1,0 +1,332 @@
+#include "launcher_page.h"
+
+#include "launcher_target_model.h"
+#include "plan_form.h"
+#include "plan_format.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace loadscope {
+
+namespace {
+constexpr auto kLastPlanKey = "launcher/lastPlan";
+constexpr auto kProblemStyle = "color: #d55e00;"; // Okabe-Ito vermillion, as PlanForm's field messages
+
+bool isTargetsProblem(const PlanProblem& problem) {
+    return problem.field.rfind("targets", 0) == 0;
+}
+} // namespace
+
+LauncherPage::LauncherPage(QWidget* parent)
+    : QWidget(parent)
+    , targets_(new LauncherTargetModel(this)) {
+    auto* title = new QLabel(tr("<h2>New benchmark run</h2>"), this);
+    preset_ = new QComboBox(this);
+    preset_->addItem(tr("(custom)"), QString());
+    for (const auto& name : presetNames())
+        preset_->addItem(QString::fromStdString(name), QString::fromStdString(name));
+    preset_->setToolTip(tr("quick: a short check of every framework; seed-simple / seed-complex: the founding "
+                           "benchmark's rates and targets on each handler"));
+    faithful_ = new QCheckBox(tr("faithful (300 s × 5 repetitions)"), this);
+    faithful_->setToolTip(tr("The seed presets as the founding benchmark ran them: hours, not minutes"));
+    auto* header = new QHBoxLayout;
+    header->addWidget(title);
+    header->addStretch(1);
+    header->addWidget(new QLabel(tr("Preset:"), this));
+    header->addWidget(preset_);
+    header->addWidget(faithful_);
+
+    notice_ = new QLabel(this);
+    notice_->setWordWrap(true);
+    notice_->setStyleSheet(QLatin1String(kProblemStyle));
+    notice_->hide();
+
+    auto* targetsBox = new QGroupBox(tr("Targets: check the servers to compare"), this);
+    targetView_ = new QTableView(targetsBox);
+    targetView_->setModel(targets_);
+    targetView_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    targetView_->setSelectionMode(QAbstractItemView::SingleSelection);
+    targetView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    targetView_->verticalHeader()->hide();
+    targetView_->verticalHeader()->setDefaultSectionSize(targetView_->fontMetrics().height() + 8);
+    targetView_->horizontalHeader()->setStretchLastSection(true);
+    targetView_->setWordWrap(false);
+    targetView_->setAlternatingRowColors(true);
+    targetsMessage_ = new QLabel(targetsBox);
+    targetsMessage_->setWordWrap(true);
+    targetsMessage_->setStyleSheet(QLatin1String(kProblemStyle));
+    targetsMessage_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* reload = new QPushButton(tr("Reload definitions"), targetsBox);
+    reload->setToolTip(tr("Read the target files again (resources/targets and ~/.config/loadscope/targets)"));
+    auto* targetsLayout = new QVBoxLayout(targetsBox);
+    targetsLayout->addWidget(targetView_, 1);
+    auto* targetsFooter = new QHBoxLayout;
+    targetsFooter->addWidget(targetsMessage_, 1);
+    targetsFooter->addWidget(reload, 0, Qt::AlignTop);
+    targetsLayout->addLayout(targetsFooter);
+
+    form_ = new PlanForm(this);
+
+    estimate_ = new QLabel(this);
+    generalMessage_ = new QLabel(this);
+    generalMessage_->setWordWrap(true);
+    generalMessage_->setStyleSheet(QLatin1String(kProblemStyle));
+    runButton_ = new QPushButton(tr("Run"), this);
+    runButton_->setDefault(true);
+    runButton_->setMinimumWidth(140);
+    QFont runFont = runButton_->font();
+    runFont.setBold(true);
+    runButton_->setFont(runFont);
+    auto* footer = new QHBoxLayout;
+    auto* footerText = new QVBoxLayout;
+    footerText->addWidget(estimate_);
+    footerText->addWidget(generalMessage_);
+    footer->addLayout(footerText, 1);
+    footer->addWidget(runButton_, 0, Qt::AlignRight | Qt::AlignVCenter);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(header);
+    layout->addWidget(notice_);
+    layout->addWidget(targetsBox, 2);
+    layout->addWidget(form_, 0);
+    layout->addLayout(footer);
+
+    connect(targets_, &LauncherTargetModel::checkedTargetsChanged, this, [this] {
+        updateScenarios();
+        revalidate();
+    });
+    connect(targets_, &QAbstractItemModel::dataChanged, this, [this] { revalidate(); });
+    connect(targets_, &LauncherTargetModel::preflightFinished, this, [this] {
+        targetView_->resizeColumnsToContents();
+        revalidate();
+    });
+    connect(form_, &PlanForm::changed, this, [this] {
+        if (!applyingPreset_) {
+            preset_->setCurrentIndex(0); // edited by hand: no longer the preset
+            presetLabel_.clear();
+        }
+        revalidate();
+    });
+    connect(preset_, &QComboBox::activated, this, [this](int index) {
+        const QString name = preset_->itemData(index).toString();
+        if (!name.isEmpty())
+            applyPreset(name, faithful_->isChecked());
+    });
+    connect(faithful_, &QCheckBox::toggled, this, [this](bool faithful) {
+        const QString name = preset_->currentData().toString();
+        if (!name.isEmpty())
+            applyPreset(name, faithful);
+    });
+    connect(reload, &QPushButton::clicked, this, &LauncherPage::reloadTargets);
+    connect(runButton_, &QPushButton::clicked, this, &LauncherPage::requestRun);
+
+    targets_->setCatalog(TargetCatalog::loadDefault());
+    targetView_->resizeColumnsToContents();
+    updateScenarios();
+    const QString lastPlan = QSettings().value(QLatin1String(kLastPlanKey)).toString();
+    if (lastPlan.isEmpty() || !loadPlan(lastPlan))
+        applyPreset(QStringLiteral("quick"));
+    setNotice({});
+}
+
+void LauncherPage::setCatalog(const TargetCatalog& catalog) {
+    targets_->setCatalog(catalog);
+    targetView_->resizeColumnsToContents();
+    updateScenarios();
+    revalidate();
+}
+
+const TargetCatalog& LauncherPage::catalog() const {
+    return targets_->catalog();
+}
+
+void LauncherPage::reloadTargets() {
+    setCatalog(TargetCatalog::loadDefault());
+}
+
+bool LauncherPage::applyPreset(const QString& name, bool faithful) {
+    const auto plan = presetPlan(name.toStdString(), faithful);
+    if (!plan)
+        return false;
+    applyingPreset_ = true;
+    QStringList names;
+    for (const auto& target : plan->targets)
+        names << QString::fromStdString(target);
+    const QStringList leftOut = targets_->setCheckedTargets(names);
+    updateScenarios();
+    form_->setPlan(*plan);
+    preset_->setCurrentIndex(preset_->findData(name));
+    presetLabel_ = plan->preset;
+    applyingPreset_ = false;
+    setNotice(leftOut.isEmpty() ? QString()
+                                : tr("Preset %1: these targets cannot run here and were left out: %2")
+                                      .arg(name, leftOut.join(QStringLiteral(", "))));
+    revalidate();
+    return true;
+}
+
+bool LauncherPage::loadPlan(const QString& planJson) {
+    BenchmarkPlan plan;
+    try {
+        plan = planFromJson(planJson.toStdString(), "stored plan");
+    } catch (const std::exception& error) {
+        setNotice(tr("Could not load the plan: %1").arg(QString::fromUtf8(error.what())));
+        return false;
+    }
+    applyingPreset_ = true;
+    QStringList names;
+    for (const auto& target : plan.targets)
+        names << QString::fromStdString(target);
+    const QStringList leftOut = targets_->setCheckedTargets(names);
+    updateScenarios();
+    form_->setPlan(plan);
+    preset_->setCurrentIndex(std::max(0, preset_->findData(QString::fromStdString(plan.preset))));
+    presetLabel_ = plan.preset;
+    applyingPreset_ = false;
+    setNotice(leftOut.isEmpty()
+                  ? QString()
+                  : tr("The plan's targets %1 are not defined or cannot run here; the others are checked.")
+                        .arg(leftOut.join(QStringLiteral(", "))));
+    revalidate();
+    return true;
+}
+
+void LauncherPage::setRunInProgress(bool running) {
+    runInProgress_ = running;
+    revalidate();
+}
+
+BenchmarkPlan LauncherPage::currentPlan() const {
+    BenchmarkPlan plan = form_->plan();
+    plan.preset = presetLabel_;
+    for (const auto& name : targets_->checkedTargets())
+        plan.targets.push_back(name.toStdString());
+    return plan;
+}
+
+bool LauncherPage::canRun() const {
+    return runButton_->isEnabled();
+}
+
+void LauncherPage::updateScenarios() {
+    // The scenarios of the checked targets (of every target when none is checked), in definition order.
+    const QStringList checked = targets_->checkedTargets();
+    QStringList scenarios;
+    for (int row = 0; row < targets_->rowCount(); ++row) {
+        const QModelIndex index = targets_->index(row, 0);
+        if (!checked.isEmpty() && !checked.contains(index.data(LauncherTargetModel::TargetNameRole).toString()))
+            continue;
+        for (const auto& name : index.data(LauncherTargetModel::ScenariosRole).toStringList())
+            if (!scenarios.contains(name))
+                scenarios << name;
+    }
+    form_->setScenarios(scenarios);
+}
+
+void LauncherPage::revalidate() {
+    std::vector<PlanProblem> problems;
+    BenchmarkPlan plan = form_->plan(&problems);
+    plan.preset = presetLabel_;
+    const QStringList checked = targets_->checkedTargets();
+    for (const auto& name : checked)
+        plan.targets.push_back(name.toStdString());
+    if (checked.isEmpty())
+        problems.push_back({"targets", "check at least one target to run"});
+    // The runner's own validation (unknown scenario for a target, rates out of order, ...): whatever the CLI would
+    // refuse, the GUI refuses at the same field. Its "no targets" message speaks to CLI users: ours replaces it.
+    try {
+        for (auto& problem : validatePlan(plan, targets_->catalog()))
+            if (!(checked.isEmpty() && problem.field == "targets"))
+                problems.push_back(std::move(problem));
+    } catch (const std::exception& error) {
+        problems.push_back({"", error.what()});
+    }
+    form_->setNamePlaceholder(QString::fromStdString(defaultRunName(plan)));
+    problems_ = problems;
+
+    const std::vector<PlanProblem> elsewhere = form_->showProblems(problems);
+    QStringList targetMessages;
+    QStringList generalMessages;
+    for (const auto& problem : elsewhere) {
+        const QString message = QString::fromStdString(problem.message);
+        QStringList& list = isTargetsProblem(problem) ? targetMessages : generalMessages;
+        if (!list.contains(message))
+            list << message;
+    }
+    bool checking = false;
+    for (const auto& name : checked)
+        checking = checking || targets_->availability(name) == LauncherTargetModel::Availability::Checking;
+    QString targetsText = targetMessages.join(QLatin1Char('\n'));
+    for (const auto& error : targets_->catalog().errors())
+        targetsText += (targetsText.isEmpty() ? QString() : QStringLiteral("\n")) +
+                       tr("Skipped definition: %1").arg(QString::fromStdString(error.toString()));
+    targetsMessage_->setText(targetsText);
+    targetsMessage_->setVisible(!targetsText.isEmpty());
+    generalMessage_->setText(generalMessages.join(QLatin1Char('\n')));
+    generalMessage_->setVisible(!generalMessages.isEmpty());
+
+    // The estimate, whenever the numbers it needs are there.
+    if (!plan.rates.empty() && plan.stepDurationS > 0 && plan.repetitions > 0) {
+        if (plan.targets.empty()) {
+            BenchmarkPlan one = plan;
+            one.targets.push_back("one target"); // the cost per target before anything is checked
+            estimate_->setText(tr("Per target: %n step(s), about %1", nullptr, plannedStepCount(one))
+                                   .arg(humanDuration(estimatedSeconds(one))));
+        } else {
+            estimate_->setText(tr("%n step(s) · estimated total time about <b>%1</b>", nullptr, plannedStepCount(plan))
+                                   .arg(humanDuration(estimatedSeconds(plan))));
+        }
+    } else {
+        estimate_->setText(tr("Estimated total time: enter rates and a step duration"));
+    }
+
+    const bool valid = problems.empty();
+    runButton_->setEnabled(valid && !checking && !runInProgress_);
+    if (runInProgress_)
+        runButton_->setToolTip(tr("A run is in progress: see the Live run page"));
+    else if (checking)
+        runButton_->setToolTip(tr("Checking the targets…"));
+    else if (!valid)
+        runButton_->setToolTip(tr("Fix the marked fields first"));
+    else
+        runButton_->setToolTip(tr("Start the run"));
+}
+
+void LauncherPage::requestRun() {
+    revalidate();
+    if (!runButton_->isEnabled())
+        return;
+    const BenchmarkPlan plan = currentPlan();
+    QSettings().setValue(QLatin1String(kLastPlanKey), QString::fromStdString(planToJson(plan)));
+    emit runRequested(plan);
+}
+
+void LauncherPage::setNotice(const QString& text) {
+    notice_->setText(text);
+    notice_->setVisible(!text.isEmpty());
+}
+
+QString LauncherPage::targetsMessage() const {
+    return targetsMessage_->isHidden() ? QString() : targetsMessage_->text();
+}
+
+QString LauncherPage::generalMessage() const {
+    return generalMessage_->isHidden() ? QString() : generalMessage_->text();
+}
+
+QString LauncherPage::estimateText() const {
+    return estimate_->text();
+}
+
+} // namespace loadscope

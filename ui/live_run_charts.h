@@ -1,0 +1,113 @@
+#pragma once
+// The Live run page's two charts. They are deliberately simple and cheap: data is appended as the run reports it and
+// redraws are batched by a single-shot timer (at most one replot per interval, 250 ms by default: <= 4 per second),
+// with QCustomPlot::rpQueuedReplot so several triggers in one event-loop pass draw once.
+//
+// LiveTimelineChart: achieved requests per second and p50 / p99 latency over the run's wall time. While a step
+//   measures, points come from the generator's progress reports (one per second); when the step finishes they are
+//   replaced by the step's exact per-second timeline as stored.
+// LiveLatencyChart: p50 and p99 latency against the requested rate, one colour per target, filling in as steps finish.
+//   Repetitions of one rate show their highest value (the live view is a first look; Results merges histograms).
+
+#include "run_observer.h"
+#include "run_types.h"
+
+#include <qcustomplot.h>
+
+#include <QColor>
+#include <QStringList>
+
+#include <map>
+#include <optional>
+#include <vector>
+
+class QTimer;
+
+namespace loadscope {
+
+// Okabe-Ito colour-blind-safe colours, by position of the target in the plan.
+QColor liveTargetColour(int index);
+// Axis, grid and background colours from the widget's palette (light and dark alike).
+void applyLivePalette(QCustomPlot* plot);
+
+class BatchedReplotChart : public QCustomPlot {
+    Q_OBJECT
+public:
+    explicit BatchedReplotChart(QWidget* parent = nullptr);
+    // Asks for a redraw; it happens once the batching interval has passed since the last one.
+    void scheduleReplot();
+    void setReplotIntervalMs(int ms);
+    // How many batched redraws happened (tests check the rate).
+    int batchedReplotCount() const { return batchedReplots_; }
+
+protected:
+    // Rescales the axes to the data, just before the batched redraw.
+    virtual void updateRanges() = 0;
+    void changeEvent(QEvent* event) override;
+
+private:
+    QTimer* replotTimer_ = nullptr;
+    int batchedReplots_ = 0;
+};
+
+class LiveTimelineChart : public BatchedReplotChart {
+    Q_OBJECT
+public:
+    explicit LiveTimelineChart(QWidget* parent = nullptr);
+    void clear();
+    // `runSeconds`: wall seconds since the run started, when this progress arrived.
+    void addProgress(const Step& step, const StepProgress& progress, double runSeconds);
+    // Replaces the step's live points by its stored per-second timeline.
+    void finishStep(const Step& step, double runSeconds);
+    // Data points of one series (tests): 0 requested, 1 achieved, 2 p50, 3 p99.
+    int pointCount(int series) const;
+
+protected:
+    void updateRanges() override;
+
+private:
+    struct StepTrack {
+        int sequence = -1;
+        double origin = 0;      // run seconds at which the step's measured part began
+        double lastElapsed = 0; // of the last plotted point
+        std::int64_t lastCompleted = 0;
+        bool started = false;
+    };
+    void addGap();
+    QCPGraph* requested_ = nullptr;
+    QCPGraph* achieved_ = nullptr;
+    QCPGraph* p50_ = nullptr;
+    QCPGraph* p99_ = nullptr;
+    StepTrack track_;
+    double latestKey_ = 0;
+};
+
+class LiveLatencyChart : public BatchedReplotChart {
+    Q_OBJECT
+public:
+    explicit LiveLatencyChart(QWidget* parent = nullptr);
+    // The targets in plan order (fixes their colours) and the SLO's p99 limit (none: no line).
+    void reset(const QStringList& targets, std::optional<double> sloP99Ms);
+    void addStep(const Step& step);
+    // Targets with at least one plotted rate: one curve (p99, with its p50 companion) each.
+    int curveCount() const;
+    QStringList plottedTargets() const;
+
+protected:
+    void updateRanges() override;
+
+private:
+    struct TargetCurves {
+        QCPGraph* p99 = nullptr;
+        QCPGraph* p50 = nullptr;
+        std::map<double, std::pair<double, double>> byRate; // rate -> (highest p50, highest p99) over repetitions
+    };
+    TargetCurves& curvesFor(const QString& target);
+    QStringList targets_;
+    std::map<QString, TargetCurves> curves_;
+    QCPItemStraightLine* sloLine_ = nullptr;
+    QCPItemText* sloLabel_ = nullptr;
+    std::optional<double> sloP99Ms_;
+};
+
+} // namespace loadscope

@@ -1,0 +1,171 @@
+#include "live_run_step_model.h"
+
+#include "plan_format.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QLocale>
+
+namespace loadscope {
+
+namespace {
+QString flagsText(const StepFlags& flags) {
+    QStringList names;
+    if (flags.generatorLimited)
+        names << QObject::tr("generator-limited");
+    if (flags.connectionLimited)
+        names << QObject::tr("connection-limited");
+    if (flags.sloViolated)
+        names << QObject::tr("SLO missed");
+    if (flags.serverRestarted)
+        names << QObject::tr("server restarted");
+    return names.join(QStringLiteral(", "));
+}
+} // namespace
+
+LiveRunStepModel::LiveRunStepModel(QObject* parent)
+    : QAbstractTableModel(parent) {}
+
+void LiveRunStepModel::clear() {
+    beginResetModel();
+    steps_.clear();
+    endResetModel();
+}
+
+void LiveRunStepModel::addStep(const Step& step) {
+    Step light = step;
+    light.timeline.clear();
+    light.serverLogTail.clear();
+    light.generatorLogTail.clear();
+    light.latencyHistogram.reset();
+    light.serviceTimeHistogram.reset();
+    const int row = static_cast<int>(steps_.size());
+    beginInsertRows({}, row, row);
+    steps_.push_back(std::move(light));
+    endInsertRows();
+}
+
+int LiveRunStepModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(steps_.size());
+}
+
+int LiveRunStepModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant LiveRunStepModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Step& step = steps_[static_cast<std::size_t>(index.row())];
+    const bool measured = step.status == StepStatus::Ok && step.latency.count > 0;
+    const auto column = static_cast<Column>(index.column());
+    if (role == StepStatusRole)
+        return QString::fromUtf8(toString(step.status).data(), static_cast<qsizetype>(toString(step.status).size()));
+    if (role == SortRole) {
+        switch (column) {
+        case SequenceColumn:
+            return step.sequence;
+        case RateColumn:
+            return step.requestedRps;
+        case RepetitionColumn:
+            return step.repetition;
+        case AchievedColumn:
+            return step.achievedRps;
+        case P50Column:
+            return step.latency.p50Ms;
+        case P99Column:
+            return step.latency.p99Ms;
+        case ErrorsColumn:
+            return static_cast<qlonglong>(step.errors.total());
+        case ServerCpuColumn:
+            return step.server.cpuPercent;
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    }
+    if (role == Qt::TextAlignmentRole) {
+        switch (column) {
+        case TargetColumn:
+        case StatusColumn:
+        case FlagsColumn:
+            return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
+        default:
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        }
+    }
+    if (role == Qt::ForegroundRole && column == StatusColumn && step.status == StepStatus::Failed)
+        return QBrush(QColor(0xD5, 0x5E, 0x00));
+    if (role == Qt::ToolTipRole && (column == StatusColumn || column == FlagsColumn)) {
+        const QString text = QString::fromStdString(column == StatusColumn ? step.statusMessage : step.flags.reason);
+        return text.isEmpty() ? QVariant() : QVariant(text);
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    const QLocale locale;
+    switch (column) {
+    case SequenceColumn:
+        return step.sequence + 1;
+    case TargetColumn:
+        return QString::fromStdString(step.targetName);
+    case RateColumn:
+        return locale.toString(step.requestedRps, 'f', 0);
+    case RepetitionColumn:
+        return step.repetition;
+    case StatusColumn: {
+        QString status =
+            QString::fromUtf8(toString(step.status).data(), static_cast<qsizetype>(toString(step.status).size()));
+        if (!step.statusMessage.empty())
+            status += QStringLiteral(": ") + QString::fromStdString(step.statusMessage);
+        return status;
+    }
+    case AchievedColumn:
+        return measured ? locale.toString(step.achievedRps, 'f', 0) : QString();
+    case P50Column:
+        return measured ? humanLatency(step.latency.p50Ms) : QString();
+    case P99Column:
+        return measured ? humanLatency(step.latency.p99Ms) : QString();
+    case ErrorsColumn:
+        return measured || step.errors.total() > 0 ? locale.toString(static_cast<qlonglong>(step.errors.total()))
+                                                   : QString();
+    case ServerCpuColumn:
+        return measured ? QStringLiteral("%1 %").arg(step.server.cpuPercent, 0, 'f', 0) : QString();
+    case FlagsColumn:
+        return flagsText(step.flags);
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+QVariant LiveRunStepModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case SequenceColumn:
+        return tr("#");
+    case TargetColumn:
+        return tr("Target");
+    case RateColumn:
+        return tr("Requested req/s");
+    case RepetitionColumn:
+        return tr("Rep.");
+    case StatusColumn:
+        return tr("Status");
+    case AchievedColumn:
+        return tr("Achieved req/s");
+    case P50Column:
+        return tr("p50");
+    case P99Column:
+        return tr("p99");
+    case ErrorsColumn:
+        return tr("Errors");
+    case ServerCpuColumn:
+        return tr("Server CPU");
+    case FlagsColumn:
+        return tr("Flags");
+    default:
+        return {};
+    }
+}
+
+} // namespace loadscope

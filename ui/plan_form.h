@@ -1,0 +1,117 @@
+#pragma once
+// PlanForm: the fields of a BenchmarkPlan except its targets (the Launcher's checklist holds those): name, scenario,
+// rates (a list, or start/stop/step), arrivals, duration, warm-up, cool-down, repetitions, connections (auto or N),
+// request timeout, order, CPU pinning, stop rule and SLO.
+//
+// Text fields are parsed with the runner's own parsers (parseRates, parseSlo) so the GUI accepts exactly what the CLI
+// and plan files accept. Problems are shown at their field: a red frame and the reason in a line under it.
+
+#include "benchmark_plan.h"
+
+#include <QWidget>
+
+#include <map>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QStackedWidget;
+
+namespace loadscope {
+
+class PlanForm : public QWidget {
+    Q_OBJECT
+public:
+    // Where a problem is shown; the keys validatePlan() uses for its fields ("rates[2]" and "slo.p99" map to their
+    // first part).
+    enum class Field {
+        Name,
+        Scenario,
+        Rates,
+        Arrivals,
+        Duration,
+        Warmup,
+        Cooldown,
+        Repetitions,
+        Connections,
+        RequestTimeout,
+        Order,
+        Pinning,
+        StopRule,
+        Slo
+    };
+    static std::optional<Field> fieldForProblem(const std::string& field);
+
+    explicit PlanForm(QWidget* parent = nullptr);
+
+    // The plan as the fields say (targets left empty). Fields that do not parse add a problem and keep the plan's
+    // default for that member.
+    BenchmarkPlan plan(std::vector<PlanProblem>* problems = nullptr) const;
+    // Fills every field from `plan` (its targets are ignored here).
+    void setPlan(const BenchmarkPlan& plan);
+    // The run name used when the field is left empty (defaultRunName() of the plan), shown as its placeholder.
+    void setNamePlaceholder(const QString& name);
+    // Scenario names offered; the current choice is kept when still offered.
+    void setScenarios(const QStringList& scenarios);
+
+    // Shows these problems at their fields and clears the others. Returns the problems no field of this form owns
+    // (e.g. "targets"), for the caller to show.
+    std::vector<PlanProblem> showProblems(const std::vector<PlanProblem>& problems);
+    // The message shown under a field (empty when it is fine). For tests and accessibility.
+    QString messageAt(Field field) const;
+    QWidget* fieldWidget(Field field) const;
+
+    // Direct access for tests that type into the form.
+    QLineEdit* ratesListEdit() const { return ratesList_; }
+    QDoubleSpinBox* durationSpin() const { return duration_; }
+    QLineEdit* sloEdit() const { return slo_; }
+    QComboBox* ratesModeCombo() const { return ratesMode_; }
+
+signals:
+    // Any field was edited.
+    void changed();
+
+private:
+    struct FieldSlot {
+        QWidget* input = nullptr;  // gets the red frame
+        QLabel* message = nullptr; // the reason, under the field
+        QString help;              // the input's own tooltip, shown again once the problem is gone
+    };
+    QWidget* addField(QFormLayout* form, Field field, const QString& label, QWidget* input, QWidget* framed = nullptr,
+                      const QString& help = {});
+    std::string ratesText() const;
+    void updateRatesPreview();
+    void setMessage(Field field, const QString& message);
+
+    QLineEdit* name_ = nullptr;
+    QComboBox* scenario_ = nullptr;
+    QComboBox* ratesMode_ = nullptr;
+    QStackedWidget* ratesStack_ = nullptr;
+    QLineEdit* ratesList_ = nullptr;
+    QDoubleSpinBox* rateStart_ = nullptr;
+    QDoubleSpinBox* rateStop_ = nullptr;
+    QDoubleSpinBox* rateStep_ = nullptr;
+    QLabel* ratesPreview_ = nullptr;
+    QComboBox* arrivals_ = nullptr;
+    QDoubleSpinBox* duration_ = nullptr;
+    QDoubleSpinBox* warmup_ = nullptr;
+    QDoubleSpinBox* cooldown_ = nullptr;
+    QSpinBox* repetitions_ = nullptr;
+    QCheckBox* connectionsAuto_ = nullptr;
+    QSpinBox* connections_ = nullptr;
+    QDoubleSpinBox* requestTimeout_ = nullptr;
+    QComboBox* order_ = nullptr;
+    QCheckBox* pinning_ = nullptr;
+    QSpinBox* serverCore_ = nullptr;
+    QSpinBox* generatorCore_ = nullptr;
+    QCheckBox* stopRule_ = nullptr;
+    QLineEdit* slo_ = nullptr;
+    std::map<Field, FieldSlot> fieldSlots_;
+};
+
+} // namespace loadscope

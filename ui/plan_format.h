@@ -1,0 +1,15 @@
+#pragma once
+// Small text helpers shared by the Launcher and the Live run page.
+
+#include <QString>
+
+namespace loadscope {
+
+// "45 s", "3 min 20 s", "1 h 05 min": a duration as a user reads it.
+QString humanDuration(double seconds);
+// "1,500 req/s" (locale grouping, no decimals unless fractional).
+QString humanRate(double requestsPerSecond);
+// "12.3 ms", "850 µs", "1.25 s".
+QString humanLatency(double milliseconds);
+
+} // namespace loadscope
