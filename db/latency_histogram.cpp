@@ -205,7 +205,8 @@ std::string LatencyHistogram::serialize() const {
     putVarint(out, static_cast<std::uint64_t>(sum_));
     // Counters up to the last non-empty one, each as the zig-zag varint of its difference from the previous one
     // (neighbouring counts are alike, so most differences fit a byte), then deflated with zlib, which folds the
-    // long runs of empty counters into a few bytes.
+    // long runs of empty counters into a few bytes. zlib's default level: level 9 spends 4-10x the time on these
+    // long zero runs for blobs within 0.5 % of the same size (measured by bench/store_bench).
     std::string body;
     std::size_t last = counts_.size();
     while (last > 0 && counts_[last - 1] == 0)
@@ -219,7 +220,7 @@ std::string LatencyHistogram::serialize() const {
     uLongf packedSize = compressBound(static_cast<uLong>(body.size()));
     std::string packed(packedSize, '\0');
     compress2(reinterpret_cast<Bytef*>(packed.data()), &packedSize, reinterpret_cast<const Bytef*>(body.data()),
-              static_cast<uLong>(body.size()), Z_BEST_COMPRESSION);
+              static_cast<uLong>(body.size()), Z_DEFAULT_COMPRESSION);
     packed.resize(packedSize);
     out += packed;
     return out;

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <sstream>
-#include <unordered_map>
 #include <variant>
 
 namespace loadscope {
@@ -77,11 +77,41 @@ void bindAll(sqlite::Query& q, const std::vector<Value>& values) {
     }
 }
 
-std::string idsJson(const std::vector<RunSummary>& runs) {
-    std::string json = "[";
-    for (std::size_t i = 0; i < runs.size(); ++i)
-        json += (i ? "," : "") + std::to_string(runs[i].id);
-    return json + "]";
+// The separators of the run row's tag_list and target_list columns (ASCII unit and record separators).
+constexpr char kListSeparator = '\x1f';
+constexpr char kFieldSeparator = '\x1e';
+
+// Calls `each` with every `separator`-separated item of `text` (none for an empty text), without allocating.
+template <typename Each> void forEachItem(std::string_view text, char separator, Each&& each) {
+    if (text.empty())
+        return;
+    for (;;) {
+        const auto end = text.find(separator);
+        each(text.substr(0, end));
+        if (end == std::string_view::npos)
+            return;
+        text.remove_prefix(end + 1);
+    }
+}
+
+std::optional<double> parseOptionalNumber(std::string_view text) {
+    double value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
+}
+
+// "[100.0,250.5]" as SQLite's json_group_array writes it; a JSON parser per row would cost more than the query.
+std::vector<double> parseNumberArray(std::string_view text) {
+    std::vector<double> numbers;
+    if (text.size() < 2 || text.front() != '[' || text.back() != ']')
+        return numbers;
+    forEachItem(text.substr(1, text.size() - 2), ',', [&](std::string_view item) {
+        if (const auto number = parseOptionalNumber(item))
+            numbers.push_back(*number);
+    });
+    return numbers;
 }
 
 std::vector<std::string> parseStringArray(sqlite::Database& db, std::string_view what, const std::string& text) {
@@ -123,8 +153,9 @@ RunStatus parseRunStatus(sqlite::Database& db, std::int64_t runId, const std::st
 std::vector<RunSummary> RunStore::listRuns(const RunFilter& filter) const {
     auto& db = impl_->db;
     const Where where = whereClause(filter);
+    // One scan of the runs table: everything a row of the list shows is kept on the run row (schema v2, v3).
     std::string sql = "SELECT r.id, r.name, r.created_ms, r.finished_ms, r.status, r.scenarios, r.rates_json, "
-                      "r.step_count, r.failed_step_count FROM runs r" +
+                      "r.step_count, r.failed_step_count, r.tag_list, r.target_list FROM runs r" +
                       where.sql;
     const char* direction = filter.descending ? " DESC" : " ASC";
     switch (filter.sortBy) {
@@ -143,55 +174,30 @@ std::vector<RunSummary> RunStore::listRuns(const RunFilter& filter) const {
         sql += " LIMIT " + std::to_string(filter.limit > 0 ? filter.limit : -1) + " OFFSET " +
                std::to_string(std::max(0, filter.offset));
 
-    sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Read);
     std::vector<RunSummary> runs;
-    std::unordered_map<std::int64_t, std::size_t> indexOf;
-    {
-        auto q = db.query(sql, "list runs");
-        bindAll(q, where.values);
-        while (q.step()) {
-            RunSummary run;
-            run.id = q.int64(0);
-            run.name = q.text(1);
-            run.createdMs = q.int64(2);
-            run.finishedMs = q.int64(3);
-            run.status = parseRunStatus(db, run.id, q.text(4));
-            run.scenario = q.text(5);
-            const auto rates = nlohmann::json::parse(q.blob(6), nullptr, false);
-            if (rates.is_array())
-                for (const auto& rate : rates)
-                    if (rate.is_number())
-                        run.rates.push_back(rate.get<double>());
-            run.stepCount = q.int32(7);
-            run.failedStepCount = q.int32(8);
-            indexOf.emplace(run.id, runs.size());
-            runs.push_back(std::move(run));
-        }
+    auto q = db.query(sql, "list runs");
+    bindAll(q, where.values);
+    while (q.step()) {
+        RunSummary run;
+        run.id = q.int64(0);
+        run.name = q.text(1);
+        run.createdMs = q.int64(2);
+        run.finishedMs = q.int64(3);
+        run.status = parseRunStatus(db, run.id, q.text(4));
+        run.scenario = q.text(5);
+        run.rates = parseNumberArray(q.blob(6));
+        run.stepCount = q.int32(7);
+        run.failedStepCount = q.int32(8);
+        forEachItem(q.blob(9), kListSeparator, [&](std::string_view tag) { run.tags.emplace_back(tag); });
+        forEachItem(q.blob(10), kListSeparator, [&](std::string_view target) {
+            const auto split = target.find(kFieldSeparator);
+            run.targetNames.emplace_back(target.substr(0, split));
+            run.kneeRps.emplace(run.targetNames.back(), split == std::string_view::npos
+                                                            ? std::nullopt
+                                                            : parseOptionalNumber(target.substr(split + 1)));
+        });
+        runs.push_back(std::move(run));
     }
-    if (runs.empty())
-        return runs;
-    // Tags and targets of just the listed runs, in two statements whatever the page size.
-    const std::string ids = idsJson(runs);
-    {
-        auto q = db.query("SELECT run_id, tag FROM run_tags WHERE run_id IN (SELECT value FROM json_each(?1)) "
-                          "ORDER BY run_id, position",
-                          "list the runs' tags");
-        q.bind(1, ids);
-        while (q.step())
-            runs[indexOf.at(q.int64(0))].tags.push_back(q.text(1));
-    }
-    {
-        auto q = db.query("SELECT run_id, name, knee_rps FROM targets WHERE run_id IN (SELECT value FROM "
-                          "json_each(?1)) ORDER BY run_id, position",
-                          "list the runs' targets");
-        q.bind(1, ids);
-        while (q.step()) {
-            auto& run = runs[indexOf.at(q.int64(0))];
-            run.targetNames.push_back(q.text(1));
-            run.kneeRps[run.targetNames.back()] = q.optionalReal(2);
-        }
-    }
-    snapshot.commit();
     return runs;
 }
 

@@ -23,6 +23,18 @@ std::int64_t nowMs() {
         .count();
 }
 
+// Tabs, newlines and other control characters have no place in a tag or a target name (and the run list's summary
+// columns use two of them as separators).
+bool hasControlCharacter(const std::string& text) {
+    return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+}
+
+std::string withoutControlCharacters(std::string text) {
+    std::replace_if(
+        text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
+    return text;
+}
+
 std::string trimmed(const std::string& text) {
     const auto first = text.find_first_not_of(" \t\r\n");
     if (first == std::string::npos)
@@ -52,7 +64,7 @@ constexpr int kBusyTimeoutMs = 10'000;
 std::vector<std::string> normalizedTags(const std::vector<std::string>& tags) {
     std::vector<std::string> result;
     for (const auto& tag : tags) {
-        std::string clean = trimmed(tag);
+        std::string clean = trimmed(withoutControlCharacters(tag));
         if (!clean.empty() && std::find(result.begin(), result.end(), clean) == result.end())
             result.push_back(std::move(clean));
     }
@@ -96,9 +108,15 @@ void RunStore::Impl::writeTags(std::int64_t runId, const std::vector<std::string
     }
 }
 
+void RunStore::Impl::checkTargetName(const std::string& name, const std::string& what) const {
+    if (trimmed(name).empty())
+        db.fail(what, "the target has no name");
+    if (hasControlCharacter(name))
+        db.fail(what, "the target name '" + withoutControlCharacters(name) + "' contains a control character");
+}
+
 std::int64_t RunStore::Impl::insertTargetRow(std::int64_t runId, int position, const TargetSnapshot& target) {
-    if (trimmed(target.name).empty())
-        db.fail("add a target to run " + std::to_string(runId), "the target has no name");
+    checkTargetName(target.name, "add a target to run " + std::to_string(runId));
     auto q = db.query("INSERT INTO targets (run_id, position, name, display_name, argv_json, env_json, versions, "
                       "tags_json, knee_rps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                       "add a target to a run");
@@ -172,17 +190,8 @@ void RunStore::Impl::insertStepRow(Step& step) {
 }
 
 void RunStore::Impl::refreshRunSummary(std::int64_t runId) {
-    auto q = db.query(R"sql(
-UPDATE runs SET
-    step_count = (SELECT count(*) FROM steps s WHERE s.run_id = runs.id),
-    failed_step_count = (SELECT count(*) FROM steps s WHERE s.run_id = runs.id AND s.status = 'failed'),
-    scenarios = coalesce((SELECT group_concat(scenario, ', ') FROM
-                            (SELECT DISTINCT scenario FROM steps s WHERE s.run_id = runs.id ORDER BY scenario)), ''),
-    rates_json = coalesce((SELECT json_group_array(rate) FROM
-                            (SELECT DISTINCT requested_rps AS rate FROM steps s WHERE s.run_id = runs.id
-                             ORDER BY rate)), '[]')
-WHERE id = ?1)sql",
-                      "update the run's summary");
+    static const std::string sql = std::string(schema::runSummaryRefreshSql()) + " WHERE id = ?1";
+    auto q = db.query(sql, "update the run's summary");
     q.bind(1, runId).run();
 }
 
@@ -261,12 +270,14 @@ std::int64_t RunStore::addTarget(std::int64_t runId, TargetSnapshot& target) {
         position = q.int32(0);
     }
     target.id = impl_->insertTargetRow(runId, position, target);
+    impl_->refreshRunSummary(runId);
     transaction.commit();
     return target.id;
 }
 
 void RunStore::updateTarget(const TargetSnapshot& target) {
     impl_->requireWritable("update a target");
+    impl_->checkTargetName(target.name, "update target " + std::to_string(target.id));
     sqlite::Transaction transaction(impl_->db, sqlite::Transaction::Kind::Write);
     auto q = impl_->db.query("UPDATE targets SET name = ?2, display_name = ?3, argv_json = ?4, env_json = ?5, "
                              "versions = ?6, tags_json = ?7, knee_rps = ?8 WHERE id = ?1",
@@ -282,6 +293,9 @@ void RunStore::updateTarget(const TargetSnapshot& target) {
         .run();
     if (impl_->db.changes() != 1)
         impl_->db.fail("update a target", "there is no target " + std::to_string(target.id));
+    auto owner = impl_->db.query("SELECT run_id FROM targets WHERE id = ?1", "look up a target's run");
+    owner.bind(1, target.id).step();
+    impl_->refreshRunSummary(owner.int64(0));
     transaction.commit();
 }
 
@@ -370,6 +384,7 @@ void RunStore::setTags(std::int64_t runId, const std::vector<std::string>& tags)
     sqlite::Transaction transaction(impl_->db, sqlite::Transaction::Kind::Write);
     impl_->requireRun(runId, "tag a run");
     impl_->writeTags(runId, tags);
+    impl_->refreshRunSummary(runId);
     transaction.commit();
 }
 

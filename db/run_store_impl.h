@@ -24,12 +24,14 @@ struct RunStore::Impl {
 
     // Inserts the run row, its tags, targets (assigning ids) and steps. `owner` is nullopt for imported runs.
     void insertRunTree(Run& run, const std::optional<ProcessOwner>& owner);
+    // Throws StoreError unless `name` is a usable target name (not empty, no control characters).
+    void checkTargetName(const std::string& name, const std::string& what) const;
     std::int64_t insertTargetRow(std::int64_t runId, int position, const TargetSnapshot& target);
     void writeTags(std::int64_t runId, const std::vector<std::string>& tags);
     // Resolves the step's target (by id or by name within its run), fills missing summaries from the histograms
     // and inserts it. Assigns step.id.
     void insertStepRow(Step& step);
-    // Recomputes the run row's step count, failed step count, scenarios and rates from its steps.
+    // Recomputes the run row's summary columns (steps, failed steps, scenarios, rates, tags, targets and knees).
     void refreshRunSummary(std::int64_t runId);
 };
 

@@ -141,23 +141,25 @@ ALTER TABLE runs ADD COLUMN rates_json TEXT NOT NULL DEFAULT '[]'; -- distinct r
 CREATE INDEX runs_by_status ON runs (status, created_ms);
 )sql",
                      "migrate the schema to v2");
+    // Filled by migrate(), which recomputes every summary column after the last migration.
+}
+
+// v3: the run's tags and its targets' names and knees on the run row too, so the run list is one table scan with
+// no join (10,000 runs in well under 50 ms). Kept up to date by refreshRunSummary() whenever tags or targets change.
+void migrateToV3(sqlite::Database& db) {
     db.executeScript(R"sql(
-UPDATE runs SET
-    step_count = (SELECT count(*) FROM steps s WHERE s.run_id = runs.id),
-    failed_step_count = (SELECT count(*) FROM steps s WHERE s.run_id = runs.id AND s.status = 'failed'),
-    scenarios = coalesce((SELECT group_concat(scenario, ', ') FROM
-                            (SELECT DISTINCT scenario FROM steps s WHERE s.run_id = runs.id ORDER BY scenario)), ''),
-    rates_json = coalesce((SELECT json_group_array(rate) FROM
-                            (SELECT DISTINCT requested_rps AS rate FROM steps s WHERE s.run_id = runs.id
-                             ORDER BY rate)), '[]');
+ALTER TABLE runs ADD COLUMN tag_list TEXT NOT NULL DEFAULT '';    -- tags in order, separated by char(31)
+ALTER TABLE runs ADD COLUMN target_list TEXT NOT NULL DEFAULT ''; -- per target "name" char(30) "knee", char(31)-separated
 )sql",
-                     "fill the run summaries (v2)");
+                     "migrate the schema to v3");
+    // Filled by migrate(), which recomputes every summary column after the last migration.
 }
 
 // migrations[i] brings a database from version i to version i + 1.
 static_assert(kCurrentSchemaVersion == RunStore::kSchemaVersion, "run_store.h and store_schema.h disagree");
 
-const std::array<std::function<void(sqlite::Database&)>, kCurrentSchemaVersion> kMigrations{migrateToV1, migrateToV2};
+const std::array<std::function<void(sqlite::Database&)>, kCurrentSchemaVersion> kMigrations{migrateToV1, migrateToV2,
+                                                                                            migrateToV3};
 
 std::uint32_t bigEndian32(const unsigned char* p) {
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
@@ -207,6 +209,27 @@ int checkIdentity(const std::filesystem::path& path, const Identity& id) {
 }
 
 } // namespace
+
+// Numbers go in as printf('%!.17g'): 17 significant digits read back as the very same double (SQLite's default
+// text form of a REAL, and json_group_array, keep only 15).
+std::string_view runSummaryRefreshSql() {
+    return R"sql(
+UPDATE runs SET
+    step_count = (SELECT count(*) FROM steps s WHERE s.run_id = runs.id),
+    failed_step_count = (SELECT count(*) FROM steps s WHERE s.run_id = runs.id AND s.status = 'failed'),
+    scenarios = coalesce((SELECT group_concat(scenario, ', ') FROM
+                            (SELECT DISTINCT scenario FROM steps s WHERE s.run_id = runs.id ORDER BY scenario)), ''),
+    rates_json = '[' || coalesce((SELECT group_concat(printf('%!.17g', rate), ',') FROM
+                                    (SELECT DISTINCT requested_rps AS rate FROM steps s WHERE s.run_id = runs.id
+                                     ORDER BY rate)), '') || ']',
+    tag_list = coalesce((SELECT group_concat(tag, char(31)) FROM
+                            (SELECT tag FROM run_tags g WHERE g.run_id = runs.id ORDER BY position)), ''),
+    target_list = coalesce((SELECT group_concat(name || char(30) ||
+                                                CASE WHEN knee_rps IS NULL THEN '' ELSE printf('%!.17g', knee_rps) END,
+                                                char(31))
+                            FROM (SELECT name, knee_rps FROM targets t WHERE t.run_id = runs.id ORDER BY position)), '')
+)sql";
+}
 
 std::string_view schemaV1Ddl() {
     return kSchemaV1;
@@ -297,6 +320,10 @@ int prepareSchema(sqlite::Database& db) {
 void migrate(sqlite::Database& db, int fromVersion, int toVersion) {
     for (int version = fromVersion; version < toVersion; ++version)
         kMigrations.at(static_cast<std::size_t>(version))(db);
+    // The run summary columns are derived data: recompute them with today's definition once the tables are in
+    // their final shape (a migration's own SQL must not depend on columns that later versions add).
+    if (fromVersion > 0 && toVersion == kCurrentSchemaVersion)
+        db.executeScript(std::string(runSummaryRefreshSql()), "recompute the run summaries");
     // Pragmas take no bound parameters; these are our own integers, not user input.
     db.executeScript("PRAGMA application_id = " + std::to_string(kApplicationId), "set the application id");
     db.executeScript("PRAGMA user_version = " + std::to_string(toVersion), "set the schema version");

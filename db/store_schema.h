@@ -16,10 +16,14 @@ namespace loadscope::schema {
 
 // "LdSc" in ASCII: what `PRAGMA application_id` (and `file(1)`) report for a Loadscope database.
 constexpr std::int32_t kApplicationId = 0x4C645363;
-constexpr int kCurrentSchemaVersion = 2;
+constexpr int kCurrentSchemaVersion = 3;
 
 // The DDL of version 1 exactly as it shipped (kept so tests can build a v1 file and migrate it).
 std::string_view schemaV1Ddl();
+
+// "UPDATE runs SET <every summary column> " recomputed from the run's steps, tags and targets; append a WHERE
+// clause to limit it. The summary columns make the run list a scan of one table.
+std::string_view runSummaryRefreshSql();
 
 // What an existing file holds, found without changing it (an immutable, lock-free read).
 struct FileCheck {

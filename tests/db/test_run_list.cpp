@@ -89,13 +89,47 @@ TEST_F(RunList, NewestFirstByDefaultWithSummaries) {
 
 TEST_F(RunList, KneesStoredOnTargetsShowInTheList) {
     auto run = store_->loadRun(ids_["beta uvloop"]);
-    run->targets[0].kneeRps = 1234.5;
+    const double knee = 1234.5678901234567; // all 17 digits must survive
+    run->targets[0].kneeRps = knee;
     store_->updateTarget(run->targets[0]);
+    RunFilter filter;
+    filter.text = "beta";
+    auto runs = store_->listRuns(filter);
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].kneeRps.at("aiohttp"), knee);
+    run->targets[0].kneeRps.reset();
+    store_->updateTarget(run->targets[0]);
+    EXPECT_FALSE(store_->listRuns(filter)[0].kneeRps.at("aiohttp"));
+
+    Step third = test::sampleStep(*run, "aiohttp", 1000.0 / 3.0, 1, 99);
+    store_->insertStep(third);
+    EXPECT_EQ(store_->listRuns(filter)[0].rates, (std::vector<double>{100.0, 200.0, 1000.0 / 3.0}));
+}
+
+TEST_F(RunList, TheListFollowsTagAndTargetChanges) {
+    const auto id = ids_["beta uvloop"];
+    store_->setTags(id, {"renamed\ttag", "second"}); // a tab is no part of a tag
+    TargetSnapshot added;
+    added.name = "nginx";
+    store_->addTarget(id, added);
     RunFilter filter;
     filter.text = "beta";
     const auto runs = store_->listRuns(filter);
     ASSERT_EQ(runs.size(), 1u);
-    EXPECT_EQ(runs[0].kneeRps.at("aiohttp"), 1234.5);
+    EXPECT_EQ(runs[0].tags, (std::vector<std::string>{"renamed tag", "second"}));
+    EXPECT_EQ(runs[0].targetNames, (std::vector<std::string>{"aiohttp", "nginx"}));
+    filter.text = "";
+    filter.tag = "renamed tag";
+    EXPECT_EQ(list(filter), (std::vector<std::string>{"beta uvloop"}));
+
+    TargetSnapshot badName;
+    badName.name = "two\nlines";
+    try {
+        store_->addTarget(id, badName);
+        FAIL() << "a target name with a newline was stored";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("control character"), std::string::npos) << e.what();
+    }
 }
 
 TEST_F(RunList, TextMatchesNameNotesTagsTargetsAndScenarioCaseInsensitively) {

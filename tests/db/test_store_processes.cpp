@@ -101,7 +101,7 @@ TEST(StoreProcesses, AReaderBrowsesWhileAnotherProcessWritesSteps) {
 
 TEST(StoreProcesses, AWriterKilledMidTransactionLosesNothingItCommitted) {
     std::mt19937 rng(std::random_device{}());
-    for (int round = 0; round < 4; ++round) {
+    for (int round = 0; round < 3; ++round) {
         SCOPED_TRACE("round " + std::to_string(round));
         TempDir dir;
         const auto path = dir.file("runs.sqlite");
@@ -110,7 +110,7 @@ TEST(StoreProcesses, AWriterKilledMidTransactionLosesNothingItCommitted) {
         const std::int64_t runId = startWriter(process, path, 10'000, 0, 256);
         ChildProcess& writer = *process;
         std::vector<std::pair<std::int64_t, int>> committed;
-        const int killAfter = std::uniform_int_distribution<int>(3, 25)(rng);
+        const int killAfter = std::uniform_int_distribution<int>(2, 12)(rng);
         while (static_cast<int>(committed.size()) < killAfter) {
             const auto line = writer.readLine(10s);
             ASSERT_TRUE(line) << "the writer stopped reporting";

@@ -70,17 +70,24 @@ std::filesystem::path makeStore(const TempDir& dir, const std::string& name) {
 
 } // namespace
 
-TEST(StoreSchema, AVersionOneFileIsMigratedWithItsData) {
+// Every older version a file can have is migrated to the current one with its data.
+class OldSchema : public ::testing::TestWithParam<int> {};
+INSTANTIATE_TEST_SUITE_P(StoreSchema, OldSchema, ::testing::Range(1, RunStore::kSchemaVersion),
+                         [](const auto& info) { return "v" + std::to_string(info.param); });
+
+TEST_P(OldSchema, IsMigratedWithItsData) {
+    const int oldVersion = GetParam();
     TempDir dir;
-    const auto path = dir.file("v1.sqlite");
+    const auto path = dir.file("old.sqlite");
     loadscope::Run run = test::sampleRun();
     std::vector<Step> steps;
     {
-        // Build the file exactly as a v1 Loadscope wrote it: the kept v1 DDL, then rows in v1 columns.
+        // Build the file as that version wrote it (the kept DDL and migrations up to it), with rows in the v1
+        // columns every version has; the summary columns later versions derive are left unfilled.
         sqlite::Database db(path, sqlite::Access::ReadWrite);
         db.executeScript("PRAGMA journal_mode = WAL", "wal");
-        schema::migrate(db, 0, 1);
-        ASSERT_EQ(db.scalar("PRAGMA user_version", "version"), 1);
+        schema::migrate(db, 0, oldVersion);
+        ASSERT_EQ(db.scalar("PRAGMA user_version", "version"), oldVersion);
         db.query("INSERT INTO runs (id, name, created_ms, finished_ms, status, plan_json) "
                  "VALUES (7, 'old run', 1600000000000, 1600000100000, 'completed', '{}')",
                  "insert")
@@ -102,7 +109,7 @@ TEST(StoreSchema, AVersionOneFileIsMigratedWithItsData) {
     const auto runs = store.listRuns();
     ASSERT_EQ(runs.size(), 1u);
     EXPECT_EQ(runs[0].name, "old run");
-    EXPECT_EQ(runs[0].stepCount, 3); // filled in by the v2 migration
+    EXPECT_EQ(runs[0].stepCount, 3); // derived by the migration
     EXPECT_EQ(runs[0].failedStepCount, 1);
     EXPECT_EQ(runs[0].rates, (std::vector<double>{100, 200}));
     EXPECT_EQ(runs[0].scenario, "hello");
@@ -135,7 +142,7 @@ TEST(StoreSchema, AVersionOneFileIsNotUpgradedByAReadOnlyOpen) {
         EXPECT_NE(std::string(e.what()).find("schema v1, older than"), std::string::npos) << e.what();
     }
     EXPECT_TRUE(test::readFile(path) == before);
-    EXPECT_EQ(RunStore::open(path).schemaVersion(), 2); // read-write upgrades it
+    EXPECT_EQ(RunStore::open(path).schemaVersion(), RunStore::kSchemaVersion); // read-write upgrades it
 }
 
 TEST(StoreSchema, ANewDatabaseCarriesTheApplicationIdAndCurrentVersion) {
@@ -157,7 +164,7 @@ TEST(StoreSchema, EmptyFilesBecomeDatabases) {
     EXPECT_EQ(RunStore::open(zeroBytes).countRuns(), 0);
     const auto emptySqlite = dir.file("empty.sqlite");
     rawExecute(emptySqlite, "PRAGMA page_size = 4096; VACUUM;");
-    EXPECT_EQ(RunStore::open(emptySqlite).schemaVersion(), 2);
+    EXPECT_EQ(RunStore::open(emptySqlite).schemaVersion(), RunStore::kSchemaVersion);
 }
 
 TEST(StoreSchema, ATextFileIsRefusedUntouched) {
@@ -223,7 +230,8 @@ TEST(StoreSchema, ANewerSchemaIsRefusedUntouched) {
     TempDir dir;
     const auto path = makeStore(dir, "future.sqlite");
     rawExecute(path, "PRAGMA user_version = 99;");
-    expectRefusedUntouched(path, "was written by a newer Loadscope (database schema v99; this build reads up to v2)");
+    expectRefusedUntouched(path, "was written by a newer Loadscope (database schema v99; this build reads up to v" +
+                                     std::to_string(RunStore::kSchemaVersion) + ")");
 }
 
 TEST(StoreSchema, AFolderIsRefused) {
