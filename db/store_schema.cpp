@@ -306,7 +306,7 @@ int prepareSchema(sqlite::Database& db) {
             refuse(db.path(), "holds no Loadscope database yet (it is empty); nothing to read");
         refuse(db.path(), "has database schema v" + std::to_string(version) + ", older than this build's v" +
                               std::to_string(kCurrentSchemaVersion) +
-                              "; open it once read-write (any loadscope command without --read-only) to upgrade it");
+                              "; open it once read-write (not read-only) to upgrade it");
     }
     db.executeScript("PRAGMA journal_mode = WAL", "switch to write-ahead logging");
     sqlite::Transaction transaction(db, sqlite::Transaction::Kind::Write);
