@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <system_error>
 
@@ -108,6 +109,11 @@ void RunStore::Impl::writeTags(std::int64_t runId, const std::vector<std::string
     }
 }
 
+void RunStore::Impl::checkKnee(const TargetSnapshot& target, const std::string& what) const {
+    if (target.kneeRps && !std::isfinite(*target.kneeRps))
+        db.fail(what, "the knee of target '" + target.name + "' is not a finite number");
+}
+
 void RunStore::Impl::checkTargetName(const std::string& name, const std::string& what) const {
     if (trimmed(name).empty())
         db.fail(what, "the target has no name");
@@ -117,6 +123,7 @@ void RunStore::Impl::checkTargetName(const std::string& name, const std::string&
 
 std::int64_t RunStore::Impl::insertTargetRow(std::int64_t runId, int position, const TargetSnapshot& target) {
     checkTargetName(target.name, "add a target to run " + std::to_string(runId));
+    checkKnee(target, "add a target to run " + std::to_string(runId));
     auto q = db.query("INSERT INTO targets (run_id, position, name, display_name, argv_json, env_json, versions, "
                       "tags_json, knee_rps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                       "add a target to a run");
@@ -278,6 +285,7 @@ std::int64_t RunStore::addTarget(std::int64_t runId, TargetSnapshot& target) {
 void RunStore::updateTarget(const TargetSnapshot& target) {
     impl_->requireWritable("update a target");
     impl_->checkTargetName(target.name, "update target " + std::to_string(target.id));
+    impl_->checkKnee(target, "update target " + std::to_string(target.id));
     sqlite::Transaction transaction(impl_->db, sqlite::Transaction::Kind::Write);
     auto q = impl_->db.query("UPDATE targets SET name = ?2, display_name = ?3, argv_json = ?4, env_json = ?5, "
                              "versions = ?6, tags_json = ?7, knee_rps = ?8 WHERE id = ?1",

@@ -26,6 +26,7 @@ struct RunStore::Impl {
     void insertRunTree(Run& run, const std::optional<ProcessOwner>& owner);
     // Throws StoreError unless `name` is a usable target name (not empty, no control characters).
     void checkTargetName(const std::string& name, const std::string& what) const;
+    void checkKnee(const TargetSnapshot& target, const std::string& what) const;
     std::int64_t insertTargetRow(std::int64_t runId, int position, const TargetSnapshot& target);
     void writeTags(std::int64_t runId, const std::vector<std::string>& tags);
     // Resolves the step's target (by id or by name within its run), fills missing summaries from the histograms

@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cmath>
 #include <string>
+#include <type_traits>
 
 namespace loadscope::step_rows {
 namespace {
@@ -103,9 +105,16 @@ const std::string& selectSql() {
 
 class Binder {
 public:
-    explicit Binder(sqlite::Query& q)
-        : q_(q) {}
+    Binder(sqlite::Database& db, sqlite::Query& q)
+        : db_(db)
+        , q_(q) {}
     template <typename T> Binder& operator<<(const T& value) {
+        if constexpr (std::is_floating_point_v<T>) {
+            // SQLite would store NaN as NULL (and JSON has neither NaN nor infinity): refuse it, naming the field.
+            if (!std::isfinite(value))
+                db_.fail("store a step", std::string(kColumns.at(static_cast<std::size_t>(next_ - 1))) + " is " +
+                                             std::to_string(value) + " (expected a finite number)");
+        }
         q_.bind(next_++, value);
         return *this;
     }
@@ -116,6 +125,7 @@ public:
     int bound() const { return next_ - 1; }
 
 private:
+    sqlite::Database& db_;
     sqlite::Query& q_;
     int next_ = 1;
 };
@@ -181,8 +191,13 @@ std::map<int, std::int64_t> parseStatusErrors(sqlite::Database& db, std::int64_t
 } // namespace
 
 std::int64_t insert(sqlite::Database& db, const Step& step) {
+    for (std::size_t i = 0; i < step.timeline.size(); ++i) {
+        const auto& point = step.timeline[i];
+        if (!std::isfinite(point.p50Ms) || !std::isfinite(point.p99Ms))
+            db.fail("store a step", "timeline[" + std::to_string(i) + "] has a percentile that is not a finite number");
+    }
     auto q = db.query(insertSql(), "insert a step");
-    Binder b(q);
+    Binder b(db, q);
     b << step.runId << step.targetId << step.scenario << step.requestedRps << step.repetition << step.sequence
       << std::string(toString(step.status)) << step.statusMessage << step.startedMs << step.finishedMs << step.durationS
       << step.achievedRps << step.due << step.sent << step.completed << step.ok << step.waited << step.peakInFlight

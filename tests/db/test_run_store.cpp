@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <limits>
 
 using namespace loadscope;
 using loadscope::test::TempDir;
@@ -279,4 +280,27 @@ TEST(RunStore, OpeningCreatesMissingFoldersAndTheDefaultPathFollowsXdg) {
         ::setenv("XDG_DATA_HOME", saved.c_str(), 1);
     else
         ::unsetenv("XDG_DATA_HOME");
+}
+
+TEST(RunStore, NumbersThatAreNotFiniteAreRefusedNamingTheField) {
+    TempDir dir;
+    auto store = RunStore::open(dir.file("runs.sqlite"));
+    loadscope::Run run = test::sampleRun();
+    store.createRun(run);
+    Step step = test::sampleStep(run, "aiohttp", 100, 1, 1);
+    step.server.cpuPercent = std::numeric_limits<double>::quiet_NaN();
+    try {
+        store.insertStep(step);
+        FAIL() << "a NaN was stored";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("server_cpu_percent is nan (expected a finite number)"), std::string::npos)
+            << e.what();
+    }
+    step = test::sampleStep(run, "aiohttp", 100, 1, 1);
+    step.timeline[3].p99Ms = std::numeric_limits<double>::infinity();
+    EXPECT_THROW(store.insertStep(step), StoreError);
+    run.targets[0].kneeRps = std::numeric_limits<double>::infinity();
+    EXPECT_THROW(store.updateTarget(run.targets[0]), StoreError);
+    EXPECT_TRUE(store.loadRun(run.id)->steps.empty());
+    EXPECT_EQ(store.loadRun(run.id)->targets[0].kneeRps, 4200.5);
 }
