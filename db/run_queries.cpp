@@ -170,13 +170,14 @@ std::vector<RunSummary> RunStore::listRuns(const RunFilter& filter) const {
         break;
     }
     sql += std::string(", r.id") + direction;
-    if (filter.limit > 0 || filter.offset > 0)
-        sql += " LIMIT " + std::to_string(filter.limit > 0 ? filter.limit : -1) + " OFFSET " +
-               std::to_string(std::max(0, filter.offset));
+    // Bound, not spelled out: paging through the list reuses one prepared statement.
+    const int limitIndex = static_cast<int>(where.values.size()) + 1;
+    sql += " LIMIT ?" + std::to_string(limitIndex) + " OFFSET ?" + std::to_string(limitIndex + 1);
 
     std::vector<RunSummary> runs;
     auto q = db.query(sql, "list runs");
     bindAll(q, where.values);
+    q.bind(limitIndex, filter.limit > 0 ? filter.limit : -1).bind(limitIndex + 1, std::max(0, filter.offset));
     while (q.step()) {
         RunSummary run;
         run.id = q.int64(0);

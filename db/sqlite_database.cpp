@@ -76,6 +76,9 @@ Query Database::query(std::string_view sql, std::string_view what) {
     }
     if (!cache) // the cached one is busy (a nested use of the same SQL): this Query owns a one-off statement
         return Query(*this, statement, nullptr, what);
+    // Filters assemble their SQL, so the set of texts is open-ended: keep the cache bounded.
+    if (statements_.size() >= kMaxCachedStatements)
+        std::erase_if(statements_, [](const auto& entry) { return !entry.second.inUse; });
     auto [inserted, ok] = statements_.emplace(std::string(sql), Cached{{statement, &sqlite3_finalize}, true});
     (void)ok;
     return Query(*this, statement, &inserted->second.inUse, what);

@@ -107,6 +107,7 @@ private:
         std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement;
         bool inUse = false;
     };
+    static constexpr std::size_t kMaxCachedStatements = 128;
     std::filesystem::path path_;
     Access access_;
     sqlite3* handle_ = nullptr;

@@ -1,5 +1,6 @@
 // RunStore on real SQLite files: every field survives a round trip, the edits do what they say, histograms merge.
 #include "run_store.h"
+#include "sqlite_database.h"
 #include "store_test_support.h"
 
 #include <gtest/gtest.h>
@@ -206,6 +207,14 @@ TEST(RunStore, RenameTagAnnotateAndDeleteWithCascade) {
     EXPECT_EQ(store.loadRun(kept.run.id)->steps.size(), kept.steps.size());
     EXPECT_EQ(store.countRuns(), 1);
     EXPECT_EQ(store.allTags(), (std::vector<std::string>{"nightly", "uvloop"}));
+    // Nothing of the deleted run is left in any table.
+    sqlite::Database raw(store.path(), sqlite::Access::ReadOnly);
+    const std::string id = std::to_string(doomed.run.id);
+    EXPECT_EQ(raw.scalar("SELECT count(*) FROM run_tags WHERE run_id = " + id, "count"), 0);
+    EXPECT_EQ(raw.scalar("SELECT count(*) FROM targets WHERE run_id = " + id, "count"), 0);
+    EXPECT_EQ(raw.scalar("SELECT count(*) FROM steps WHERE run_id = " + id, "count"), 0);
+    EXPECT_EQ(raw.scalar("SELECT count(*) FROM step_histograms", "count"),
+              static_cast<std::int64_t>(kept.steps.size()));
 }
 
 TEST(RunStore, MergedRepetitionsEqualRecordingEverything) {
