@@ -44,12 +44,14 @@ std::string trimmed(const std::string& text) {
     return text.substr(first, last - first + 1);
 }
 
+// argv and env come from the system and may hold bytes that are not UTF-8; JSON cannot, so such bytes become
+// U+FFFD rather than costing the whole run.
 std::string jsonArray(const std::vector<std::string>& items) {
-    return nlohmann::json(items).dump();
+    return nlohmann::json(items).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string jsonObject(const std::map<std::string, std::string>& items) {
-    return nlohmann::json(items).dump();
+    return nlohmann::json(items).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 sqlite::Access accessFor(RunStore::OpenMode mode) {

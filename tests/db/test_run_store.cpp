@@ -313,3 +313,14 @@ TEST(RunStore, NumbersThatAreNotFiniteAreRefusedNamingTheField) {
     EXPECT_TRUE(store.loadRun(run.id)->steps.empty());
     EXPECT_EQ(store.loadRun(run.id)->targets[0].kneeRps, 4200.5);
 }
+
+TEST(RunStore, ArgumentsThatAreNotUtf8AreStoredReplacedNotRefused) {
+    TempDir dir;
+    auto store = RunStore::open(dir.file("runs.sqlite"));
+    loadscope::Run run = test::sampleRun();
+    run.targets[0].argv.push_back("/srv/caf\xe9/app.py"); // Latin-1, as an old file system might name it
+    store.createRun(run);
+    const auto loaded = store.loadRun(run.id);
+    EXPECT_EQ(loaded->targets[0].argv.back(), "/srv/caf\xef\xbf\xbd/app.py");
+    EXPECT_NO_THROW(store.exportRunJson(run.id));
+}
