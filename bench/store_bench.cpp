@@ -136,6 +136,147 @@ void reportBlobSizes(const std::filesystem::path& path) {
     sqlite3_close(db);
 }
 
+constexpr std::int64_t kDay0 = 1'650'000'000'000;
+
+// Stores `runs` runs of `stepsPerRun` steps the way the runner does (createRun, insertStep per step, updateTarget
+// for the knees, finishRun); returns the number of steps.
+std::int64_t fillDatabase(const std::filesystem::path& path, int runs, int stepsPerRun, const std::vector<Step>& pool) {
+    const auto templates = static_cast<std::int64_t>(pool.size());
+    std::int64_t insertedSteps = 0;
+    const auto insertStart = Clock::now();
+    {
+        auto store = RunStore::open(path);
+        for (int r = 0; r < runs; ++r) {
+            loadscope::Run run;
+            run.name = "run " + std::to_string(r) + " " + kTargets[r % kTargets.size()] + " vs " +
+                       kTargets[(r + 2) % kTargets.size()];
+            run.createdMs = kDay0 + r * 3'600'000LL;
+            run.planJson = R"({"scenario":"hello","rates":[100,200,400,800,1600],"duration_s":60})";
+            run.environmentJson = environmentJson(r);
+            run.notes = r % 7 == 0 ? "after the kernel update" : "";
+            run.tags = {kTags[r % kTags.size()]};
+            if (r % 3 == 0)
+                run.tags.push_back(kTags[(r + 1) % kTags.size()]);
+            const int targetCount = 2 + r % 2;
+            for (int t = 0; t < targetCount; ++t) {
+                TargetSnapshot target;
+                target.name = kTargets[(r + 2 * t) % kTargets.size()];
+                target.argv = {"/usr/bin/python3", "-m", "server", "--port", "8080"};
+                target.versions = "Python 3.11.2";
+                run.targets.push_back(target);
+            }
+            store.createRun(run);
+            const std::string& scenario = kScenarios[r % kScenarios.size()];
+            for (int s = 0; s < stepsPerRun; ++s) {
+                Step step = pool[static_cast<std::size_t>(insertedSteps % templates)];
+                step.runId = run.id;
+                step.targetId = run.targets[static_cast<std::size_t>(s % targetCount)].id;
+                step.scenario = scenario;
+                step.requestedRps = 100.0 * (1 << (s / targetCount % 5));
+                step.repetition = 1 + s / (targetCount * 5);
+                step.sequence = s;
+                step.startedMs = run.createdMs + s * 65'000LL;
+                step.finishedMs = step.startedMs + 62'000;
+                step.durationS = 60;
+                step.achievedRps = step.requestedRps * 0.99;
+                step.due = step.sent = static_cast<std::int64_t>(step.requestedRps * 60);
+                step.completed = step.ok = step.sent - 3;
+                step.errors.status = {{503, 3}};
+                step.server = {48.5, 80 << 20, 3, 1200, 45};
+                step.generatorCpuPercent = 12;
+                store.insertStep(step);
+                ++insertedSteps;
+            }
+            for (auto& target : run.targets) {
+                target.kneeRps = 800;
+                store.updateTarget(target);
+            }
+            store.finishRun(run.id, r % 11 == 0 ? RunStatus::Failed : RunStatus::Completed,
+                            run.createdMs + stepsPerRun * 65'000LL);
+            if ((r + 1) % 1000 == 0) {
+                std::printf("  %d runs stored, %.0f steps/s\n", r + 1,
+                            static_cast<double>(insertedSteps) / (msSince(insertStart) / 1000.0));
+                std::fflush(stdout);
+            }
+        }
+    }
+    return insertedSteps;
+}
+
+// Times what History and `loadscope list/show` do, on a fresh read-only connection.
+void timeReads(const std::filesystem::path& path, std::mt19937_64& rng) {
+    // Reading, as the GUI does: a read-only connection opened fresh.
+    auto reader = RunStore::open(path, RunStore::OpenMode::ReadOnly);
+    std::printf("read (medians of 7 or 21 tries, read-only connection):\n");
+    std::printf("  %-44s %9s %9s\n", "", "wall", "cpu");
+    auto report = [](const char* what, Timing t, const std::string& extra) {
+        std::printf("  %-44s %6.2f ms %6.2f ms  %s\n", what, t.wallMs, t.cpuMs, extra.c_str());
+    };
+    auto timeList = [&](const char* what, const RunFilter& filter) {
+        std::size_t rows = 0;
+        const Timing t = median(7, [&] { rows = reader.listRuns(filter).size(); });
+        report(what, t, "(" + std::to_string(rows) + " runs)");
+    };
+    timeList("list all runs, newest first", {});
+    RunFilter byText;
+    byText.text = "uvloop";
+    timeList("filter text \"uvloop\"", byText);
+    RunFilter byTwoWords;
+    byTwoWords.text = "tornado kernel";
+    timeList("filter text \"tornado kernel\"", byTwoWords);
+    RunFilter byStatus;
+    byStatus.status = RunStatus::Failed;
+    timeList("filter status failed", byStatus);
+    RunFilter byTarget;
+    byTarget.target = "starlette";
+    timeList("filter target starlette", byTarget);
+    RunFilter byTag;
+    byTag.tag = "nightly";
+    timeList("filter tag nightly", byTag);
+    RunFilter byDate;
+    byDate.createdFromMs = kDay0 + 1000 * 3'600'000LL;
+    byDate.createdToMs = kDay0 + 1720 * 3'600'000LL;
+    timeList("filter one month", byDate);
+    RunFilter byName;
+    byName.sortBy = RunFilter::SortBy::Name;
+    byName.descending = false;
+    timeList("list all runs sorted by name", byName);
+    RunFilter page;
+    page.text = "aiohttp";
+    page.limit = 50;
+    page.offset = 100;
+    // (Each timing is taken before the text that reports its count is built.)
+    int counted = 0;
+    const Timing pageTiming = median(7, [&] {
+        reader.listRuns(page);
+        counted = reader.countRuns(page);
+    });
+    report("page of 50 + count, text \"aiohttp\"", pageTiming, "(" + std::to_string(counted) + " matching)");
+
+    std::uniform_int_distribution<std::int64_t> pick(1, reader.countRuns());
+    std::size_t stepCount = 0;
+    const Timing loadTiming = median(21, [&] { stepCount = reader.loadRun(pick(rng))->steps.size(); });
+    report("load a run with its steps", loadTiming, "(" + std::to_string(stepCount) + " steps)");
+    report("load a run, steps and all histograms",
+           median(21,
+                  [&] {
+                      auto run = reader.loadRun(pick(rng));
+                      reader.loadHistograms(run->steps);
+                  }),
+           "");
+    report("load a run and merge one rate's repetitions",
+           median(21,
+                  [&] {
+                      const auto run = reader.loadRun(pick(rng));
+                      std::vector<std::int64_t> ids;
+                      for (const auto& step : run->steps)
+                          if (step.requestedRps == run->steps.front().requestedRps)
+                              ids.push_back(step.id);
+                      reader.mergedHistograms(ids);
+                  }),
+           "");
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -146,177 +287,60 @@ int main(int argc, char** argv) {
     int templates = 64;
     std::string dbPath;
     bool keep = false;
+    bool readOnly = false;
     app.add_option("--runs", runs, "runs to store")->check(CLI::PositiveNumber);
     app.add_option("--steps", stepsPerRun, "steps per run")->check(CLI::PositiveNumber);
     app.add_option("--samples", samples, "latencies recorded into each step's histograms")->check(CLI::PositiveNumber);
     app.add_option("--templates", templates, "distinct histogram pairs to cycle through")->check(CLI::PositiveNumber);
     app.add_option("--db", dbPath, "database file to create (default: a temporary file, deleted afterwards)");
     app.add_flag("--keep", keep, "keep the database file");
+    app.add_flag("--read-only", readOnly, "only time the reads, on the existing --db filled by an earlier --keep run");
     CLI11_PARSE(app, argc, argv);
 
     const std::filesystem::path path = dbPath.empty()
                                            ? std::filesystem::temp_directory_path() /
                                                  ("loadscope-store-bench-" + std::to_string(::getpid()) + ".sqlite")
                                            : std::filesystem::path(dbPath);
-    if (std::filesystem::exists(path)) {
-        std::cerr << "store_bench: " << path << " exists; give a new file with --db\n";
+    if (readOnly && dbPath.empty()) {
+        std::cerr << "store_bench: --read-only needs --db\n";
+        return 2;
+    }
+    if (!readOnly && std::filesystem::exists(path)) {
+        std::cerr << "store_bench: " << path << " exists; give a new file with --db (or add --read-only)\n";
         return 2;
     }
     try {
         std::mt19937_64 rng(2024);
-        std::printf("store_bench: %d runs x %d steps, %d latencies per histogram, into %s\n", runs, stepsPerRun,
-                    samples, path.c_str());
-        // Recording 2 x 20,000 values for each of 200,000 steps would take longer than storing them: a pool of
-        // distinct steps is cycled (the store's cost depends on the sizes, which the pool has realistically).
-        std::vector<Step> pool;
-        for (int i = 0; i < templates; ++i)
-            pool.push_back(makeStepTemplate(rng, samples));
-
-        const std::int64_t day0 = 1'650'000'000'000;
-        std::int64_t insertedSteps = 0;
-        const auto insertStart = Clock::now();
-        {
-            auto store = RunStore::open(path);
-            for (int r = 0; r < runs; ++r) {
-                loadscope::Run run;
-                run.name = "run " + std::to_string(r) + " " + kTargets[r % kTargets.size()] + " vs " +
-                           kTargets[(r + 2) % kTargets.size()];
-                run.createdMs = day0 + r * 3'600'000LL;
-                run.planJson = R"({"scenario":"hello","rates":[100,200,400,800,1600],"duration_s":60})";
-                run.environmentJson = environmentJson(r);
-                run.notes = r % 7 == 0 ? "after the kernel update" : "";
-                run.tags = {kTags[r % kTags.size()]};
-                if (r % 3 == 0)
-                    run.tags.push_back(kTags[(r + 1) % kTags.size()]);
-                const int targetCount = 2 + r % 2;
-                for (int t = 0; t < targetCount; ++t) {
-                    TargetSnapshot target;
-                    target.name = kTargets[(r + 2 * t) % kTargets.size()];
-                    target.argv = {"/usr/bin/python3", "-m", "server", "--port", "8080"};
-                    target.versions = "Python 3.11.2";
-                    run.targets.push_back(target);
-                }
-                store.createRun(run);
-                const std::string& scenario = kScenarios[r % kScenarios.size()];
-                for (int s = 0; s < stepsPerRun; ++s) {
-                    Step step = pool[static_cast<std::size_t>(insertedSteps % templates)];
-                    step.runId = run.id;
-                    step.targetId = run.targets[static_cast<std::size_t>(s % targetCount)].id;
-                    step.scenario = scenario;
-                    step.requestedRps = 100.0 * (1 << (s / targetCount % 5));
-                    step.repetition = 1 + s / (targetCount * 5);
-                    step.sequence = s;
-                    step.startedMs = run.createdMs + s * 65'000LL;
-                    step.finishedMs = step.startedMs + 62'000;
-                    step.durationS = 60;
-                    step.achievedRps = step.requestedRps * 0.99;
-                    step.due = step.sent = static_cast<std::int64_t>(step.requestedRps * 60);
-                    step.completed = step.ok = step.sent - 3;
-                    step.errors.status = {{503, 3}};
-                    step.server = {48.5, 80 << 20, 3, 1200, 45};
-                    step.generatorCpuPercent = 12;
-                    store.insertStep(step);
-                    ++insertedSteps;
-                }
-                for (auto& target : run.targets) {
-                    target.kneeRps = 800;
-                    store.updateTarget(target);
-                }
-                store.finishRun(run.id, r % 11 == 0 ? RunStatus::Failed : RunStatus::Completed,
-                                run.createdMs + stepsPerRun * 65'000LL);
-                if ((r + 1) % 1000 == 0) {
-                    std::printf("  %d runs stored, %.0f steps/s\n", r + 1,
-                                static_cast<double>(insertedSteps) / (msSince(insertStart) / 1000.0));
-                    std::fflush(stdout);
-                }
-            }
+        if (!readOnly) {
+            std::printf("store_bench: %d runs x %d steps, %d latencies per histogram, into %s\n", runs, stepsPerRun,
+                        samples, path.c_str());
+            // Recording 2 x 20,000 values for each of 200,000 steps would take longer than storing them: a pool of
+            // distinct steps is cycled (the store's cost depends on the sizes, which the pool has realistically).
+            std::vector<Step> pool;
+            for (int i = 0; i < templates; ++i)
+                pool.push_back(makeStepTemplate(rng, samples));
+            const auto insertStart = Clock::now();
+            const std::int64_t insertedSteps = fillDatabase(path, runs, stepsPerRun, pool);
+            const double insertS = msSince(insertStart) / 1000.0;
+            std::filesystem::path wal = path;
+            wal += "-wal";
+            std::printf("insert: %lld steps in %.1f s = %.0f steps/s (one transaction per step)\n",
+                        static_cast<long long>(insertedSteps), insertS, static_cast<double>(insertedSteps) / insertS);
+            std::printf("file:   %.1f MiB (%.1f KiB per step; -wal %.1f MiB)\n",
+                        static_cast<double>(fileSize(path)) / 1048576.0,
+                        static_cast<double>(fileSize(path)) / 1024.0 / static_cast<double>(insertedSteps),
+                        static_cast<double>(fileSize(wal)) / 1048576.0);
+            reportBlobSizes(path);
+        } else {
+            std::printf("store_bench: timing reads of %s (%.1f MiB)\n", path.c_str(),
+                        static_cast<double>(fileSize(path)) / 1048576.0);
         }
-        const double insertS = msSince(insertStart) / 1000.0;
-        std::filesystem::path wal = path;
-        wal += "-wal";
-        std::printf("insert: %lld steps in %.1f s = %.0f steps/s (one transaction per step)\n",
-                    static_cast<long long>(insertedSteps), insertS, static_cast<double>(insertedSteps) / insertS);
-        std::printf("file:   %.1f MiB (%.1f KiB per step; -wal %.1f MiB)\n",
-                    static_cast<double>(fileSize(path)) / 1048576.0,
-                    static_cast<double>(fileSize(path)) / 1024.0 / static_cast<double>(insertedSteps),
-                    static_cast<double>(fileSize(wal)) / 1048576.0);
-        reportBlobSizes(path);
-
-        // Reading, as the GUI does: a read-only connection opened fresh.
-        auto reader = RunStore::open(path, RunStore::OpenMode::ReadOnly);
-        std::printf("read (medians of 7 or 21 tries, read-only connection):\n");
-        std::printf("  %-44s %9s %9s\n", "", "wall", "cpu");
-        auto report = [](const char* what, Timing t, const std::string& extra) {
-            std::printf("  %-44s %6.2f ms %6.2f ms  %s\n", what, t.wallMs, t.cpuMs, extra.c_str());
-        };
-        auto timeList = [&](const char* what, const RunFilter& filter) {
-            std::size_t rows = 0;
-            const Timing t = median(7, [&] { rows = reader.listRuns(filter).size(); });
-            report(what, t, "(" + std::to_string(rows) + " runs)");
-        };
-        timeList("list all runs, newest first", {});
-        RunFilter byText;
-        byText.text = "uvloop";
-        timeList("filter text \"uvloop\"", byText);
-        RunFilter byTwoWords;
-        byTwoWords.text = "tornado kernel";
-        timeList("filter text \"tornado kernel\"", byTwoWords);
-        RunFilter byStatus;
-        byStatus.status = RunStatus::Failed;
-        timeList("filter status failed", byStatus);
-        RunFilter byTarget;
-        byTarget.target = "starlette";
-        timeList("filter target starlette", byTarget);
-        RunFilter byTag;
-        byTag.tag = "nightly";
-        timeList("filter tag nightly", byTag);
-        RunFilter byDate;
-        byDate.createdFromMs = day0 + 1000 * 3'600'000LL;
-        byDate.createdToMs = day0 + 1720 * 3'600'000LL;
-        timeList("filter one month", byDate);
-        RunFilter byName;
-        byName.sortBy = RunFilter::SortBy::Name;
-        byName.descending = false;
-        timeList("list all runs sorted by name", byName);
-        RunFilter page;
-        page.text = "aiohttp";
-        page.limit = 50;
-        page.offset = 100;
-        // (Each timing is taken before the text that reports its count is built.)
-        int counted = 0;
-        const Timing pageTiming = median(7, [&] {
-            reader.listRuns(page);
-            counted = reader.countRuns(page);
-        });
-        report("page of 50 + count, text \"aiohttp\"", pageTiming, "(" + std::to_string(counted) + " matching)");
-
-        std::uniform_int_distribution<std::int64_t> pick(1, runs);
-        std::size_t stepCount = 0;
-        const Timing loadTiming = median(21, [&] { stepCount = reader.loadRun(pick(rng))->steps.size(); });
-        report("load a run with its steps", loadTiming, "(" + std::to_string(stepCount) + " steps)");
-        report("load a run, steps and all histograms",
-               median(21,
-                      [&] {
-                          auto run = reader.loadRun(pick(rng));
-                          reader.loadHistograms(run->steps);
-                      }),
-               "");
-        report("load a run and merge one rate's repetitions",
-               median(21,
-                      [&] {
-                          const auto run = reader.loadRun(pick(rng));
-                          std::vector<std::int64_t> ids;
-                          for (const auto& step : run->steps)
-                              if (step.requestedRps == run->steps.front().requestedRps)
-                                  ids.push_back(step.id);
-                          reader.mergedHistograms(ids);
-                      }),
-               "");
+        timeReads(path, rng);
     } catch (const std::exception& e) {
         std::cerr << "store_bench: " << e.what() << "\n";
         return 1;
     }
-    if (!keep) {
+    if (!readOnly && !keep) { // only what this run created; an existing database (--read-only) is never removed
         std::error_code ec;
         for (const char* suffix : {"", "-wal", "-shm"})
             std::filesystem::remove(path.string() + suffix, ec);

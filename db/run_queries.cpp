@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 #include <variant>
@@ -37,25 +38,21 @@ Where whereClause(const RunFilter& filter) {
     std::vector<std::pair<std::string_view, Value>> conditions;
     if (filter.status)
         conditions.emplace_back("r.status = $", std::string(toString(*filter.status)));
+    // By the indexes on target name and tag: a selective filter reads few run rows.
     if (!filter.target.empty())
-        conditions.emplace_back("EXISTS (SELECT 1 FROM targets t WHERE t.run_id = r.id AND t.name = $)", filter.target);
+        conditions.emplace_back("r.id IN (SELECT run_id FROM targets WHERE name = $)", filter.target);
     if (!filter.tag.empty())
-        conditions.emplace_back("EXISTS (SELECT 1 FROM run_tags g WHERE g.run_id = r.id AND g.tag = $)", filter.tag);
+        conditions.emplace_back("r.id IN (SELECT run_id FROM run_tags WHERE tag = $)", filter.tag);
     if (filter.createdFromMs)
         conditions.emplace_back("r.created_ms >= $", *filter.createdFromMs);
     if (filter.createdToMs)
         conditions.emplace_back("r.created_ms < $", *filter.createdToMs);
-    // Every word of the text must occur somewhere: in the name, notes, scenarios, a tag or a target's name.
+    // Every word of the text must occur somewhere in the name, notes, scenarios, tags or target names (all kept
+    // in the run row's search_text).
     std::istringstream words(filter.text);
     std::string word;
-    while (words >> word) {
-        conditions.emplace_back(
-            "(r.name LIKE $ ESCAPE '\\' OR r.notes LIKE $ ESCAPE '\\' OR r.scenarios LIKE $ ESCAPE '\\'"
-            " OR EXISTS (SELECT 1 FROM run_tags g WHERE g.run_id = r.id AND g.tag LIKE $ ESCAPE '\\')"
-            " OR EXISTS (SELECT 1 FROM targets t WHERE t.run_id = r.id"
-            " AND (t.name LIKE $ ESCAPE '\\' OR t.display_name LIKE $ ESCAPE '\\')))",
-            containsPattern(word));
-    }
+    while (words >> word)
+        conditions.emplace_back("r.search_text LIKE $ ESCAPE '\\'", containsPattern(word));
     Where where;
     for (const auto& [condition, value] : conditions) {
         const std::string placeholder = "?" + std::to_string(where.values.size() + 1);
@@ -107,6 +104,7 @@ std::vector<double> parseNumberArray(std::string_view text) {
     std::vector<double> numbers;
     if (text.size() < 2 || text.front() != '[' || text.back() != ']')
         return numbers;
+    numbers.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), ',')) + 1);
     forEachItem(text.substr(1, text.size() - 2), ',', [&](std::string_view item) {
         if (const auto number = parseOptionalNumber(item))
             numbers.push_back(*number);
@@ -174,30 +172,41 @@ std::vector<RunSummary> RunStore::listRuns(const RunFilter& filter) const {
     const int limitIndex = static_cast<int>(where.values.size()) + 1;
     sql += " LIMIT ?" + std::to_string(limitIndex) + " OFFSET ?" + std::to_string(limitIndex + 1);
 
+    // One allocation for the whole list: the run count is a cheap index scan, and bounds any filtered result.
     std::vector<RunSummary> runs;
+    const auto total = static_cast<std::size_t>(db.scalar("SELECT count(*) FROM runs", "count runs"));
+    runs.reserve(filter.limit > 0 ? std::min(total, static_cast<std::size_t>(filter.limit)) : total);
+
     auto q = db.query(sql, "list runs");
     bindAll(q, where.values);
     q.bind(limitIndex, filter.limit > 0 ? filter.limit : -1).bind(limitIndex + 1, std::max(0, filter.offset));
     while (q.step()) {
-        RunSummary run;
+        RunSummary& run = runs.emplace_back();
         run.id = q.int64(0);
         run.name = q.text(1);
         run.createdMs = q.int64(2);
         run.finishedMs = q.int64(3);
-        run.status = parseRunStatus(db, run.id, q.text(4));
+        const auto status = runStatusFromString(q.blob(4));
+        if (!status)
+            db.fail("list runs", "run " + std::to_string(run.id) + " has an unknown status '" + q.text(4) + "'");
+        run.status = *status;
         run.scenario = q.text(5);
         run.rates = parseNumberArray(q.blob(6));
         run.stepCount = q.int32(7);
         run.failedStepCount = q.int32(8);
-        forEachItem(q.blob(9), kListSeparator, [&](std::string_view tag) { run.tags.emplace_back(tag); });
-        forEachItem(q.blob(10), kListSeparator, [&](std::string_view target) {
+        const std::string_view tags = q.blob(9);
+        run.tags.reserve(static_cast<std::size_t>(std::count(tags.begin(), tags.end(), kListSeparator)) + 1);
+        forEachItem(tags, kListSeparator, [&](std::string_view tag) { run.tags.emplace_back(tag); });
+        const std::string_view targets = q.blob(10);
+        run.targetNames.reserve(static_cast<std::size_t>(std::count(targets.begin(), targets.end(), kListSeparator)) +
+                                1);
+        forEachItem(targets, kListSeparator, [&](std::string_view target) {
             const auto split = target.find(kFieldSeparator);
             run.targetNames.emplace_back(target.substr(0, split));
             run.kneeRps.emplace(run.targetNames.back(), split == std::string_view::npos
                                                             ? std::nullopt
                                                             : parseOptionalNumber(target.substr(split + 1)));
         });
-        runs.push_back(std::move(run));
     }
     return runs;
 }
@@ -215,8 +224,9 @@ std::optional<Run> RunStore::loadRun(std::int64_t runId) const {
     sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Read);
     Run run;
     {
-        auto q = db.query("SELECT id, name, created_ms, finished_ms, status, plan_json, environment_json, notes "
-                          "FROM runs WHERE id = ?1",
+        auto q = db.query("SELECT r.id, r.name, r.created_ms, r.finished_ms, r.status, d.plan_json, "
+                          "d.environment_json, r.notes FROM runs r LEFT JOIN run_documents d ON d.run_id = r.id "
+                          "WHERE r.id = ?1",
                           "load a run");
         q.bind(1, runId);
         if (!q.step())

@@ -41,7 +41,7 @@ struct RunFilter {
 class RunStore {
 public:
     enum class OpenMode { ReadWrite, ReadOnly };
-    static constexpr int kSchemaVersion = 3; // the newest schema this build reads and writes
+    static constexpr int kSchemaVersion = 4; // the newest schema this build reads and writes
 
     // Opens (creating and migrating when ReadWrite) the database at `path`.
     static RunStore open(const std::filesystem::path& path, OpenMode mode = OpenMode::ReadWrite);

@@ -122,6 +122,14 @@ TEST_F(RunList, TheListFollowsTagAndTargetChanges) {
     filter.tag = "renamed tag";
     EXPECT_EQ(list(filter), (std::vector<std::string>{"beta uvloop"}));
 
+    store_->renameRun(id, "zeta renamed");
+    store_->setNotes(id, "kernel 6.1 regression");
+    filter = {};
+    filter.text = "zeta regression";
+    EXPECT_EQ(list(filter), (std::vector<std::string>{"zeta renamed"}));
+    filter.text = "beta";
+    EXPECT_TRUE(list(filter).empty());
+
     TargetSnapshot badName;
     badName.name = "two\nlines";
     try {

@@ -117,6 +117,11 @@ TEST_P(OldSchema, IsMigratedWithItsData) {
     EXPECT_EQ(runs[0].kneeRps.at("aiohttp"), 950.0);
     auto loaded = store.loadRun(7);
     ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->planJson, "{}"); // moved to run_documents by v4
+    EXPECT_EQ(loaded->finishedMs, 1600000100000);
+    RunFilter byTag;
+    byTag.text = "LEGACY"; // found through the search text v4 derives
+    EXPECT_EQ(store.countRuns(byTag), 1);
     ASSERT_EQ(loaded->steps.size(), 3u);
     store.loadHistograms(loaded->steps);
     for (std::size_t i = 0; i < steps.size(); ++i)
