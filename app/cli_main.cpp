@@ -1,21 +1,71 @@
+// The command line's entry: one CLI11 parser with a subcommand per command, exit codes, and the headless default.
 #include "cli_main.h"
 
+#include "cli_command.h"
 #include "loadscope_version.h"
+#include "run_store.h"
 
 #include <cstdio>
+#include <iostream>
 #include <string_view>
+#include <vector>
 
 namespace loadscope::cli {
 
 namespace {
-void printVersion() {
-    std::printf("loadscope %s (commit %s)\n", LOADSCOPE_VERSION, LOADSCOPE_GIT_COMMIT);
+
+std::string versionText() {
+    return std::string("loadscope ") + LOADSCOPE_VERSION + " (commit " + LOADSCOPE_GIT_COMMIT + ")";
 }
-void printHelp() {
-    std::printf("Usage: loadscope [COMMAND] [OPTIONS]\n\n"
-                "Without a command, opens the desktop app (or, without a display, runs the quick comparison).\n\n"
-                "Options:\n  --help       show this help\n  --version    show the version and git commit\n");
+
+int runParsed(int argc, char** argv) {
+    setCommandLine(argc, argv);
+    CLI::App root{"Loadscope: benchmark HTTP servers and plot latency percentiles against load.\n"
+                  "Without a command, opens the desktop app (without a display, runs the quick comparison).",
+                  "loadscope"};
+    root.set_version_flag("--version", versionText());
+    root.require_subcommand(1, 1);
+    root.footer("Every command takes --db PATH (default: " + RunStore::defaultPath().string() +
+                ").\nExit codes: 0 ok, 1 the run finished with failures, 2 usage error, 3 preflight failed, "
+                "130 cancelled.\nSee `loadscope COMMAND --help` for each command's options; docs/cli.md for more.");
+
+    std::vector<Command> commands{addRunCommand(root),     addListCommand(root),   addShowCommand(root),
+                                  addCompareCommand(root), addExportCommand(root), addImportCommand(root),
+                                  addDeleteCommand(root)};
+    try {
+        root.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return root.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return root.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return root.exit(e);
+    } catch (const CLI::ParseError& e) {
+        // CLI11 names the option; we add where to look and use our own exit code for every usage error.
+        std::fprintf(stderr, "loadscope: %s\nRun `loadscope --help` or `loadscope COMMAND --help` for usage.\n",
+                     e.what());
+        return kExitUsage;
+    }
+    for (auto& command : commands) {
+        if (!command.app->parsed())
+            continue;
+        const std::string name = command.app->get_name();
+        try {
+            return command.run();
+        } catch (const UsageError& e) {
+            std::fprintf(stderr, "loadscope %s: %s\n", name.c_str(), e.what());
+            return kExitUsage;
+        } catch (const StoreError& e) {
+            std::fprintf(stderr, "loadscope %s: %s\n", name.c_str(), e.what());
+            return kExitFailures;
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "loadscope %s: %s\n", name.c_str(), e.what());
+            return kExitFailures;
+        }
+    }
+    return kExitUsage; // require_subcommand makes this unreachable
 }
+
 } // namespace
 
 bool wantsCommandLine(int argc, char** argv) {
@@ -23,22 +73,18 @@ bool wantsCommandLine(int argc, char** argv) {
 }
 
 int runCommandLine(int argc, char** argv) {
-    const std::string_view first = argc > 1 ? argv[1] : "";
-    if (first == "--version") {
-        printVersion();
-        return 0;
-    }
-    if (first == "--help" || first == "-h") {
-        printHelp();
-        return 0;
-    }
-    std::fprintf(stderr, "loadscope: unknown command '%s' (see loadscope --help)\n", argv[1]);
-    return 2;
+    return runParsed(argc, argv);
 }
 
-int runHeadlessDefault(int, char**) {
-    std::fprintf(stderr, "loadscope: no display. Run `loadscope --help` to see the commands.\n");
-    return 2;
+int runHeadlessDefault(int argc, char** argv) {
+    std::fprintf(stderr, "loadscope: no display found, so running the quick comparison headless "
+                         "(`loadscope --help` lists every command).\n");
+    std::vector<std::string> arguments{argc > 0 ? argv[0] : "loadscope", "run", "--preset", "quick"};
+    std::vector<char*> pointers;
+    for (auto& a : arguments)
+        pointers.push_back(a.data());
+    pointers.push_back(nullptr);
+    return runParsed(static_cast<int>(arguments.size()), pointers.data());
 }
 
 } // namespace loadscope::cli

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace loadscope {
 
@@ -19,11 +21,14 @@ class TargetCatalog;
 class BenchmarkRunner {
 public:
     struct Options {
-        std::filesystem::path databasePath;   // the runner opens its own writer connection
-        std::filesystem::path loadgenPath;    // default: binDir()/loadscope-loadgen
+        std::filesystem::path databasePath; // the runner opens its own writer connection
+        std::filesystem::path loadgenPath;  // default: binDir()/loadscope-loadgen
         std::string python = "/usr/bin/python3";
+        std::vector<std::string> commandLine; // recorded in the run's environment
+        double stepStopGraceS = 1.0;          // how long a cancelled generator may take to print its partial result
     };
 
+    // The runner keeps a copy of `catalog`; `observer` (may be null) must outlive run().
     BenchmarkRunner(BenchmarkPlan plan, const TargetCatalog& catalog, Options options, RunObserver* observer);
     ~BenchmarkRunner();
     BenchmarkRunner(const BenchmarkRunner&) = delete;
@@ -32,7 +37,9 @@ public:
     // Runs the whole plan and returns the stored run's id. Throws PlanError for an invalid plan before anything
     // starts. Failures of servers or the generator do not throw: they are recorded on their steps.
     std::int64_t run();
-    // Thread-safe: the current step stops within 1 s, every child stops, the run is marked cancelled.
+    // Thread-safe and async-signal-safe (one atomic store, so a SIGINT handler may call it): the current step stops
+    // within 1 s, every child stops, the run is marked cancelled. The step cut short is stored with status
+    // `cancelled` and its partial numbers; steps that never started are not stored.
     void requestCancel();
     RunStatus finalStatus() const;
 

@@ -150,6 +150,21 @@ LoadgenReport applyLoadgenJson(std::string_view text, Step& step) {
         report.generatorLimitedReason = it->get<std::string>();
     if (auto it = doc.find("partial"); it != doc.end() && it->is_boolean())
         report.partial = it->get<bool>();
+    if (auto it = doc.find("connection_limited"); it != doc.end() && it->is_boolean())
+        report.connectionLimited = it->get<bool>();
+    report.connectionLimited = report.connectionLimited || step.waited > 0;
+    if (auto it = requests.find("unsent"); it != requests.end() && it->is_number())
+        report.unsent = it->get<std::int64_t>();
+    if (auto it = requests.find("abandoned"); it != requests.end() && it->is_number())
+        report.abandoned = it->get<std::int64_t>();
+    if (auto it = doc.find("error"); it != doc.end() && it->is_string())
+        report.fatalError = it->get<std::string>();
+    if (auto it = doc.find("generator_cpu"); it != doc.end() && it->is_object()) {
+        const double user = it->value("user_s", 0.0), system = it->value("system_s", 0.0),
+                     wall = it->value("wall_s", 0.0);
+        if (wall > 0)
+            report.generatorCpuPercent = (user + system) / wall * 100.0;
+    }
     return report;
 }
 
@@ -170,6 +185,7 @@ std::optional<StepProgress> parseProgressLine(std::string_view line) {
         return std::nullopt;
     StepProgress p;
     p.elapsedS = *elapsed;
+    p.durationS = get({"duration_s"}).value_or(0);
     p.sent = static_cast<std::int64_t>(get({"sent"}).value_or(0));
     p.completed = static_cast<std::int64_t>(get({"completed"}).value_or(0));
     p.errors = static_cast<std::int64_t>(get({"errors"}).value_or(0));

@@ -22,6 +22,11 @@ struct LoadgenReport {
     bool generatorLimited = false;
     std::string generatorLimitedReason;
     double targetRps = 0;
+    bool connectionLimited = false; // some request waited for a free connection
+    double generatorCpuPercent = 0; // the generator's own CPU over its life, of one core
+    std::int64_t unsent = 0;        // due but never sent before the deadline
+    std::int64_t abandoned = 0;     // in flight when stopped by a signal
+    std::string fatalError;         // "nothing could connect" and the like
 };
 
 // Fills the measurement fields of `step` (counts, errors, lateness, summaries, both histograms, timeline,

@@ -1,0 +1,62 @@
+#pragma once
+// What every `loadscope COMMAND` shares: how a command plugs into the parser, the exit codes, the --db option and
+// turning "RUN" arguments into run ids. Qt-free.
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace loadscope {
+class RunStore;
+}
+
+namespace loadscope::cli {
+
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitFailures = 1,    // the run finished with failures, or a command could not do its job
+    kExitUsage = 2,       // bad arguments or input: the message names the option and what is expected
+    kExitPreflight = 3,   // a target cannot run on this machine (missing package, missing generator)
+    kExitCancelled = 130, // Ctrl+C (128 + SIGINT, the shell convention)
+};
+
+// A bad argument or input found after parsing ("--rates: ..."); main prints it and exits with kExitUsage.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Each command adds its subcommand (options, help) to the root parser and returns what runs it once parsed.
+using CommandAction = std::function<int()>;
+struct Command {
+    CLI::App* app = nullptr;
+    CommandAction run;
+};
+
+// `--db PATH` (default: RunStore::defaultPath()) on a subcommand; the path lands in `path`.
+void addDatabaseOption(CLI::App& command, std::string& path);
+// The database for a reading command: the path, or UsageError when the file does not exist (never creates one).
+std::filesystem::path existingDatabase(const std::string& path);
+// "42", "#42", "last" (the newest run) -> run id; UsageError naming `what` when there is no such run.
+std::int64_t resolveRunId(const RunStore& store, const std::string& text, const std::string& what = "RUN");
+
+// The process's arguments as given (recorded with each run).
+void setCommandLine(int argc, char** argv);
+const std::vector<std::string>& commandLine();
+
+// Commands (one file each: cli_run.cpp, cli_list.cpp ...).
+Command addRunCommand(CLI::App& root);
+Command addListCommand(CLI::App& root);
+Command addShowCommand(CLI::App& root);
+Command addCompareCommand(CLI::App& root);
+Command addExportCommand(CLI::App& root);
+Command addImportCommand(CLI::App& root);
+Command addDeleteCommand(CLI::App& root);
+Command addTargetsCommand(CLI::App& root); // cli_targets.cpp (the targets layer)
+
+} // namespace loadscope::cli

@@ -1,0 +1,61 @@
+#include "cli_command.h"
+
+#include "run_store.h"
+
+#include <charconv>
+
+namespace loadscope::cli {
+
+namespace {
+std::vector<std::string>& storedCommandLine() {
+    static std::vector<std::string> arguments;
+    return arguments;
+}
+} // namespace
+
+void setCommandLine(int argc, char** argv) {
+    storedCommandLine().assign(argv, argv + argc);
+}
+
+const std::vector<std::string>& commandLine() {
+    return storedCommandLine();
+}
+
+void addDatabaseOption(CLI::App& command, std::string& path) {
+    path = RunStore::defaultPath().string();
+    command.add_option("--db", path, "The results database (SQLite)")->capture_default_str()->type_name("PATH");
+}
+
+std::filesystem::path existingDatabase(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throw UsageError("--db: no database at " + path + " (nothing has been run yet? `loadscope run` creates it)");
+    if (std::filesystem::is_directory(path, ec))
+        throw UsageError("--db: " + path + " is a folder; expected a Loadscope database file");
+    return path;
+}
+
+std::int64_t resolveRunId(const RunStore& store, const std::string& text, const std::string& what) {
+    if (text == "last" || text == "latest") {
+        RunFilter newest;
+        newest.limit = 1;
+        const auto runs = store.listRuns(newest);
+        if (runs.empty())
+            throw UsageError(what + ": 'last' asked for the newest run, but " + store.path().string() +
+                             " holds no runs");
+        return runs.front().id;
+    }
+    std::string_view digits = text;
+    if (!digits.empty() && digits.front() == '#')
+        digits.remove_prefix(1);
+    std::int64_t id = 0;
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || id <= 0)
+        throw UsageError(what + ": expected a run id (a number, see `loadscope list`) or 'last', got '" + text + "'");
+    if (!store.loadRun(id))
+        throw UsageError(what + ": there is no run " + std::to_string(id) + " in " + store.path().string() +
+                         " (see `loadscope list`)");
+    return id;
+}
+
+} // namespace loadscope::cli

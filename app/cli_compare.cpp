@@ -1,0 +1,139 @@
+// loadscope compare RUN RUN...: every target of the runs side by side at the rates they all measured.
+#include "cli_command.h"
+#include "cli_table.h"
+#include "knee.h"
+#include "plan_text.h"
+#include "run_store.h"
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+
+namespace loadscope::cli {
+
+namespace {
+
+struct CompareOptions {
+    std::string db;
+    std::vector<std::string> runs;
+    std::string metric = "p99";
+};
+
+struct Column {
+    std::string title;
+    std::string target;
+    std::optional<double> knee;
+    std::map<double, MergedMeasurement> byRate;
+};
+
+std::string cell(const MergedMeasurement& m, const std::string& metric) {
+    if (m.steps == 0)
+        return m.skipped > 0 ? "skipped" : "failed";
+    std::string text;
+    if (metric == "p50")
+        text = formatMs(m.latency.p50Ms);
+    else if (metric == "p90")
+        text = formatMs(m.latency.p90Ms);
+    else if (metric == "p99")
+        text = formatMs(m.latency.p99Ms);
+    else if (metric == "p99.9")
+        text = formatMs(m.latency.p999Ms);
+    else if (metric == "achieved")
+        text = formatRps(m.achievedRps);
+    else if (metric == "cpu")
+        text = fixed(m.serverCpuPercent, 0);
+    else
+        text = std::to_string(m.errors.total());
+    // A flag changes what a number means: mark it (legend below the table).
+    if (m.flags.generatorLimited || m.flags.connectionLimited || m.flags.serverRestarted)
+        text += "*";
+    return text;
+}
+
+int compareRuns(const CompareOptions& o) {
+    static const std::set<std::string> metrics{"p50", "p90", "p99", "p99.9", "achieved", "cpu", "errors"};
+    if (!metrics.count(o.metric))
+        throw UsageError("--metric: expected one of p50, p90, p99, p99.9, achieved, cpu, errors; got '" + o.metric +
+                         "'");
+    auto store = RunStore::open(existingDatabase(o.db));
+    store.markInterruptedRuns();
+
+    std::vector<Column> columns;
+    std::set<std::int64_t> seen;
+    for (const auto& text : o.runs) {
+        const auto id = resolveRunId(store, text);
+        if (!seen.insert(id).second)
+            throw UsageError("RUN: run " + std::to_string(id) + " is named twice");
+        auto run = *store.loadRun(id);
+        store.loadHistograms(run.steps);
+        const auto merged = mergeRepetitions(run.steps);
+        for (const auto& t : run.targets) {
+            Column c;
+            c.title = o.runs.size() > 1 ? "#" + std::to_string(id) + " " + t.name : t.name;
+            c.target = t.name;
+            c.knee = t.kneeRps;
+            for (const auto& m : merged)
+                if (m.targetName == t.name)
+                    c.byRate[m.requestedRps] = m;
+            columns.push_back(std::move(c));
+        }
+    }
+    if (columns.empty()) {
+        std::cout << "The runs have no targets to compare.\n";
+        return kExitFailures;
+    }
+    std::vector<double> common;
+    for (const auto& [rate, m] : columns.front().byRate)
+        if (std::all_of(columns.begin(), columns.end(), [&](const Column& c) { return c.byRate.count(rate) > 0; }))
+            common.push_back(rate);
+    if (common.empty()) {
+        std::cout << "No rate was measured by every target. Rates per target:\n";
+        for (const auto& c : columns) {
+            std::vector<std::string> rates;
+            for (const auto& [rate, m] : c.byRate)
+                rates.push_back(formatRps(rate));
+            std::cout << "  " << c.title << ": " << joinList(rates, ", ") << "\n";
+        }
+        return kExitFailures;
+    }
+
+    const std::string unit = o.metric == "achieved" ? " (rps)"
+                             : o.metric == "cpu"    ? " (server CPU %)"
+                             : o.metric == "errors" ? " (count)"
+                                                    : " latency (ms)";
+    std::cout << o.metric << unit << " at the rates every target measured:\n";
+    TextTable table;
+    table.addColumn("rate");
+    for (const auto& c : columns)
+        table.addColumn(c.title);
+    for (double rate : common) {
+        std::vector<std::string> row{formatRps(rate)};
+        for (const auto& c : columns)
+            row.push_back(cell(c.byRate.at(rate), o.metric));
+        table.addRow(std::move(row));
+    }
+    std::vector<std::string> knees{"knee"};
+    for (const auto& c : columns)
+        knees.push_back(c.knee ? formatRps(*c.knee) : std::string("none"));
+    table.addRow(std::move(knees));
+    table.print(std::cout);
+    std::cout << "* flagged (generator-limited, connection-limited or server restarted): see `loadscope show RUN`.\n";
+    return kExitOk;
+}
+
+} // namespace
+
+Command addCompareCommand(CLI::App& root) {
+    auto options = std::make_shared<CompareOptions>();
+    auto* app = root.add_subcommand("compare", "Compare the targets of one or more runs side by side at common rates");
+    addDatabaseOption(*app, options->db);
+    app->add_option("RUN", options->runs, "Run ids (see `loadscope list`) or 'last'")->required()->expected(1, -1);
+    app->add_option("--metric", options->metric, "What to compare: p50, p90, p99, p99.9, achieved, cpu, errors")
+        ->capture_default_str()
+        ->type_name("METRIC");
+    return {app, [options] { return compareRuns(*options); }};
+}
+
+} // namespace loadscope::cli

@@ -1,0 +1,247 @@
+// loadscope export RUN --format json|csv [--out FILE] and loadscope import FILE.
+#include "cli_command.h"
+#include "cli_summary.h"
+#include "cli_table.h"
+#include "plan_text.h"
+#include "run_store.h"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+#include <unistd.h>
+
+namespace loadscope::cli {
+
+namespace {
+
+struct ExportOptions {
+    std::string db;
+    std::string run;
+    std::string format;
+    std::string out;
+};
+
+std::string csvField(const std::string& text) {
+    if (text.find_first_of(",\"\n\r") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (char c : text) {
+        if (c == '"')
+            quoted += '"';
+        quoted += c;
+    }
+    return quoted + "\"";
+}
+
+std::string num(double v) {
+    return formatNumber(v, 4);
+}
+
+// One row per step, in execution order; latencies in ms (see docs/cli.md for the columns).
+std::string runToCsv(const Run& run) {
+    std::ostringstream out;
+    const std::vector<std::string> header{"run_id",
+                                          "run_name",
+                                          "sequence",
+                                          "target",
+                                          "scenario",
+                                          "requested_rps",
+                                          "repetition",
+                                          "status",
+                                          "status_message",
+                                          "started",
+                                          "duration_s",
+                                          "achieved_rps",
+                                          "due",
+                                          "sent",
+                                          "completed",
+                                          "ok",
+                                          "waited",
+                                          "peak_in_flight",
+                                          "errors_total",
+                                          "errors_connect",
+                                          "errors_read",
+                                          "errors_timeout",
+                                          "errors_status",
+                                          "p50_ms",
+                                          "p75_ms",
+                                          "p90_ms",
+                                          "p95_ms",
+                                          "p99_ms",
+                                          "p999_ms",
+                                          "p9999_ms",
+                                          "max_ms",
+                                          "mean_ms",
+                                          "service_p50_ms",
+                                          "service_p99_ms",
+                                          "service_max_ms",
+                                          "lateness_p50_ms",
+                                          "lateness_p99_ms",
+                                          "lateness_max_ms",
+                                          "server_cpu_percent",
+                                          "server_peak_rss_bytes",
+                                          "server_threads",
+                                          "server_voluntary_ctx",
+                                          "server_involuntary_ctx",
+                                          "generator_cpu_percent",
+                                          "flags",
+                                          "flag_reason"};
+    out << joinList(header, ",") << "\n";
+    for (const auto& s : run.steps) {
+        std::vector<std::string> statusCodes;
+        for (const auto& [code, n] : s.errors.status)
+            statusCodes.push_back(std::to_string(code) + ":" + std::to_string(n));
+        const std::vector<std::string> row{std::to_string(run.id),
+                                           csvField(run.name),
+                                           std::to_string(s.sequence),
+                                           csvField(s.targetName),
+                                           csvField(s.scenario),
+                                           num(s.requestedRps),
+                                           std::to_string(s.repetition),
+                                           std::string(toString(s.status)),
+                                           csvField(s.statusMessage),
+                                           isoTime(s.startedMs),
+                                           num(s.durationS),
+                                           num(s.achievedRps),
+                                           std::to_string(s.due),
+                                           std::to_string(s.sent),
+                                           std::to_string(s.completed),
+                                           std::to_string(s.ok),
+                                           std::to_string(s.waited),
+                                           std::to_string(s.peakInFlight),
+                                           std::to_string(s.errors.total()),
+                                           std::to_string(s.errors.connect),
+                                           std::to_string(s.errors.read),
+                                           std::to_string(s.errors.timeout),
+                                           joinList(statusCodes, ";"),
+                                           num(s.latency.p50Ms),
+                                           num(s.latency.p75Ms),
+                                           num(s.latency.p90Ms),
+                                           num(s.latency.p95Ms),
+                                           num(s.latency.p99Ms),
+                                           num(s.latency.p999Ms),
+                                           num(s.latency.p9999Ms),
+                                           num(s.latency.maxMs),
+                                           num(s.latency.meanMs),
+                                           num(s.serviceTime.p50Ms),
+                                           num(s.serviceTime.p99Ms),
+                                           num(s.serviceTime.maxMs),
+                                           num(s.latenessP50Ms),
+                                           num(s.latenessP99Ms),
+                                           num(s.latenessMaxMs),
+                                           num(s.server.cpuPercent),
+                                           std::to_string(s.server.peakRssBytes),
+                                           std::to_string(s.server.threads),
+                                           std::to_string(s.server.voluntaryContextSwitches),
+                                           std::to_string(s.server.involuntaryContextSwitches),
+                                           num(s.generatorCpuPercent),
+                                           csvField(describeFlags(s.flags)),
+                                           csvField(s.flags.reason)};
+        out << joinList(row, ",") << "\n";
+    }
+    return out.str();
+}
+
+// Writes next to the destination and renames, so a failed export never leaves half a file in its place.
+void writeFileAtomically(const std::string& path, const std::string& content) {
+    const auto temp = path + ".tmp-" + std::to_string(getpid());
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw UsageError("--out: cannot write " + path + " (does the folder exist? is it writable?)");
+        out << content;
+        out.flush();
+        if (!out) {
+            std::filesystem::remove(temp);
+            throw std::runtime_error("writing " + path + " failed (disk full?)");
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, path, ec);
+    if (ec) {
+        std::filesystem::remove(temp);
+        throw std::runtime_error("cannot move the export into place at " + path + ": " + ec.message());
+    }
+}
+
+int exportRun(const ExportOptions& o) {
+    std::string format = o.format;
+    if (format.empty()) { // from the file name, else JSON
+        const auto ext = std::filesystem::path(o.out).extension().string();
+        format = ext == ".csv" ? "csv" : "json";
+    }
+    if (format != "json" && format != "csv")
+        throw UsageError("--format: expected json or csv, got '" + format + "'");
+    auto store = RunStore::open(existingDatabase(o.db), RunStore::OpenMode::ReadOnly);
+    const auto id = resolveRunId(store, o.run);
+    std::string content;
+    if (format == "json") {
+        content = store.exportRunJson(id);
+        if (content.empty() || content.back() != '\n')
+            content += "\n";
+    } else {
+        content = runToCsv(*store.loadRun(id));
+    }
+    if (o.out.empty() || o.out == "-") {
+        std::cout << content;
+        return kExitOk;
+    }
+    writeFileAtomically(o.out, content);
+    std::cerr << "Exported run " << id << " as " << format << " to " << o.out << "\n";
+    return kExitOk;
+}
+
+struct ImportOptions {
+    std::string db;
+    std::string file;
+};
+
+int importRun(const ImportOptions& o) {
+    std::string content;
+    if (o.file == "-") {
+        content.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+        std::ifstream in(o.file, std::ios::binary);
+        if (!in)
+            throw UsageError("FILE: cannot read " + o.file);
+        content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    auto store = RunStore::open(o.db);
+    try {
+        const auto id = store.importRunJson(content, o.file == "-" ? "stdin" : o.file);
+        const auto run = store.loadRun(id);
+        std::cout << "Imported " << (o.file == "-" ? "stdin" : o.file) << " as run " << id << " \""
+                  << (run ? run->name : "") << "\" (" << (run ? run->steps.size() : 0) << " steps) into " << o.db
+                  << "\n";
+    } catch (const StoreError& e) {
+        // The store names the field; a bad document is bad input, not a broken store.
+        throw UsageError(e.what());
+    }
+    return kExitOk;
+}
+
+} // namespace
+
+Command addExportCommand(CLI::App& root) {
+    auto options = std::make_shared<ExportOptions>();
+    auto* app = root.add_subcommand("export", "Export one run as JSON (the whole run, re-importable) or CSV (one row "
+                                              "per step)");
+    addDatabaseOption(*app, options->db);
+    app->add_option("RUN", options->run, "The run's id (see `loadscope list`) or 'last'")->required();
+    app->add_option("--format", options->format, "json or csv (default: from --out's extension, else json)")
+        ->type_name("FORMAT");
+    app->add_option("--out", options->out, "Write to FILE instead of standard output")->type_name("FILE");
+    return {app, [options] { return exportRun(*options); }};
+}
+
+Command addImportCommand(CLI::App& root) {
+    auto options = std::make_shared<ImportOptions>();
+    auto* app = root.add_subcommand("import", "Import a run exported with `loadscope export --format json`");
+    addDatabaseOption(*app, options->db);
+    app->add_option("FILE", options->file, "The JSON file ('-' for standard input)")->required();
+    return {app, [options] { return importRun(*options); }};
+}
+
+} // namespace loadscope::cli
