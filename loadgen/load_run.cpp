@@ -80,7 +80,7 @@ public:
         , signals_(workers.front()->io(), SIGINT, SIGTERM)
         , progressTimer_(workers.front()->io()) {
         signals_.async_wait([this](const boost::system::error_code& error, int) {
-            if (error)
+            if (error || allFinished_)
                 return;
             stopped_ = true;
             for (auto& worker : workers_)
@@ -88,6 +88,8 @@ public:
         });
         shared_.onAllFinished = [this] {
             asio::post(workers_.front()->io(), [this] {
+                // A timer or signal handler may already be queued (cancel() cannot reach it): the flag stops it.
+                allFinished_ = true;
                 boost::system::error_code ignored;
                 signals_.cancel(ignored);
                 progressTimer_.cancel();
@@ -104,7 +106,7 @@ private:
     void armProgress() {
         progressTimer_.expires_after(std::chrono::milliseconds(250));
         progressTimer_.async_wait([this](const boost::system::error_code& error) {
-            if (error)
+            if (error || allFinished_)
                 return;
             printProgress();
             armProgress();
@@ -142,6 +144,7 @@ private:
     asio::signal_set signals_;
     asio::steady_timer progressTimer_;
     bool stopped_ = false;
+    bool allFinished_ = false;
 };
 
 } // namespace
@@ -228,6 +231,12 @@ int runLoadgen(const LoadgenOptions& options) {
         if (last.second < measuredSeconds || last.sent + last.completed + last.errors > 0)
             break;
         result.timeline.pop_back(); // quiet seconds of the drain
+    }
+    // Every measured second has its entry, also when the last requests were answered before the schedule's end.
+    while (static_cast<int>(result.timeline.size()) < measuredSeconds) {
+        TimelineEntry quiet;
+        quiet.second = static_cast<int>(result.timeline.size());
+        result.timeline.push_back(quiet);
     }
     for (auto& entry : result.timeline) {
         const auto from = std::chrono::seconds(entry.second);

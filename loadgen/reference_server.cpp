@@ -95,7 +95,8 @@ public:
     ServerSession(ReferenceServer& server, tcp::socket socket)
         : server_(server)
         , socket_(std::move(socket))
-        , delayTimer_(socket_.get_executor()) {}
+        , delayTimer_(socket_.get_executor())
+        , idleTimer_(socket_.get_executor()) {}
 
     void start() {
         error_code ignored;
@@ -105,6 +106,7 @@ public:
             const int on = 1;
             setsockopt(socket_.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
         }
+        armIdleTimer();
         readAvailable();
     }
 
@@ -162,6 +164,18 @@ private:
         });
     }
 
+    // Like a server's keep-alive timeout: the connection is closed between requests, with no Connection: close.
+    void armIdleTimer() {
+        const double idleMs = server_.options().idleTimeoutMs;
+        if (idleMs <= 0)
+            return;
+        idleTimer_.expires_after(std::chrono::nanoseconds(static_cast<long>(idleMs * 1e6)));
+        idleTimer_.async_wait([self = shared_from_this()](const error_code& error) {
+            if (!error)
+                self->close();
+        });
+    }
+
     // Parses what is buffered; true when a complete request is being answered.
     bool processBuffered() {
         if (begin_ == end_) {
@@ -187,6 +201,7 @@ private:
         if (logsArrival)
             server_.logArrival(arrivalNs_ > 0 ? arrivalNs_ : 0);
         arrivalNs_ = 0;
+        idleTimer_.cancel();
         answer();
         return true;
     }
@@ -245,18 +260,21 @@ private:
             return;
         }
         parser_.reset();
+        armIdleTimer();
         readAvailable();
     }
 
     void close() {
         error_code ignored;
         delayTimer_.cancel();
+        idleTimer_.cancel();
         socket_.close(ignored);
     }
 
     ReferenceServer& server_;
     tcp::socket socket_;
     asio::steady_timer delayTimer_;
+    asio::steady_timer idleTimer_;
     RequestParser parser_;
     std::array<char, 16 * 1024> buffer_;
     std::size_t begin_ = 0;

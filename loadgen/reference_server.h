@@ -22,7 +22,8 @@ struct ServerOptions {
     double stallEveryMs = 0;
     double stallMs = 0;
     int status = 200;
-    int closeEvery = 0; // close the connection after this many responses (0: never)
+    int closeEvery = 0;       // close the connection after this many responses (0: never)
+    double idleTimeoutMs = 0; // close a connection idle this long between requests, without notice (0: never)
     int bodyBytes = 13;
     bool chunked = false;
     std::string arrivalsLog; // one line per request: arrival in microseconds since the server started

@@ -41,6 +41,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--close-every", options.closeEvery, "Close each connection after this many responses (0: never)")
         ->check(CLI::Range(0, 1'000'000'000));
+    app.add_option("--idle-timeout-ms", options.idleTimeoutMs,
+                   "Close connections idle this long between requests, without notice (like a keep-alive timeout)")
+        ->check(CLI::Range(0.0, 3'600'000.0));
     app.add_option("--body-bytes", options.bodyBytes, "Size of the response body")
         ->check(CLI::Range(0, 64 * 1024 * 1024))
         ->capture_default_str();

@@ -68,6 +68,23 @@ TEST(LoadgenErrors, ClosedConnectionsAreReopenedWithoutErrors) {
     EXPECT_GE(j["requests"]["connections_opened"].get<int>(), 200);
 }
 
+TEST(LoadgenErrors, IdleConnectionsClosedByTheServerAreReopenedWithoutErrors) {
+    // Like a server's keep-alive timeout: connections idle longer than this are closed with no Connection: close.
+    // At 20 rps (50 ms gaps) every connection is closed before its next use and is noticed at once; at 100 rps
+    // (10 ms gaps, as long as the timeout) the close can cross the next request, which then goes out once more on a
+    // fresh connection. Either way no request fails.
+    for (const auto& [idleMs, rate] : {std::pair{"30", "20"}, std::pair{"10", "100"}}) {
+        auto server = startRefServer({"--idle-timeout-ms", idleMs});
+        const auto run = runLoadgen({"--url", server.url(), "--rate", rate, "--duration", "2s", "--json"});
+        ASSERT_EQ(run.exitCode, 0) << run.err;
+        const auto& j = run.json;
+        EXPECT_EQ(j["requests"]["due"], 2 * std::stoi(rate));
+        EXPECT_EQ(j["requests"]["ok"], j["requests"]["due"]) << j["errors"].dump();
+        EXPECT_EQ(j["errors"]["total"], 0) << j["errors"].dump();
+        EXPECT_GT(j["requests"]["connections_opened"].get<int>(), std::stoi(rate) / 2);
+    }
+}
+
 TEST(LoadgenErrors, SlowResponsesAreTimeoutsAndNotRetried) {
     auto server = startRefServer({"--delay-ms", "1000"});
     TempDir dir;

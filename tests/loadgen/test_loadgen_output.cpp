@@ -184,6 +184,24 @@ TEST(LoadgenOutput, ScheduleAndWarmupAreFollowedAndWarmupIsLeftOut) {
     EXPECT_NEAR(doc["timeline"][1]["sent"].get<double>(), 300, 2);
 }
 
+TEST(LoadgenOutput, LowRatesAndPausesKeepEverySecondOfTheTimeline) {
+    auto server = startRefServer({});
+    auto run = runLoadgen({"--url", server.url(), "--schedule", "const(4,1s) const(0,1s) const(4,1s)", "--json"});
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    EXPECT_EQ(run.json["requests"]["due"], 8);
+    EXPECT_EQ(run.json["requests"]["ok"], 8);
+    ASSERT_EQ(run.json["timeline"].size(), 3u) << run.json["timeline"].dump();
+    EXPECT_EQ(run.json["timeline"][1]["scheduled"], 0.0);
+    EXPECT_EQ(run.json["timeline"][1]["sent"], 0);
+    EXPECT_EQ(run.json["timeline"][2]["sent"], 4);
+    // One request every 2 s: the run is over after the last answer, but the timeline covers all 4 seconds.
+    run = runLoadgen({"--url", server.url(), "--rate", "0.5", "--duration", "4s", "--json"});
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    EXPECT_EQ(run.json["requests"]["due"], 2);
+    EXPECT_EQ(run.json["achieved_rps"], 0.5);
+    EXPECT_EQ(run.json["timeline"].size(), 4u) << run.json["timeline"].dump();
+}
+
 TEST(LoadgenOutput, ThreadsShareOneScheduleAndMergeTheirResults) {
     auto server = startRefServer({"--delay-ms", "1"});
     const auto run = runLoadgen({"--url", server.url(), "--rate", "1000", "--duration", "2s", "--threads", "3",

@@ -33,12 +33,21 @@ LoadgenRun runPinnedLoadgen(const std::vector<std::string>& args) {
     return runLoadgen(with(args, generatorCpuArgs()), std::chrono::seconds(15), Priority::High);
 }
 
-// Runs `scenario` (a fresh server and a generator run), once more when the generator reports it was limited.
-template <class Scenario> auto measure(Scenario scenario) {
+// Runs `scenario` (a fresh server and a generator run), again (at most twice more) while the generator reports that
+// the machine did not let it keep its schedule: generator_limited, or, when `maxLatenessMs` is given, any request
+// dispatched later than that.
+template <class Scenario> auto measure(Scenario scenario, double maxLatenessMs = 1e9) {
     auto result = scenario();
-    if (result.run.json.is_object() && result.run.json["generator_limited"] == true) {
-        std::cerr << "generator_limited on a busy machine (" << result.run.json["generator_limited_reason"]
-                  << "); measuring once more\n";
+    for (int attempt = 1; attempt < 3; ++attempt) {
+        const nlohmann::json& doc = result.run.json;
+        if (!doc.is_object())
+            break;
+        const bool limited = doc["generator_limited"] == true;
+        const double latenessMax = doc["lateness_ms"]["max"].get<double>();
+        if (!limited && latenessMax <= maxLatenessMs)
+            break;
+        std::cerr << "the generator could not keep its schedule on this busy machine (lateness p99 "
+                  << doc["lateness_ms"]["p99"] << " ms, max " << latenessMax << " ms); measuring again\n";
         result = scenario();
     }
     return result;
@@ -85,18 +94,22 @@ struct ArrivalMeasurement {
 
 // 500 rps over 400 connections for 5 s against a server answering in 50 ms, with the server's arrival log.
 ArrivalMeasurement measureArrivals(const std::string& arrivalsMode) {
-    return measure([&] {
-        TempDir dir;
-        const std::string log = dir.file("arrivals.log");
-        auto server = startPinnedServer({"--delay-ms", "50", "--arrivals-log", log});
-        ArrivalMeasurement m;
-        m.run = runPinnedLoadgen({"--url", server.url(), "--rate", "500", "--duration", "5s", "--connections", "400",
-                                  "--arrivals", arrivalsMode, "--seed", "12345", "--json"});
-        server.process->sendSignal(SIGTERM); // flushes the log
-        EXPECT_EQ(server.process->waitForExit(std::chrono::seconds(5)), 0);
-        m.arrivals = loadscope::testing::readNumbers(log);
-        return m;
-    });
+    return measure(
+        [&] {
+            TempDir dir;
+            const std::string log = dir.file("arrivals.log");
+            auto server = startPinnedServer({"--delay-ms", "50", "--arrivals-log", log});
+            ArrivalMeasurement m;
+            m.run = runPinnedLoadgen({"--url", server.url(), "--rate", "500", "--duration", "5s", "--connections",
+                                      "400", "--arrivals", arrivalsMode, "--seed", "12345", "--json"});
+            server.process->sendSignal(SIGTERM); // flushes the log
+            EXPECT_EQ(server.process->waitForExit(std::chrono::seconds(5)), 0);
+            m.arrivals = loadscope::testing::readNumbers(log);
+            return m;
+        },
+        // A request dispatched 8 ms late could join the next 10 ms window's five: beyond that, a burst may
+        // be the machine's doing rather than the schedule's.
+        8.0);
 }
 
 } // namespace
@@ -132,7 +145,8 @@ TEST(LoadgenTiming, UniformArrivalsAreSmoothOverManyConnections) {
     const auto s = statsOf(windows);
     // 5 requests are due per 10 ms window. Per-connection schedules would fire in bursts (wrk2 sends up to 200 in one
     // window in this set-up); one global schedule never exceeds 10.
-    EXPECT_LE(s.max, 10) << "mean " << s.mean << " variance " << s.variance;
+    EXPECT_LE(s.max, 10) << "mean " << s.mean << " variance " << s.variance << ", generator lateness "
+                         << result["lateness_ms"].dump();
     EXPECT_NEAR(s.mean, 5.0, 0.1);
     EXPECT_LT(s.variance, 1.0); // evenly spaced: far below Poisson's variance of 5
     EXPECT_EQ(result["errors"]["total"], 0);

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Load generator benchmark (not a test; figures go to docs/benchmarks.md, "Load generator").
+#
+# On a 2-core machine: the server pinned to core 0, the client to core 1 (taskset). For nginx (Debian's, started on
+# loopback with its own config in a temp dir, one worker, tiny static response, access log off) and for
+# loadscope-refserver:
+#   (a) the highest constant rate loadscope-loadgen holds: lateness p99 < 1 ms, not generator_limited, achieved rate
+#       within 1 % of the target, no errors (found by ramping up by 25 % and then bisecting);
+#   (b) its CPU time per 10,000 requests at that rate;
+#   (c) side by side, wrk's closed-loop maximum throughput against the same server (wrk -t1 -cN) and its CPU time per
+#       10,000 requests.
+#
+# Usage: bench/loadgen_bench.sh [--bin DIR] [--step SECONDS] [--wrk-connections "16 64"] [--servers "nginx refserver"]
+#        [--out DIR]
+# Build first: cmake --preset release && cmake --build --preset release --target loadscope-loadgen loadscope-refserver
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bin=build/release/bin
+step_s=5
+wrk_connections="16 64"
+servers="nginx refserver"
+out=""
+server_core=0
+client_core=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bin) bin=$2; shift 2 ;;
+    --step) step_s=$2; shift 2 ;;
+    --wrk-connections) wrk_connections=$2; shift 2 ;;
+    --servers) servers=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "loadgen_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+python=/usr/bin/python3
+for tool in taskset nginx wrk "$python" "$bin/loadscope-loadgen" "$bin/loadscope-refserver"; do
+  if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "$tool" ]; then
+    echo "loadgen_bench.sh: $tool not found (Debian: apt-get install nginx-light wrk util-linux; build the release" \
+         "preset for the binaries, or pass --bin DIR)" >&2
+    exit 2
+  fi
+done
+if [ "$(nproc)" -lt 2 ]; then
+  echo "loadgen_bench.sh: needs 2 cores (server on core $server_core, client on core $client_core)" >&2
+  exit 2
+fi
+
+tmp=$(mktemp -d /tmp/loadgen-bench.XXXXXX)
+[ -n "$out" ] || out=$tmp/results
+mkdir -p "$out"
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  fi
+}
+cleanup() {
+  stop_server
+  rm -rf "$tmp/nginx"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_for_port() {
+  local port=$1
+  for _ in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  echo "loadgen_bench.sh: nothing listens on port $port" >&2
+  exit 1
+}
+
+start_nginx() {
+  local port
+  port=$(free_port)
+  mkdir -p "$tmp/nginx/logs"
+  cat >"$tmp/nginx/nginx.conf" <<EOF
+# One process (no master), so taskset pins the whole server to one core.
+daemon off;
+master_process off;
+worker_processes 1;
+error_log $tmp/nginx/logs/error.log warn;
+pid $tmp/nginx/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    default_type text/plain;
+    location / { return 200 "Hello, World!"; }
+  }
+}
+EOF
+  taskset -c "$server_core" nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx/" &
+  server_pid=$!
+  wait_for_port "$port"
+  server_url="http://127.0.0.1:$port/"
+}
+
+start_refserver() {
+  taskset -c "$server_core" "$bin/loadscope-refserver" --port 0 >"$tmp/refserver.out" &
+  server_pid=$!
+  for _ in $(seq 100); do
+    if grep -q '^listening on' "$tmp/refserver.out" 2>/dev/null; then break; fi
+    sleep 0.05
+  done
+  server_url="http://$(sed -n 's/^listening on //p' "$tmp/refserver.out" | head -1)/"
+}
+
+# wrk, closed loop, for one connection count: prints "rps cpu_per_10k".
+run_wrk() {
+  local url=$1 connections=$2 log=$out/wrk-$3-c$2.txt
+  { time -p taskset -c "$client_core" wrk -t1 -c"$connections" -d"${step_s}s" "$url" >"$log"; } 2>"$log.time"
+  "$python" - "$log" "$log.time" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+times = dict(line.split() for line in open(sys.argv[2]) if line.split() and line.split()[0] in ("user", "sys"))
+rps = float(re.search(r"Requests/sec:\s*([\d.]+)", text).group(1))
+total = int(re.search(r"(\d+) requests in", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", text)
+cpu = float(times["user"]) + float(times["sys"])
+print(f"{rps:.0f} {cpu / total * 10000:.4f}" + (" errors" if errors else ""))
+EOF
+}
+
+# loadscope-loadgen at one constant rate: prints "held|limited rps cpu_per_10k lateness_p99_ms achieved why".
+run_loadgen() {
+  local url=$1 rate=$2 json=$out/loadgen-$3-$2.json
+  taskset -c "$client_core" "$bin/loadscope-loadgen" --url "$url" --rate "$rate" --duration "${step_s}s" \
+    --connections 1000 --json >"$json" 2>"$json.err" || true
+  "$python" - "$json" "$rate" <<'EOF'
+import json, sys
+rate = float(sys.argv[2])
+try:
+    d = json.load(open(sys.argv[1]))
+except Exception as e:
+    print(f"limited 0 0 0 0 no-json"); sys.exit()
+cpu = d["generator_cpu"]["user_s"] + d["generator_cpu"]["system_s"]
+completed = max(1, d["requests"]["completed"])
+late = d["lateness_ms"]["p99"]
+achieved = d["achieved_rps"]
+why = []
+if d["generator_limited"]: why.append("generator_limited")
+if late >= 1.0: why.append("lateness")
+if achieved < 0.99 * rate: why.append("achieved<99%")
+if d["errors"]["total"]: why.append("errors")
+print(("limited" if why else "held"), f"{achieved:.0f} {cpu / completed * 10000:.4f} {late:.3f} {achieved:.0f}",
+      ",".join(why) or "-")
+EOF
+}
+
+echo "# loadgen benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), steps of ${step_s}s"
+echo "# server on core $server_core, client on core $client_core; raw outputs in $out"
+for server in $servers; do
+  "start_$server"
+  echo "## $server at $server_url"
+  best_wrk=0
+  best_wrk_cpu=0
+  for c in $wrk_connections; do
+    read -r rps cpu extra < <(run_wrk "$server_url" "$c" "$server")
+    echo "wrk -t1 -c$c: $rps req/s, CPU $cpu s per 10k requests ${extra:-}"
+    if [ "${rps%.*}" -gt "$best_wrk" ]; then best_wrk=${rps%.*}; best_wrk_cpu=$cpu; fi
+  done
+  # Ramp up by 25 % from half of wrk's best, then bisect between the last held and the first limited rate.
+  rate=$((best_wrk / 2))
+  held=0
+  held_line=""
+  limited=0
+  while :; do
+    read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$rate" "$server")
+    echo "loadgen --rate $rate: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per 10k) $why"
+    if [ "$verdict" = held ]; then
+      held=$rate; held_line="$achieved $cpu $late"
+      rate=$((rate * 5 / 4))
+    else
+      limited=$rate
+      break
+    fi
+  done
+  for _ in 1 2 3; do
+    [ "$held" -gt 0 ] || break
+    rate=$(((held + limited) / 2))
+    [ $((limited - held)) -gt $((held / 50)) ] || break
+    read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$rate" "$server")
+    echo "loadgen --rate $rate: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per 10k) $why"
+    if [ "$verdict" = held ]; then held=$rate; held_line="$achieved $cpu $late"; else limited=$rate; fi
+  done
+  read -r achieved cpu late <<<"${held_line:-0 0 0}"
+  echo "RESULT $server: loadgen holds $held rps (lateness p99 $late ms, CPU $cpu s/10k requests);" \
+       "wrk closed-loop max $best_wrk rps (CPU $best_wrk_cpu s/10k requests)"
+  stop_server
+done
