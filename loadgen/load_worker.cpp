@@ -28,7 +28,9 @@ SharedRunState::SharedRunState(int workers, bool progress)
 
 LoadWorker::LoadWorker(const LoadgenOptions& options, const LoadSchedule& schedule, asio::ip::tcp::endpoint endpoint,
                        RunTiming timing, int index, int workerCount, int maxConnections, SharedRunState& shared)
-    : io_(1)
+    // Only this worker's thread does I/O on its sockets: no locking in the reactor (posting from other threads, as
+    // requestStop() does, stays safe).
+    : io_(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO)
     , options_(options)
     , endpoint_(endpoint)
     , timing_(timing)

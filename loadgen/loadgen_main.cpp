@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
     const LoadgenOptions& options = *parsed.options;
 
     const long openFiles = raiseOpenFileLimit();
-    if (const auto problem = connectionLimitProblem(options.connections, openFiles)) {
+    if (const auto problem = connectionLimitProblem(options.connections, options.threads, openFiles)) {
         std::cerr << "loadscope-loadgen: " << *problem << "\n";
         return kExitBadArguments;
     }

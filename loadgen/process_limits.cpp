@@ -11,8 +11,9 @@
 namespace loadscope::loadgen {
 
 namespace {
-// stdin/out/err, epoll, timerfd, eventfd, signal pipe, one eventfd per extra thread, the probe socket and slack.
-constexpr long kOwnDescriptors = 32;
+// stdin/out/err, the signal pipe, the probe socket and slack; and per event loop its epoll, timerfd and eventfd.
+constexpr long kOwnDescriptors = 24;
+constexpr long kDescriptorsPerThread = 4;
 } // namespace
 
 long raiseOpenFileLimit() {
@@ -28,12 +29,13 @@ long raiseOpenFileLimit() {
     return limit.rlim_cur == RLIM_INFINITY ? 1L << 30 : static_cast<long>(limit.rlim_cur);
 }
 
-std::optional<std::string> connectionLimitProblem(int connections, long openFileLimit) {
-    if (connections + kOwnDescriptors > openFileLimit) {
-        return "--connections " + std::to_string(connections) + " needs " +
-               std::to_string(connections + kOwnDescriptors) + " open files, but this process may open at most " +
-               std::to_string(openFileLimit) + " (the hard limit, ulimit -Hn): lower --connections to " +
-               std::to_string(openFileLimit - kOwnDescriptors) + " or raise the limit";
+std::optional<std::string> connectionLimitProblem(int connections, int threads, long openFileLimit) {
+    const long own = kOwnDescriptors + kDescriptorsPerThread * threads;
+    if (connections + own > openFileLimit) {
+        return "--connections " + std::to_string(connections) + " needs " + std::to_string(connections + own) +
+               " open files, but this process may open at most " + std::to_string(openFileLimit) +
+               " (the hard limit, ulimit -Hn): lower --connections to " + std::to_string(openFileLimit - own) +
+               " or raise the limit";
     }
     std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
     long low = 0, high = 0;

@@ -11,8 +11,9 @@ namespace loadscope::loadgen {
 // Raises the soft open-file limit to the hard one and returns the limit now in force.
 long raiseOpenFileLimit();
 
-// Why `connections` (plus the few descriptors the process needs itself) cannot fit, or nullopt when they can.
-std::optional<std::string> connectionLimitProblem(int connections, long openFileLimit);
+// Why `connections` (plus the few descriptors the process and its `threads` event loops need) cannot fit, or nullopt
+// when they can.
+std::optional<std::string> connectionLimitProblem(int connections, int threads, long openFileLimit);
 
 // "1", "0,2", "1-3" -> cores; nullopt with `error` for anything else or cores this process may not use.
 std::optional<std::vector<int>> parseCpuList(const std::string& text, std::string& error);
