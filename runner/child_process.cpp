@@ -4,12 +4,9 @@
 
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
-#include <boost/process/env.hpp>
-#include <boost/process/environment.hpp>
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
-#include <boost/process/search_path.hpp>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -83,9 +80,11 @@ struct ChildSetup {
     const char* workingDirectory = nullptr; // nullptr: keep the parent's
     bool setAffinity = false;
     cpu_set_t affinity{};
+    char** environment = nullptr; // NAME=value..., nullptr-terminated
 
     template <typename Executor> void operator()(Executor& executor) const {
-        ::setpgid(0, 0); // lead a new process group, so the group can be signalled as a whole
+        executor.env = environment; // what execve passes
+        ::setpgid(0, 0);            // lead a new process group, so the group can be signalled as a whole
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parentPid)
             ::_exit(127); // the launcher died between fork and prctl: the death signal would never come
@@ -115,25 +114,33 @@ struct ChildSetup {
     }
 };
 
-std::filesystem::path resolveExecutable(const std::string& name, const std::map<std::string, std::string>& env) {
-    if (name.find('/') != std::string::npos)
-        return name;
-    // Look it up in the PATH the child will have.
-    std::vector<boost::filesystem::path> searchPath;
-    if (const auto path = env.find("PATH"); path != env.end()) {
-        std::string_view rest = path->second;
-        while (!rest.empty()) {
-            const auto colon = rest.find(':');
-            searchPath.emplace_back(std::string(rest.substr(0, colon)));
-            rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+// The child's environment as NAME=value strings. Built here rather than with boost::process::environment, whose
+// lookup (Boost 1.74) reads past the end of entries shorter than the name looked up.
+std::vector<std::string> childEnvironment(const ChildProcessOptions& options) {
+    std::map<std::string, std::string> merged;
+    if (options.inheritEnvironment) {
+        for (char** entry = ::environ; entry && *entry; ++entry) {
+            const std::string_view text(*entry);
+            const auto equals = text.find('=');
+            if (equals != std::string_view::npos && equals > 0)
+                merged.emplace(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
         }
-    } else {
-        searchPath = boost::this_process::path();
     }
-    const auto found = bp::search_path(name, searchPath);
-    if (found.empty())
-        throw ChildProcessError("cannot start '" + name + "': not found in PATH");
-    return found.string();
+    for (const auto& [name, value] : options.env)
+        merged[name] = value;
+    std::vector<std::string> entries;
+    entries.reserve(merged.size());
+    for (const auto& [name, value] : merged)
+        entries.push_back(name + "=" + value);
+    return entries;
+}
+
+std::string pathVariableOf(const std::vector<std::string>& environment) {
+    for (const auto& entry : environment) {
+        if (entry.rfind("PATH=", 0) == 0)
+            return entry.substr(5);
+    }
+    return "/usr/local/bin:/usr/bin:/bin";
 }
 
 int openPidFd(pid_t pid) {
@@ -204,7 +211,18 @@ struct ChildProcess::Impl {
 void ChildProcess::Impl::start() {
     if (options.argv.empty() || options.argv.front().empty())
         throw ChildProcessError("cannot start a process without a command");
-    const auto executable = resolveExecutable(options.argv.front(), options.env);
+    auto environment = childEnvironment(options);
+    std::vector<char*> environmentPointers;
+    for (auto& entry : environment)
+        environmentPointers.push_back(entry.data());
+    environmentPointers.push_back(nullptr);
+    std::filesystem::path executable = options.argv.front();
+    if (options.argv.front().find('/') == std::string::npos) {
+        // Looked up in the PATH the child will have, as execvp would.
+        executable = findInPath(options.argv.front(), pathVariableOf(environment));
+        if (executable.empty())
+            throw ChildProcessError("cannot start '" + options.argv.front() + "': not found in PATH");
+    }
     if (!options.workingDirectory.empty() && !std::filesystem::is_directory(options.workingDirectory))
         throw ChildProcessError("cannot start '" + options.argv.front() + "': working directory " +
                                 options.workingDirectory.string() + " does not exist");
@@ -219,6 +237,7 @@ void ChildProcess::Impl::start() {
     setup.stdoutFd = stdoutPipe.write.get();
     setup.stderrFd = stderrPipe.write.get();
     setup.workingDirectory = workingDirectory.empty() ? nullptr : workingDirectory.c_str();
+    setup.environment = environmentPointers.data();
     if (!options.cpuAffinity.empty()) {
         setup.setAffinity = true;
         CPU_ZERO(&setup.affinity);
@@ -231,13 +250,8 @@ void ChildProcess::Impl::start() {
 
     std::error_code error;
     runOnLauncherThread([&] {
-        bp::environment environment;
-        if (options.inheritEnvironment)
-            environment = bp::environment(boost::this_process::environment());
-        for (const auto& [name, value] : options.env)
-            environment[name] = value;
         setup.parentPid = ::getpid();
-        bp::child child(bp::exe = executable.string(), bp::args = args, environment, bp::std_in < bp::null,
+        bp::child child(bp::exe = executable.string(), bp::args = args, bp::std_in < bp::null,
                         bp::extend::on_exec_setup = setup, error);
         if (error)
             return;
@@ -464,6 +478,23 @@ CommandResult runCommand(const ChildProcessOptions& options, std::chrono::millis
         result.startError = error.what();
     }
     return result;
+}
+
+std::filesystem::path findInPath(const std::string& name, const std::string& pathVariable) {
+    if (name.empty() || name.find('/') != std::string::npos)
+        return {};
+    std::string_view rest = pathVariable;
+    for (;;) {
+        const auto colon = rest.find(':');
+        const auto folder = rest.substr(0, colon);
+        const auto candidate = std::filesystem::path(folder.empty() ? "." : std::string(folder)) / name;
+        std::error_code error;
+        if (std::filesystem::is_regular_file(candidate, error) && ::access(candidate.c_str(), X_OK) == 0)
+            return candidate;
+        if (colon == std::string_view::npos)
+            return {};
+        rest.remove_prefix(colon + 1);
+    }
 }
 
 bool processIsAlive(pid_t pid) {

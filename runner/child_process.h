@@ -107,6 +107,10 @@ struct CommandResult {
 // Runs argv to completion (killed after `timeout`), capturing stdout and stderr.
 CommandResult runCommand(const ChildProcessOptions& options, std::chrono::milliseconds timeout);
 
+// The first executable file called `name` in the ':'-separated folders of `pathVariable` (an empty entry is the
+// current folder), as execvp looks it up; empty when there is none or `name` contains a '/'.
+std::filesystem::path findInPath(const std::string& name, const std::string& pathVariable);
+
 // /proc helpers. True when `pid` exists and is not a zombie.
 bool processIsAlive(pid_t pid);
 // The process group id of `pid`, or -1.

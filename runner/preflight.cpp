@@ -8,9 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/process/environment.hpp>
-#include <boost/process/search_path.hpp>
-
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <set>
@@ -39,11 +37,19 @@ std::string installHint(const Requirement& requirement) {
     return "apt-get install " + requirement.debianPackage;
 }
 
-// The path `name` resolves to ("" when none): a path is taken as is, a bare name is looked up in PATH.
-std::string resolveExecutable(const std::string& name) {
+// The path `name` resolves to ("" when none): a path is taken as is, a bare name is looked up in `pathVariable`.
+std::string resolveExecutable(const std::string& name, const std::string& pathVariable) {
     if (name.find('/') != std::string::npos)
         return ::access(name.c_str(), X_OK) == 0 && !std::filesystem::is_directory(name) ? name : "";
-    return boost::process::search_path(name).string();
+    return findInPath(name, pathVariable).string();
+}
+
+// The PATH the target will see: its own env's, else Loadscope's.
+std::string pathVariableFor(const TargetLaunch& launch) {
+    if (const auto path = launch.env.find("PATH"); path != launch.env.end())
+        return path->second;
+    const char* path = std::getenv("PATH");
+    return path ? path : "/usr/local/bin:/usr/bin:/bin";
 }
 
 struct ExecutableCheck {
@@ -147,9 +153,10 @@ PreflightResult preflight(const TargetDefinition& target, const PlaceholderValue
         if (!listed)
             executables.push_back({launch.argv[0], target.argvTemplate[0], nullptr});
     }
+    const auto pathVariable = pathVariableFor(launch);
     std::set<std::string> missing;
     for (const auto& check : executables) {
-        if (resolveExecutable(check.name).empty()) {
+        if (resolveExecutable(check.name, pathVariable).empty()) {
             missing.insert(check.name);
             problem(missingExecutableMessage(check));
         }
@@ -172,7 +179,7 @@ PreflightResult preflight(const TargetDefinition& target, const PlaceholderValue
             modules.push_back(&requirement);
     }
     if (!modules.empty()) {
-        if (missing.count(values.python) || resolveExecutable(values.python).empty()) {
+        if (missing.count(values.python) || resolveExecutable(values.python, pathVariable).empty()) {
             problem("cannot check the Python modules: " + values.python + " is not there (apt-get install python3)");
         } else {
             ChildProcessOptions check;

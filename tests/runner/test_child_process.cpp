@@ -358,3 +358,14 @@ TEST(ChildProcess, ProcIsAliveTellsZombiesFromLiveProcesses) {
     ::waitpid(zombie, &status, 0);
     EXPECT_FALSE(processIsAlive(zombie));
 }
+
+TEST(ChildProcess, LooksCommandsUpInTheChildsPath) {
+    EXPECT_EQ(findInPath("sh", "/nonexistent::/bin"), std::filesystem::path("/bin/sh"));
+    EXPECT_TRUE(findInPath("sh", "/nonexistent").empty());
+    EXPECT_TRUE(findInPath("bin/sh", "/").empty());
+    ChildProcessOptions options{{"sleep", "0"}, {{"PATH", "/nonexistent"}}, true, {}, {}, 1024, {}};
+    EXPECT_THROW(ChildProcess{options}, ChildProcessError); // the child's PATH has no sleep
+    options.env["PATH"] = "/nonexistent:/usr/bin:/bin";
+    ChildProcess found(options);
+    EXPECT_TRUE(found.wait().success());
+}

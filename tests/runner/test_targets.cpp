@@ -465,6 +465,30 @@ TEST(VersionProbe, BuiltInPythonTargetsAnswer) {
     }
 }
 
+TEST(VersionProbe, RefserverAnswers) {
+    const auto catalog = TargetCatalog::load(builtInDir(), {});
+    const auto values = defaultPlaceholderValues();
+    if (!std::filesystem::exists(values.bin / "loadscope-refserver"))
+        GTEST_SKIP() << "loadscope-refserver is not built in " << values.bin;
+    const auto* refserver = catalog.find("refserver");
+    ASSERT_NE(refserver, nullptr);
+    EXPECT_TRUE(preflight(*refserver, values).ok);
+    const auto probe = runVersionProbe(*refserver, values);
+    EXPECT_TRUE(std::regex_match(probe.version, std::regex(R"(loadscope-refserver \d+\.\d+\.\d+ \(.+\))")))
+        << "'" << probe.version << "' " << probe.error;
+
+    // Without the binary, preflight says how to get it.
+    auto elsewhere = values;
+    elsewhere.bin = "/nonexistent/bin";
+    const auto missing = preflight(*refserver, elsewhere);
+    EXPECT_FALSE(missing.ok);
+    ASSERT_FALSE(missing.problems.empty());
+    EXPECT_NE(missing.problems.front().find("/nonexistent/bin/loadscope-refserver does not exist or is not executable: "
+                                            "it is built with Loadscope"),
+              std::string::npos)
+        << missing.problems.front();
+}
+
 TEST(VersionProbe, FailureSaysWhy) {
     std::vector<DefinitionError> errors;
     auto text = replaced(validDefinition(), R"(["{python}", "--version"])",
