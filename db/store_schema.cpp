@@ -169,6 +169,7 @@ INSERT INTO run_documents (run_id, plan_json, environment_json) SELECT id, plan_
 ALTER TABLE runs DROP COLUMN plan_json;
 ALTER TABLE runs DROP COLUMN environment_json;
 ALTER TABLE runs ADD COLUMN search_text TEXT NOT NULL DEFAULT ''; -- name, notes, scenarios, tags, target names
+CREATE INDEX runs_by_name ON runs (name COLLATE NOCASE);          -- the list sorted by name, without a sort
 )sql",
                      "migrate the schema to v4");
     // Filled by migrate(), which recomputes every summary column after the last migration.
