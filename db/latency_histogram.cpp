@@ -1,5 +1,7 @@
 #include "latency_histogram.h"
 
+#include "histogram_codec.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -37,7 +39,8 @@ int bucketIndexOf(std::int64_t value) {
 
 __extension__ using UInt128 = unsigned __int128;
 
-constexpr char kMagic[4] = {'L', 'S', 'H', '1'};
+constexpr char kMagic[4] = {'L', 'S', 'H', '1'};   // zlib-deflated counter deltas (read only)
+constexpr char kMagicV2[4] = {'L', 'S', 'H', '2'}; // range-coded counters (histogram_codec.h)
 
 void putVarint(std::string& out, std::uint64_t v) {
     while (v >= 0x80) {
@@ -45,9 +48,6 @@ void putVarint(std::string& out, std::uint64_t v) {
         v >>= 7;
     }
     out.push_back(static_cast<char>(v));
-}
-void putSigned(std::string& out, std::int64_t v) {
-    putVarint(out, (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
 }
 
 struct Reader {
@@ -194,7 +194,7 @@ std::vector<LatencyHistogram::Bucket> LatencyHistogram::nonEmptyBuckets() const 
 }
 
 std::string LatencyHistogram::serialize() const {
-    std::string out(kMagic, sizeof kMagic);
+    std::string out(kMagicV2, sizeof kMagicV2);
     putVarint(out, static_cast<std::uint64_t>(kSignificantDigits));
     putVarint(out, static_cast<std::uint64_t>(kHighestTrackableUs));
     putVarint(out, static_cast<std::uint64_t>(totalCount_));
@@ -203,32 +203,29 @@ std::string LatencyHistogram::serialize() const {
     // The exact sum, as two 64-bit halves, so the mean survives the round trip.
     putVarint(out, static_cast<std::uint64_t>(static_cast<UInt128>(sum_) >> 64));
     putVarint(out, static_cast<std::uint64_t>(sum_));
-    // Counters up to the last non-empty one, each as the zig-zag varint of its difference from the previous one
-    // (neighbouring counts are alike, so most differences fit a byte), then deflated with zlib, which folds the
-    // long runs of empty counters into a few bytes. zlib's default level: level 9 spends 4-10x the time on these
-    // long zero runs for blobs within 0.5 % of the same size (measured by bench/store_bench).
-    std::string body;
+    // Only the counters from the first non-empty one to the last: a step's latencies span a few thousand of them.
+    std::size_t first = 0;
+    while (first < counts_.size() && counts_[first] == 0)
+        ++first;
     std::size_t last = counts_.size();
-    while (last > 0 && counts_[last - 1] == 0)
+    while (last > first && counts_[last - 1] == 0)
         --last;
-    std::int64_t previous = 0;
-    for (std::size_t i = 0; i < last; ++i) {
-        putSigned(body, counts_[i] - previous);
-        previous = counts_[i];
-    }
-    putVarint(out, body.size());
-    uLongf packedSize = compressBound(static_cast<uLong>(body.size()));
-    std::string packed(packedSize, '\0');
-    compress2(reinterpret_cast<Bytef*>(packed.data()), &packedSize, reinterpret_cast<const Bytef*>(body.data()),
-              static_cast<uLong>(body.size()), Z_DEFAULT_COMPRESSION);
-    packed.resize(packedSize);
-    out += packed;
+    putVarint(out, first);
+    putVarint(out, last - first);
+    histogram_codec::encodeCounts(counts_.data() + first, last - first, out);
+    // A range code has no redundancy: without a checksum a damaged blob would decode to other, plausible counts.
+    const auto crc =
+        static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(out.data()), static_cast<uInt>(out.size())));
+    for (int i = 0; i < 4; ++i)
+        out.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
     return out;
 }
 
 std::optional<LatencyHistogram> LatencyHistogram::deserialize(std::string_view bytes, std::string* error) {
-    if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
-        fail(error, "not a Loadscope latency histogram (expected the 'LSH1' header)");
+    const bool v2 = bytes.size() >= sizeof kMagicV2 && std::memcmp(bytes.data(), kMagicV2, sizeof kMagicV2) == 0;
+    const bool v1 = bytes.size() >= sizeof kMagic && std::memcmp(bytes.data(), kMagic, sizeof kMagic) == 0;
+    if (!v1 && !v2) {
+        fail(error, "not a Loadscope latency histogram (expected the 'LSH2' or 'LSH1' header)");
         return std::nullopt;
     }
     Reader r{bytes, sizeof kMagic};
@@ -249,35 +246,37 @@ std::optional<LatencyHistogram> LatencyHistogram::deserialize(std::string_view b
         fail(error, "latency histogram is truncated in its header");
         return std::nullopt;
     }
-    const auto bodySize = r.varint();
-    // A counter takes at most 10 bytes; anything claiming more is not ours (and must not make us allocate it).
-    if (!r.ok || bodySize > h.counts_.size() * 10) {
-        fail(error, "latency histogram is truncated or has an impossible size");
-        return std::nullopt;
-    }
-    std::string body(bodySize, '\0');
-    uLongf unpackedSize = static_cast<uLongf>(bodySize);
-    if (bodySize > 0 && (uncompress(reinterpret_cast<Bytef*>(body.data()), &unpackedSize,
-                                    reinterpret_cast<const Bytef*>(bytes.data() + r.pos),
-                                    static_cast<uLong>(bytes.size() - r.pos)) != Z_OK ||
-                         unpackedSize != bodySize)) {
-        fail(error, "latency histogram's counters are corrupt (they do not inflate)");
-        return std::nullopt;
-    }
-    r = Reader{body, 0};
-    std::size_t index = 0;
-    std::int64_t seen = 0;
-    std::int64_t previous = 0;
-    while (r.pos < body.size()) {
-        const std::int64_t count = previous + r.signedVarint();
-        if (!r.ok || index >= h.counts_.size() || count < 0) {
-            fail(error, "latency histogram's counters are corrupt (more counters than its layout, or negative)");
+    if (v2) {
+        std::uint32_t stored = 0;
+        for (int i = 0; i < 4; ++i)
+            stored |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[bytes.size() - 4 + i])) << (8 * i);
+        const auto computed = static_cast<std::uint32_t>(
+            crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size() - 4)));
+        if (r.pos + 4 > bytes.size() || stored != computed) {
+            fail(error, "latency histogram is damaged (its checksum does not match)");
             return std::nullopt;
         }
-        h.counts_[index++] = count;
-        seen += count;
-        previous = count;
+        bytes.remove_suffix(4);
+        const auto first = r.varint();
+        const auto n = r.varint();
+        if (!r.ok || first > h.counts_.size() || n > h.counts_.size() - first) {
+            fail(error, "latency histogram is truncated or has an impossible size");
+            return std::nullopt;
+        }
+        if (!histogram_codec::decodeCounts(bytes.substr(r.pos), h.counts_.data() + first,
+                                           static_cast<std::size_t>(n))) {
+            fail(error, "latency histogram's counters are corrupt (their code does not decode)");
+            return std::nullopt;
+        }
+    } else if (!h.readVersion1Counters(bytes, r.pos, error)) {
+        return std::nullopt;
     }
+    std::int64_t seen = 0;
+    for (const std::int64_t count : h.counts_)
+        if (__builtin_add_overflow(seen, count, &seen)) {
+            fail(error, "latency histogram's counters are corrupt (their total overflows)");
+            return std::nullopt;
+        }
     if (seen != total || minValue > maxValue || maxValue > kHighestTrackableUs) {
         fail(error, "latency histogram is inconsistent (its counters do not add up to its total)");
         return std::nullopt;
@@ -287,6 +286,34 @@ std::optional<LatencyHistogram> LatencyHistogram::deserialize(std::string_view b
     h.max_ = total ? maxValue : 0;
     h.sum_ = static_cast<Int128>((static_cast<UInt128>(sumHigh) << 64) | sumLow);
     return h;
+}
+
+// Format LSH1 (the first one; still read): every counter up to the last non-empty one as the zig-zag varint of its
+// difference from the previous one, deflated with zlib.
+bool LatencyHistogram::readVersion1Counters(std::string_view bytes, std::size_t position, std::string* error) {
+    Reader r{bytes, position};
+    const auto bodySize = r.varint();
+    // A counter takes at most 10 bytes; anything claiming more is not ours (and must not make us allocate it).
+    if (!r.ok || bodySize > counts_.size() * 10)
+        return fail(error, "latency histogram is truncated or has an impossible size");
+    std::string body(bodySize, '\0');
+    uLongf unpackedSize = static_cast<uLongf>(bodySize);
+    if (bodySize > 0 && (uncompress(reinterpret_cast<Bytef*>(body.data()), &unpackedSize,
+                                    reinterpret_cast<const Bytef*>(bytes.data() + r.pos),
+                                    static_cast<uLong>(bytes.size() - r.pos)) != Z_OK ||
+                         unpackedSize != bodySize))
+        return fail(error, "latency histogram's counters are corrupt (they do not inflate)");
+    r = Reader{body, 0};
+    std::size_t index = 0;
+    std::int64_t previous = 0;
+    while (r.pos < body.size()) {
+        const std::int64_t count = previous + r.signedVarint();
+        if (!r.ok || index >= counts_.size() || count < 0)
+            return fail(error, "latency histogram's counters are corrupt (more counters than its layout, or negative)");
+        counts_[index++] = count;
+        previous = count;
+    }
+    return true;
 }
 
 std::string LatencyHistogram::toBase64() const {
