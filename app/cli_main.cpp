@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -31,7 +32,19 @@ int runParsed(int argc, char** argv) {
 
     std::vector<Command> commands{addRunCommand(root),     addListCommand(root),   addShowCommand(root),
                                   addCompareCommand(root), addExportCommand(root), addImportCommand(root),
-                                  addDeleteCommand(root)};
+                                  addDeleteCommand(root),  addTargetsCommand(root)};
+    // CLI11 would only say "A subcommand is required" for a mistyped command: name it, and what would do.
+    std::string names;
+    bool known = false;
+    for (const auto& command : commands) {
+        names += (names.empty() ? "" : ", ") + command.app->get_name();
+        known = known || (argc > 1 && command.app->get_name() == argv[1]);
+    }
+    if (argc > 1 && argv[1][0] != '-' && !known) {
+        std::fprintf(stderr, "loadscope: unknown command '%s' (expected one of: %s; see `loadscope --help`)\n", argv[1],
+                     names.c_str());
+        return kExitUsage;
+    }
     try {
         root.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -72,19 +85,41 @@ bool wantsCommandLine(int argc, char** argv) {
     return argc > 1 && argv[1] != nullptr;
 }
 
-int runCommandLine(int argc, char** argv) {
-    return runParsed(argc, argv);
+namespace {
+// `loadscope --db PATH` (or --db=PATH) alone: the app on that database, or headless its quick comparison.
+std::optional<std::string> onlyDatabaseOption(int argc, char** argv) {
+    const std::string_view first = argc > 1 ? argv[1] : "";
+    if (argc == 3 && first == "--db")
+        return std::string(argv[2]);
+    if (argc == 2 && first.rfind("--db=", 0) == 0)
+        return std::string(first.substr(5));
+    return std::nullopt;
 }
 
-int runHeadlessDefault(int argc, char** argv) {
+int runQuickHeadless(const char* program, const std::optional<std::string>& database) {
     std::fprintf(stderr, "loadscope: no display found, so running the quick comparison headless "
                          "(`loadscope --help` lists every command).\n");
-    std::vector<std::string> arguments{argc > 0 ? argv[0] : "loadscope", "run", "--preset", "quick"};
+    std::vector<std::string> arguments{program ? program : "loadscope", "run", "--preset", "quick"};
+    if (database) {
+        arguments.emplace_back("--db");
+        arguments.push_back(*database);
+    }
     std::vector<char*> pointers;
     for (auto& a : arguments)
         pointers.push_back(a.data());
     pointers.push_back(nullptr);
     return runParsed(static_cast<int>(arguments.size()), pointers.data());
+}
+} // namespace
+
+int runCommandLine(int argc, char** argv) {
+    if (const auto database = onlyDatabaseOption(argc, argv))
+        return runQuickHeadless(argv[0], database);
+    return runParsed(argc, argv);
+}
+
+int runHeadlessDefault(int argc, char** argv) {
+    return runQuickHeadless(argc > 0 ? argv[0] : nullptr, onlyDatabaseOption(argc, argv));
 }
 
 } // namespace loadscope::cli

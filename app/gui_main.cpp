@@ -1,12 +1,31 @@
 #include "gui_main.h"
 
+#include "app_settings.h"
+#include "chart_export_command.h"
 #include "loadscope_version.h"
 #include "main_window.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QIcon>
+
 #include <cstdlib>
+#include <string_view>
 
 namespace loadscope::gui {
+
+namespace {
+
+void describeApplication() {
+    QApplication::setApplicationName(QStringLiteral("loadscope"));
+    QApplication::setOrganizationName(QStringLiteral("loadscope"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Loadscope"));
+    QApplication::setApplicationVersion(QStringLiteral(LOADSCOPE_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("loadscope"));
+}
+
+} // namespace
 
 bool displayAvailable() {
     for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) {
@@ -17,14 +36,54 @@ bool displayAvailable() {
     return false;
 }
 
+bool wantsGuiWithOptions(int argc, char** argv) {
+    if (argc == 3 && std::string_view(argv[1]) == "--db")
+        return true;
+    return argc == 2 && std::string_view(argv[1]).starts_with("--db=");
+}
+
 int runGui(int argc, char** argv) {
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("loadscope"));
-    QApplication::setOrganizationName(QStringLiteral("loadscope"));
-    QApplication::setApplicationVersion(QStringLiteral(LOADSCOPE_VERSION));
+    describeApplication();
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("loadscope")));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Loadscope desktop app"));
+    parser.addHelpOption();
+    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("The database to open."), QStringLiteral("PATH"));
+    parser.addOption(db);
+    parser.process(app);
     MainWindow window;
     window.show();
+    window.openDatabase(parser.isSet(db)
+                            ? std::filesystem::path(QDir::current().absoluteFilePath(parser.value(db)).toStdString())
+                            : AppSettings::defaultDatabase());
     return QApplication::exec();
+}
+
+bool wantsChartExport(int argc, char** argv) {
+    if (argc < 2 || std::string_view(argv[1]) != "export")
+        return false;
+    for (int i = 2; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--chart" || arg.starts_with("--chart="))
+            return true;
+        const std::string_view format = arg.starts_with("--format=")          ? arg.substr(9)
+                                        : (arg == "--format" && i + 1 < argc) ? std::string_view(argv[i + 1])
+                                                                              : std::string_view();
+        if (format == "png" || format == "pdf" || format == "svg")
+            return true;
+    }
+    return false;
+}
+
+int runChartExport(int argc, char** argv) {
+    // No window is shown: without a display, draw on the offscreen platform (fonts still come from fontconfig).
+    if (!displayAvailable())
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    int qtArgc = 1;
+    QApplication app(qtArgc, argv);
+    describeApplication();
+    return runChartExportCommand(std::vector<std::string>(argv + 2, argv + argc));
 }
 
 } // namespace loadscope::gui

@@ -6,6 +6,13 @@
 #endif
 
 int main(int argc, char** argv) {
+#ifdef LOADSCOPE_HAVE_GUI
+    // Charts are drawn by the GUI's code even headless: `loadscope export RUN --chart ...` (see gui_main.h).
+    if (loadscope::gui::wantsChartExport(argc, argv))
+        return loadscope::gui::runChartExport(argc, argv);
+    if (loadscope::gui::wantsGuiWithOptions(argc, argv) && loadscope::gui::displayAvailable())
+        return loadscope::gui::runGui(argc, argv);
+#endif
     if (loadscope::cli::wantsCommandLine(argc, argv))
         return loadscope::cli::runCommandLine(argc, argv);
 #ifdef LOADSCOPE_HAVE_GUI

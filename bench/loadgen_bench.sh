@@ -11,7 +11,9 @@
 #       10,000 requests.
 #
 # Usage: bench/loadgen_bench.sh [--bin DIR] [--step SECONDS] [--wrk-connections "16 64"] [--servers "nginx refserver"]
-#        [--out DIR]
+#        [--out DIR] [--realtime]
+# --realtime runs server and client (wrk and ours alike) under SCHED_FIFO (chrt -f 10, needs root or CAP_SYS_NICE):
+# on a machine that other work keeps busy, they then get their cores when they need them.
 # Build first: cmake --preset release && cmake --build --preset release --target loadscope-loadgen loadscope-refserver
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,7 @@ step_s=5
 wrk_connections="16 64"
 servers="nginx refserver"
 out=""
+realtime=""
 server_core=0
 client_core=1
 while [ $# -gt 0 ]; do
@@ -30,7 +33,8 @@ while [ $# -gt 0 ]; do
     --wrk-connections) wrk_connections=$2; shift 2 ;;
     --servers) servers=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --realtime) realtime="chrt -f 10"; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "loadgen_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -65,6 +69,16 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# CPU seconds the server has used so far (utime + stime of /proc/PID/stat).
+server_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$server_pid/stat"
+}
+
+# Percent of one core the server used between two server_cpu readings over `seconds`.
+cpu_percent() {
+  awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { printf "%.0f", (b - a) / s * 100 }'
+}
 
 free_port() {
   "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -108,14 +122,14 @@ http {
   }
 }
 EOF
-  taskset -c "$server_core" nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx/" &
+  $realtime taskset -c "$server_core" nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx/" &
   server_pid=$!
   wait_for_port "$port"
   server_url="http://127.0.0.1:$port/"
 }
 
 start_refserver() {
-  taskset -c "$server_core" "$bin/loadscope-refserver" --port 0 >"$tmp/refserver.out" &
+  $realtime taskset -c "$server_core" "$bin/loadscope-refserver" --port 0 >"$tmp/refserver.out" &
   server_pid=$!
   for _ in $(seq 100); do
     if grep -q '^listening on' "$tmp/refserver.out" 2>/dev/null; then break; fi
@@ -127,7 +141,7 @@ start_refserver() {
 # wrk, closed loop, for one connection count: prints "rps cpu_per_10k".
 run_wrk() {
   local url=$1 connections=$2 log=$out/wrk-$3-c$2.txt
-  { time -p taskset -c "$client_core" wrk -t1 -c"$connections" -d"${step_s}s" "$url" >"$log"; } 2>"$log.time"
+  { time -p $realtime taskset -c "$client_core" wrk -t1 -c"$connections" -d"${step_s}s" "$url" >"$log"; } 2>"$log.time"
   "$python" - "$log" "$log.time" <<'EOF'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -143,7 +157,7 @@ EOF
 # loadscope-loadgen at one constant rate: prints "held|limited rps cpu_per_10k lateness_p99_ms achieved why".
 run_loadgen() {
   local url=$1 rate=$2 json=$out/loadgen-$3-$2.json
-  taskset -c "$client_core" "$bin/loadscope-loadgen" --url "$url" --rate "$rate" --duration "${step_s}s" \
+  $realtime taskset -c "$client_core" "$bin/loadscope-loadgen" --url "$url" --rate "$rate" --duration "${step_s}s" \
     --connections 1000 --json >"$json" 2>"$json.err" || true
   "$python" - "$json" "$rate" <<'EOF'
 import json, sys
@@ -167,15 +181,17 @@ EOF
 }
 
 echo "# loadgen benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), steps of ${step_s}s"
-echo "# server on core $server_core, client on core $client_core; raw outputs in $out"
+echo "# server on core $server_core, client on core $client_core${realtime:+, both under $realtime}; raw outputs in $out"
 for server in $servers; do
   "start_$server"
   echo "## $server at $server_url"
   best_wrk=0
   best_wrk_cpu=0
   for c in $wrk_connections; do
+    before=$(server_cpu)
     read -r rps cpu extra < <(run_wrk "$server_url" "$c" "$server")
-    echo "wrk -t1 -c$c: $rps req/s, CPU $cpu s per 10k requests ${extra:-}"
+    busy=$(cpu_percent "$before" "$(server_cpu)" "$step_s")
+    echo "wrk -t1 -c$c: $rps req/s, CPU $cpu s per 10k requests; server busy $busy % ${extra:-}"
     if [ "${rps%.*}" -gt "$best_wrk" ]; then best_wrk=${rps%.*}; best_wrk_cpu=$cpu; fi
   done
   # Ramp up by 25 % from half of wrk's best, then bisect between the last held and the first limited rate.
@@ -184,8 +200,11 @@ for server in $servers; do
   held_line=""
   limited=0
   while :; do
+    before=$(server_cpu)
     read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$rate" "$server")
-    echo "loadgen --rate $rate: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per 10k) $why"
+    busy=$(cpu_percent "$before" "$(server_cpu)" "$step_s")
+    echo "loadgen --rate $rate: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per 10k;" \
+         "server busy $busy %) $why"
     if [ "$verdict" = held ]; then
       held=$rate; held_line="$achieved $cpu $late"
       rate=$((rate * 5 / 4))
@@ -198,8 +217,11 @@ for server in $servers; do
     [ "$held" -gt 0 ] || break
     rate=$(((held + limited) / 2))
     [ $((limited - held)) -gt $((held / 50)) ] || break
+    before=$(server_cpu)
     read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$rate" "$server")
-    echo "loadgen --rate $rate: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per 10k) $why"
+    busy=$(cpu_percent "$before" "$(server_cpu)" "$step_s")
+    echo "loadgen --rate $rate: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per 10k;" \
+         "server busy $busy %) $why"
     if [ "$verdict" = held ]; then held=$rate; held_line="$achieved $cpu $late"; else limited=$rate; fi
   done
   read -r achieved cpu late <<<"${held_line:-0 0 0}"

@@ -28,7 +28,7 @@ bool isTargetsProblem(const PlanProblem& problem) {
 }
 } // namespace
 
-LauncherPage::LauncherPage(QWidget* parent)
+LauncherPage::LauncherPage(QWidget* parent, std::optional<TargetCatalog> catalog)
     : QWidget(parent)
     , targets_(new LauncherTargetModel(this)) {
     auto* title = new QLabel(tr("<h2>New benchmark run</h2>"), this);
@@ -131,7 +131,7 @@ LauncherPage::LauncherPage(QWidget* parent)
     connect(reload, &QPushButton::clicked, this, &LauncherPage::reloadTargets);
     connect(runButton_, &QPushButton::clicked, this, &LauncherPage::requestRun);
 
-    targets_->setCatalog(TargetCatalog::loadDefault());
+    targets_->setCatalog(catalog ? *catalog : TargetCatalog::loadDefault());
     targetView_->resizeColumnsToContents();
     updateScenarios();
     const QString lastPlan = QSettings().value(QLatin1String(kLastPlanKey)).toString();
@@ -281,10 +281,12 @@ void LauncherPage::revalidate() {
         if (plan.targets.empty()) {
             BenchmarkPlan one = plan;
             one.targets.push_back("one target"); // the cost per target before anything is checked
-            estimate_->setText(tr("Per target: %n step(s), about %1", nullptr, plannedStepCount(one))
+            estimate_->setText(tr("Per target: %1, about %2")
+                                   .arg(countOf(plannedStepCount(one), "step", "steps"))
                                    .arg(humanDuration(estimatedSeconds(one))));
         } else {
-            estimate_->setText(tr("%n step(s) · estimated total time about <b>%1</b>", nullptr, plannedStepCount(plan))
+            estimate_->setText(tr("%1 · estimated total time about <b>%2</b>")
+                                   .arg(countOf(plannedStepCount(plan), "step", "steps"))
                                    .arg(humanDuration(estimatedSeconds(plan))));
         }
     } else {

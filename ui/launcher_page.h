@@ -9,6 +9,8 @@
 #include <QMetaType>
 #include <QWidget>
 
+#include <optional>
+
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -23,9 +25,9 @@ class PlanForm;
 class LauncherPage : public QWidget {
     Q_OBJECT
 public:
-    // Loads the default target catalog (resources/targets and the user's folder) and the last plan run, or the
-    // `quick` preset the first time.
-    explicit LauncherPage(QWidget* parent = nullptr);
+    // Shows `catalog` (by default TargetCatalog::loadDefault(): resources/targets and the user's folder) and the last
+    // plan run, or the `quick` preset the first time.
+    explicit LauncherPage(QWidget* parent = nullptr, std::optional<TargetCatalog> catalog = std::nullopt);
 
     // Replaces the catalog (tests, File > Reload targets) and re-runs the preflight checks.
     void setCatalog(const TargetCatalog& catalog);

@@ -1,13 +1,31 @@
 #include "launcher_target_model.h"
 
+#include "plan_future.h"
+
 #include <QBrush>
 #include <QFuture>
 #include <QPalette>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
+#include <memory>
 
 namespace loadscope {
 
 namespace {
+// Probes mostly wait for child processes (python3 -c "import x", version commands): a pool of their own, wider than
+// the number of cores, so eight targets are checked in about the time of two and the global pool stays free.
+QThreadPool* probePool() {
+    static QThreadPool* pool = [] {
+        auto* created = new QThreadPool;
+        created->setMaxThreadCount(4);
+        created->setExpiryTimeout(10000);
+        return created;
+    }();
+    return pool;
+}
+
 QStringList toStringList(const std::vector<std::string>& items) {
     QStringList list;
     list.reserve(static_cast<qsizetype>(items.size()));
@@ -18,9 +36,12 @@ QStringList toStringList(const std::vector<std::string>& items) {
 } // namespace
 
 LauncherTargetModel::LauncherTargetModel(QObject* parent)
-    : QAbstractTableModel(parent) {}
+    : QAbstractTableModel(parent)
+    , liveGeneration_(std::make_shared<std::atomic<int>>(0)) {}
 
-LauncherTargetModel::~LauncherTargetModel() = default;
+LauncherTargetModel::~LauncherTargetModel() {
+    ++*liveGeneration_; // queued probes of this model skip their work
+}
 
 void LauncherTargetModel::setCatalog(const TargetCatalog& catalog) {
     const QStringList previouslyChecked = checkedTargets();
@@ -34,6 +55,7 @@ void LauncherTargetModel::setCatalog(const TargetCatalog& catalog) {
         rows_.push_back(std::move(row));
     }
     ++generation_;
+    *liveGeneration_ = generation_;
     endResetModel();
     startProbes();
     emit checkedTargetsChanged();
@@ -46,19 +68,27 @@ void LauncherTargetModel::startProbes() {
         return;
     }
     const int generation = generation_;
+    const std::shared_ptr<std::atomic<int>> live = liveGeneration_;
     for (int row = 0; row < static_cast<int>(rows_.size()); ++row) {
         const TargetDefinition definition = rows_[static_cast<std::size_t>(row)].definition;
-        // Preflight runs `python3 -c "import x"` and friends: never on the GUI thread.
-        QtConcurrent::run([definition] {
-            return preflight(definition);
-        }).then(this, [this, generation, row, definition](const PreflightResult& result) {
-            applyPreflight(generation, row, result);
-            if (generation != generation_ || !result.ok)
-                return;
-            QtConcurrent::run([definition] {
-                return QString::fromStdString(probeVersion(definition));
-            }).then(this, [this, generation, row](const QString& version) { applyVersion(generation, row, version); });
-        });
+        // Preflight runs `python3 -c "import x"` and friends: never on the GUI thread. Work queued for a catalog
+        // that was replaced meanwhile is skipped rather than done and dropped.
+        auto checkTarget = [definition, live, generation] {
+            return *live == generation ? preflight(definition) : PreflightResult{};
+        };
+        auto probe = [definition, live, generation] {
+            return *live == generation ? QString::fromStdString(probeVersion(definition)) : QString();
+        };
+        whenFinished(this, QtConcurrent::run(probePool(), checkTarget),
+                     [this, generation, row, probe](const PreflightResult& result) {
+                         applyPreflight(generation, row, result);
+                         if (generation != generation_ || !result.ok)
+                             return;
+                         whenFinished(this, QtConcurrent::run(probePool(), probe),
+                                      [this, generation, row](const QString& version) {
+                                          applyVersion(generation, row, version);
+                                      });
+                     });
     }
 }
 
@@ -90,6 +120,11 @@ void LauncherTargetModel::applyVersion(int generation, int row, const QString& v
     emit dataChanged(index(row, VersionsColumn), index(row, VersionsColumn));
 }
 
+bool LauncherTargetModel::isRow(const QModelIndex& index) const {
+    return index.isValid() && index.model() == this && !index.parent().isValid() && index.row() >= 0 &&
+           index.row() < static_cast<int>(rows_.size()) && index.column() >= 0 && index.column() < ColumnCount;
+}
+
 int LauncherTargetModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(rows_.size());
 }
@@ -99,7 +134,7 @@ int LauncherTargetModel::columnCount(const QModelIndex& parent) const {
 }
 
 QVariant LauncherTargetModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isRow(index))
         return {};
     const Row& row = rows_[static_cast<std::size_t>(index.row())];
     const auto column = static_cast<Column>(index.column());
@@ -168,8 +203,7 @@ QVariant LauncherTargetModel::data(const QModelIndex& index, int role) const {
 }
 
 bool LauncherTargetModel::setData(const QModelIndex& index, const QVariant& value, int role) {
-    if (role != Qt::CheckStateRole || index.column() != NameColumn ||
-        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (role != Qt::CheckStateRole || index.column() != NameColumn || !isRow(index))
         return false;
     Row& row = rows_[static_cast<std::size_t>(index.row())];
     const bool checked = value.toInt() == Qt::Checked;
@@ -184,7 +218,7 @@ bool LauncherTargetModel::setData(const QModelIndex& index, const QVariant& valu
 }
 
 Qt::ItemFlags LauncherTargetModel::flags(const QModelIndex& index) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isRow(index))
         return Qt::NoItemFlags;
     const Row& row = rows_[static_cast<std::size_t>(index.row())];
     Qt::ItemFlags flags = Qt::ItemIsSelectable | Qt::ItemIsEnabled;

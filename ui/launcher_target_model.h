@@ -9,6 +9,8 @@
 #include <QAbstractTableModel>
 #include <QStringList>
 
+#include <atomic>
+#include <memory>
 #include <vector>
 
 namespace loadscope {
@@ -65,6 +67,7 @@ private:
         bool versionPending = true;
         bool checked = false;
     };
+    bool isRow(const QModelIndex& index) const;
     void startProbes();
     void applyPreflight(int generation, int row, const PreflightResult& result);
     void applyVersion(int generation, int row, const QString& version);
@@ -72,6 +75,7 @@ private:
     TargetCatalog catalog_;
     std::vector<Row> rows_;
     int generation_ = 0;
+    std::shared_ptr<std::atomic<int>> liveGeneration_; // read by queued probes: skip work for a replaced catalog
     int pendingPreflights_ = 0;
 };
 

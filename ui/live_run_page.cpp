@@ -4,6 +4,7 @@
 #include "live_run_log_view.h"
 #include "live_run_step_model.h"
 #include "plan_format.h"
+#include "plan_future.h"
 #include "run_controller.h"
 #include "run_store.h"
 #include "target_definition.h"
@@ -197,7 +198,7 @@ bool LiveRunPage::start(const BenchmarkPlan& plan, const TargetCatalog& catalog,
         setStatus(tr("A run is already in progress."), true);
         return false;
     }
-    setStatus(tr("Starting the run (%n step(s))…", nullptr, totalSteps_));
+    setStatus(tr("Starting the run (%1)…").arg(countOf(totalSteps_, "step", "steps")));
     cancelButton_->setEnabled(true);
     newRunButton_->setEnabled(false);
     tick_->start();
@@ -254,7 +255,7 @@ void LiveRunPage::onRunStarted(const Run& run, int totalSteps) {
     totalSteps_ = totalSteps;
     const QString name = QString::fromStdString(run.name).toHtmlEscaped();
     title_->setText(tr("<h2>Live run: %1</h2>").arg(name));
-    setStatus(tr("Run #%1 is going: %n step(s).", nullptr, totalSteps).arg(run.id));
+    setStatus(tr("Run #%1 is going: %2.").arg(run.id).arg(countOf(totalSteps, "step", "steps")));
 }
 
 void LiveRunPage::onStepStarted(const Step& step, int index, int totalSteps) {
@@ -337,7 +338,7 @@ void LiveRunPage::onRunFinished(qint64 runId, RunStatus status) {
     if (status == RunStatus::Completed)
         progress_->setValue(1000);
     progress_->setFormat(tr("%p% · %1 · took %2").arg(statusWords(status), humanDuration(runSeconds())));
-    currentStep_->setText(tr("%n of %1 step(s) finished.", nullptr, finishedSteps_).arg(totalSteps_));
+    currentStep_->setText(tr("%1 of %2 steps finished.").arg(finishedSteps_).arg(totalSteps_));
     const bool problem = status == RunStatus::Failed || status == RunStatus::CompletedWithFailures;
     setStatus(tr("Run #%1 %2. Stored in %3.")
                   .arg(runId)
@@ -372,7 +373,7 @@ void LiveRunPage::onFailed(const QString& message) {
 void LiveRunPage::loadKnees(qint64 runId) {
     const int generation = kneeGeneration_;
     const std::filesystem::path path = databasePath_;
-    QtConcurrent::run([path, runId] {
+    auto readKnees = [path, runId] {
         KneeAnswer answer;
         try {
             const RunStore store = RunStore::open(path, RunStore::OpenMode::ReadOnly);
@@ -390,7 +391,8 @@ void LiveRunPage::loadKnees(qint64 runId) {
             answer.error = QString::fromUtf8(error.what());
         }
         return answer;
-    }).then(this, [this, generation](const KneeAnswer& answer) {
+    };
+    whenFinished(this, QtConcurrent::run(readKnees), [this, generation](const KneeAnswer& answer) {
         if (generation != kneeGeneration_)
             return; // a newer run started meanwhile
         const QString text =

@@ -54,7 +54,8 @@ int LiveRunStepModel::columnCount(const QModelIndex& parent) const {
 }
 
 QVariant LiveRunStepModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!index.isValid() || index.parent().isValid() || index.row() >= static_cast<int>(steps_.size()) ||
+        index.column() >= ColumnCount)
         return {};
     const Step& step = steps_[static_cast<std::size_t>(index.row())];
     const bool measured = step.status == StepStatus::Ok && step.latency.count > 0;

@@ -1,30 +1,412 @@
 #include "main_window.h"
 
+#include "app_settings.h"
+#include "background_job.h"
+#include "chart_export.h"
+#include "history_page.h"
+#include "results_page.h"
+#include "run_store.h"
+#include "settings_dialog.h"
+
 #include "loadscope_version.h"
 
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
+#include <QTemporaryFile>
+
 #include <boost/version.hpp>
 #include <qcustomplot.h>
 #include <sqlite3.h>
 
 namespace loadscope {
 
+namespace {
+
+constexpr int kMaxRecent = 8;
+
+QString toQString(const std::filesystem::path& path) {
+    return QString::fromStdString(path.string());
+}
+
+bool isDatabaseFile(const QString& path) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    return suffix == QLatin1String("sqlite") || suffix == QLatin1String("sqlite3") || suffix == QLatin1String("db");
+}
+
+bool isJsonFile(const QString& path) {
+    return QFileInfo(path).suffix().toLower() == QLatin1String("json");
+}
+
+// What a place shows until its real page is installed: how to do the same from the command line.
+QWidget* makeExplanationPage(const QString& html, QWidget* parent) {
+    auto* label = new QLabel(html, parent);
+    label->setAlignment(Qt::AlignCenter);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+} // namespace
+
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent) {
+    : QMainWindow(parent)
+    , places_(new QListWidget(this))
+    , pages_(new QStackedWidget(this))
+    , history_(new HistoryPage(this))
+    , results_(new ResultsPage(this))
+    , databaseLabel_(new QLabel(this)) {
     setWindowTitle(QStringLiteral("Loadscope"));
-    resize(1280, 800);
-    auto* fileMenu = menuBar()->addMenu(tr("&File"));
-    fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
-    auto* helpMenu = menuBar()->addMenu(tr("&Help"));
-    helpMenu->addAction(tr("&About Loadscope"), this, &MainWindow::showAbout);
-    auto* placeholder = new QLabel(tr("Loadscope"), this);
-    placeholder->setAlignment(Qt::AlignCenter);
-    setCentralWidget(placeholder);
-    statusBar()->showMessage(tr("Ready"));
+    setWindowIcon(QIcon::fromTheme(QStringLiteral("loadscope")));
+    setAcceptDrops(true);
+    resize(1440, 900);
+
+    // The four places, always visible on the left: where you are and where you can go is never a guess.
+    const struct {
+        QString text;
+        QStyle::StandardPixmap icon;
+        QString tip;
+    } places[] = {
+        {tr("Launcher"), QStyle::SP_MediaPlay, tr("Choose targets, rates and duration, then run (Ctrl+1)")},
+        {tr("Live run"), QStyle::SP_BrowserReload, tr("Progress and live charts of the run going on (Ctrl+2)")},
+        {tr("History"), QStyle::SP_FileDialogDetailedView,
+         tr("Every stored run: filter, rename, tag, compare (Ctrl+3)")},
+        {tr("Results"), QStyle::SP_FileDialogContentsView, tr("Charts of the selected runs, and export (Ctrl+4)")},
+    };
+    for (const auto& place : places) {
+        auto* item = new QListWidgetItem(style()->standardIcon(place.icon), place.text, places_);
+        item->setToolTip(place.tip);
+        item->setSizeHint(QSize(140, 44));
+    }
+    QFont placeFont = places_->font();
+    placeFont.setPointSizeF(placeFont.pointSizeF() * 1.15);
+    places_->setFont(placeFont);
+    places_->setIconSize(QSize(22, 22));
+    places_->setFixedWidth(160);
+    places_->setFrameShape(QFrame::NoFrame);
+
+    pages_->addWidget(makeExplanationPage(
+        tr("<h2>Launcher</h2><p>Run a benchmark from a terminal meanwhile:</p>"
+           "<p><code>loadscope run --preset quick</code></p><p>then find it in <b>History</b>.</p>"),
+        pages_));
+    pages_->addWidget(makeExplanationPage(tr("<h2>Live run</h2><p>No run is going on.</p>"), pages_));
+    pages_->addWidget(history_);
+    pages_->addWidget(results_);
+
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(places_);
+    layout->addWidget(pages_, 1);
+    setCentralWidget(central);
+    statusBar()->addPermanentWidget(databaseLabel_);
+
+    connect(places_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
+    connect(history_, &HistoryPage::openResultsRequested, this, [this](const QList<qint64>& ids) {
+        results_->showRuns(ids);
+        setCurrentPlace(Place::Results);
+    });
+    connect(history_, &HistoryPage::rerunRequested, this, &MainWindow::rerunRequested);
+    connect(history_, &HistoryPage::rerunRequested, this, [this](const QString& plan, qint64 id) {
+        if (!launcherSet_)
+            fallbackRerun(plan, id);
+    });
+    connect(history_, &HistoryPage::statusMessage, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+    connect(history_, &HistoryPage::errorOccurred, this, &MainWindow::showError);
+    connect(results_, &ResultsPage::statusMessage, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+    connect(results_, &ResultsPage::errorOccurred, this, &MainWindow::showError);
+    connect(results_, &ResultsPage::hovered, this, [this](const QString& text) {
+        if (!text.isEmpty())
+            statusBar()->showMessage(QString(text)
+                                         .replace(QStringLiteral("<br>"), QStringLiteral("  \u00b7  "))
+                                         .remove(QRegularExpression(QStringLiteral("<[^>]*>"))));
+    });
+
+    buildMenus();
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    setCurrentPlace(Place::History);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open database\u2026"), QKeySequence::Open, this, &MainWindow::openDatabaseDialog);
+    file->addAction(tr("&New database\u2026"), QKeySequence::New, this, &MainWindow::newDatabaseDialog);
+    recentMenu_ = file->addMenu(tr("Open &recent"));
+    file->addSeparator();
+    file->addAction(tr("&Import run JSON\u2026"), QKeySequence(tr("Ctrl+I")), this, &MainWindow::importDialog);
+    QMenu* exportMenu = file->addMenu(tr("&Export"));
+    exportMenu->addAction(tr("Chart as &PNG\u2026"), QKeySequence(tr("Ctrl+E")), this,
+                          [this] { results_->exportChartInteractive(ExportFormat::Png); });
+    exportMenu->addAction(tr("Chart as P&DF\u2026"), this,
+                          [this] { results_->exportChartInteractive(ExportFormat::Pdf); });
+    exportMenu->addAction(tr("Chart as &SVG\u2026"), this,
+                          [this] { results_->exportChartInteractive(ExportFormat::Svg); });
+    exportMenu->addAction(tr("Chart data as &CSV\u2026"), results_, &ResultsPage::exportCsvInteractive);
+    exportMenu->addAction(tr("Run as &JSON\u2026"), results_, &ResultsPage::exportRunJsonInteractive);
+    exportMenu->addSeparator();
+    exportMenu->addAction(tr("Copy chart to clip&board"), QKeySequence(tr("Ctrl+Shift+C")), results_,
+                          &ResultsPage::copyChart);
+    connect(exportMenu, &QMenu::aboutToShow, this, [this, exportMenu] {
+        for (QAction* action : exportMenu->actions())
+            action->setEnabled(results_->dataset() != nullptr);
+    });
+    file->addSeparator();
+    file->addAction(tr("&Settings\u2026"), QKeySequence::Preferences, this, &MainWindow::showSettings);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    const Place order[] = {Place::Launcher, Place::LiveRun, Place::History, Place::Results};
+    for (int i = 0; i < 4; ++i)
+        view->addAction(places_->item(i)->text(), QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
+                        [this, place = order[i]] { setCurrentPlace(place); });
+    view->addSeparator();
+    view->addAction(tr("&Refresh history"), QKeySequence::Refresh, history_, &HistoryPage::reload);
+    view->addAction(tr("Reset chart &view"), QKeySequence(tr("Ctrl+0")), this, [this] {
+        if (results_->dataset())
+            results_->currentChart()->resetView();
+    });
+    QMenu* charts = view->addMenu(tr("&Chart"));
+    for (ChartKind kind : allChartKinds())
+        charts->addAction(chartKindTitle(kind), this, [this, kind] {
+            results_->setChartKind(kind);
+            setCurrentPlace(Place::Results);
+        });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Loadscope"), this, &MainWindow::showAbout);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::setCurrentPlace(Place place) {
+    places_->setCurrentRow(static_cast<int>(place));
+}
+
+MainWindow::Place MainWindow::currentPlace() const {
+    return static_cast<Place>(pages_->currentIndex());
+}
+
+QWidget* MainWindow::page(Place place) const {
+    return pages_->widget(static_cast<int>(place));
+}
+
+void MainWindow::replacePage(Place place, QWidget* page) {
+    const int index = static_cast<int>(place);
+    QWidget* old = pages_->widget(index);
+    const bool current = pages_->currentIndex() == index;
+    pages_->insertWidget(index, page);
+    pages_->removeWidget(old);
+    old->deleteLater();
+    if (current)
+        pages_->setCurrentIndex(index);
+}
+
+void MainWindow::setLauncherPage(QWidget* page) {
+    launcherSet_ = true;
+    replacePage(Place::Launcher, page);
+}
+
+void MainWindow::setLiveRunPage(QWidget* page) {
+    replacePage(Place::LiveRun, page);
+}
+
+QStringList MainWindow::recentDatabases() {
+    return QSettings().value(QStringLiteral("database/recent")).toStringList();
+}
+
+void MainWindow::openDatabase(const std::filesystem::path& path) {
+    const quint64 generation = ++openGeneration_;
+    statusBar()->showMessage(tr("Opening %1\u2026").arg(toQString(path)));
+    // Opening creates or migrates the file and marks runs whose process died as interrupted: a write, so not on
+    // the GUI thread.
+    runInBackground(
+        this,
+        [path]() -> QString {
+            try {
+                if (!path.parent_path().empty())
+                    std::filesystem::create_directories(path.parent_path());
+                RunStore store = RunStore::open(path);
+                store.markInterruptedRuns();
+                return {};
+            } catch (const std::exception& e) {
+                return QString::fromStdString(e.what());
+            }
+        },
+        [this, path, generation](const QString& error) {
+            if (generation != openGeneration_)
+                return;
+            if (!error.isEmpty()) {
+                showError(error +
+                          (database_.empty() ? QString() : tr("\n\nStill using %1.").arg(toQString(database_))));
+                emit databaseOpened(toQString(path), false);
+                return;
+            }
+            database_ = path;
+            const QString text = toQString(path);
+            QStringList recent = recentDatabases();
+            recent.removeAll(text);
+            recent.prepend(text);
+            QSettings().setValue(QStringLiteral("database/recent"), recent.mid(0, kMaxRecent));
+            databaseLabel_->setText(tr("Database: %1").arg(text));
+            setWindowTitle(QStringLiteral("Loadscope \u2014 %1").arg(QFileInfo(text).fileName()));
+            history_->setDatabase(path);
+            results_->setDatabase(path);
+            emit databaseOpened(text, true);
+        });
+}
+
+void MainWindow::openDatabaseDialog() {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open a Loadscope database"), toQString(database_),
+                                     tr("Loadscope databases (*.sqlite *.sqlite3 *.db);;All files (*)"));
+    if (!path.isEmpty())
+        openDatabase(path.toStdString());
+}
+
+void MainWindow::newDatabaseDialog() {
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("New Loadscope database"), QFileInfo(toQString(database_)).absolutePath(),
+                                     tr("Loadscope databases (*.sqlite)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo::exists(path)) {
+        showError(tr("%1 already exists; use File \u2192 Open database to open it.").arg(path));
+        return;
+    }
+    openDatabase(path.toStdString());
+}
+
+void MainWindow::updateRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = recentDatabases();
+    for (const QString& path : recent) {
+        QAction* action = recentMenu_->addAction(path, this, [this, path] { openDatabase(path.toStdString()); });
+        action->setEnabled(QFileInfo::exists(path));
+    }
+    if (recent.isEmpty())
+        recentMenu_->addAction(tr("(none yet)"))->setEnabled(false);
+}
+
+void MainWindow::importDialog() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import a run"), QDir::homePath(),
+                                                      tr("Exported runs (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        importRunJson(path);
+}
+
+void MainWindow::importRunJson(const QString& path) {
+    if (database_.empty()) {
+        showError(tr("Open a database first: the run is imported into it."));
+        return;
+    }
+    const std::filesystem::path database = database_;
+    statusBar()->showMessage(tr("Importing %1\u2026").arg(path));
+    runInBackground(
+        this,
+        [database, path]() -> std::pair<qint64, QString> {
+            QFile file(path);
+            if (!file.open(QIODevice::ReadOnly))
+                return {0, tr("%1: cannot read: %2").arg(path, file.errorString())};
+            try {
+                RunStore store = RunStore::open(database);
+                return {store.importRunJson(file.readAll().toStdString(), QFileInfo(path).fileName().toStdString()),
+                        {}};
+            } catch (const std::exception& e) {
+                return {0, QString::fromStdString(e.what())};
+            }
+        },
+        [this, path](const std::pair<qint64, QString>& result) {
+            if (result.first == 0) {
+                showError(result.second);
+                emit runImported(0);
+                return;
+            }
+            statusBar()->showMessage(tr("Imported %1 as run %2").arg(QFileInfo(path).fileName()).arg(result.first),
+                                     8000);
+            history_->selectRuns({result.first});
+            history_->reload();
+            results_->showRuns({result.first});
+            setCurrentPlace(Place::Results);
+            emit runImported(result.first);
+        });
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile() &&
+        (isDatabaseFile(urls.front().toLocalFile()) || isJsonFile(urls.front().toLocalFile())))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() != 1 || !urls.front().isLocalFile())
+        return;
+    const QString path = urls.front().toLocalFile();
+    if (isDatabaseFile(path))
+        openDatabase(path.toStdString());
+    else if (isJsonFile(path))
+        importRunJson(path);
+    event->acceptProposedAction();
+}
+
+void MainWindow::showSettings() {
+    SettingsDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    results_->setDefaultPercentiles(AppSettings::percentiles());
+}
+
+void MainWindow::fallbackRerun(const QString& planJson, qint64 fromRunId) {
+    // Without the launcher page: save the plan and say how to run it.
+    const QString path = QDir::temp().filePath(QStringLiteral("loadscope-plan-run%1.json").arg(fromRunId));
+    const QString error = writeTextFile(path, planJson.toUtf8());
+    if (!error.isEmpty()) {
+        showError(error);
+        return;
+    }
+    auto* box =
+        new QMessageBox(QMessageBox::Information, tr("Re-run"),
+                        tr("The plan of run %1 was saved to\n%2\n\nRun it with:\nloadscope run --plan %2 --db %3")
+                            .arg(fromRunId)
+                            .arg(path, toQString(database_)),
+                        QMessageBox::Ok, this);
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::showError(const QString& message) {
+    statusBar()->showMessage(message.section(QLatin1Char('\n'), 0, 0), 15000);
+    // Window-modal but not blocking: background jobs keep reporting while the message is up.
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Loadscope"), message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    emit errorShown(message);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::showAbout() {

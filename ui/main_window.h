@@ -1,16 +1,83 @@
 #pragma once
+// The main window: four places in a sidebar (Launcher, Live run, History, Results), the menus, the status bar with
+// the open database, drag and drop of a .sqlite (open) or an exported .json (import), settings in QSettings.
 
 #include <QMainWindow>
 
+#include <filesystem>
+
+class QLabel;
+class QListWidget;
+class QMenu;
+class QStackedWidget;
+
 namespace loadscope {
+
+class HistoryPage;
+class ResultsPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    enum class Place { Launcher, LiveRun, History, Results };
+
     explicit MainWindow(QWidget* parent = nullptr);
 
+    // Opens (creating when missing) a database in the background; on success History shows it and it joins the
+    // recent files. A file that is not a Loadscope database is refused and the current one stays.
+    void openDatabase(const std::filesystem::path& path);
+    const std::filesystem::path& database() const { return database_; }
+    // Imports an exported run into the open database (background), then shows it.
+    void importRunJson(const QString& path);
+
+    void setCurrentPlace(Place place);
+    Place currentPlace() const;
+    // The Launcher and Live run pages come from their own files; until set, the places explain what to do instead.
+    void setLauncherPage(QWidget* page);
+    void setLiveRunPage(QWidget* page);
+    QWidget* page(Place place) const;
+    HistoryPage* historyPage() const { return history_; }
+    ResultsPage* resultsPage() const { return results_; }
+
+    // The recent databases, newest first.
+    static QStringList recentDatabases();
+
+signals:
+    // A database finished opening (or failed: `ok` false, the previous one stays).
+    void databaseOpened(const QString& path, bool ok);
+    // Re-run with the same plan (from History): the launcher connects to this.
+    void rerunRequested(const QString& planJson, qint64 fromRunId);
+    // An import finished: the new run's id, or 0 with an error shown.
+    void runImported(qint64 runId);
+    // An error was reported to the user (also in the status bar).
+    void errorShown(const QString& message);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
 private:
+    void buildMenus();
+    void openDatabaseDialog();
+    void newDatabaseDialog();
+    void importDialog();
+    void showSettings();
     void showAbout();
+    void showError(const QString& message);
+    void updateRecentMenu();
+    void replacePage(Place place, QWidget* page);
+    void fallbackRerun(const QString& planJson, qint64 fromRunId);
+
+    std::filesystem::path database_;
+    quint64 openGeneration_ = 0;
+    QListWidget* places_;
+    QStackedWidget* pages_;
+    HistoryPage* history_;
+    ResultsPage* results_;
+    QLabel* databaseLabel_;
+    QMenu* recentMenu_ = nullptr;
+    bool launcherSet_ = false;
 };
 
 } // namespace loadscope

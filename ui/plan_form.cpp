@@ -1,5 +1,7 @@
 #include "plan_form.h"
 
+#include "plan_format.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -293,8 +295,9 @@ void PlanForm::updateRatesPreview() {
             }
             shown << formatNumber(rates[i]);
         }
-        ratesPreview_->setText(
-            tr("%n rate(s): %1", nullptr, static_cast<int>(rates.size())).arg(shown.join(QStringLiteral(", "))));
+        ratesPreview_->setText(tr("%1: %2")
+                                   .arg(countOf(static_cast<long long>(rates.size()), "rate", "rates"))
+                                   .arg(shown.join(QStringLiteral(", "))));
     } catch (const std::exception&) {
         ratesPreview_->clear(); // the problem itself is shown under the field
     }

@@ -9,6 +9,8 @@ namespace loadscope {
 QString humanDuration(double seconds);
 // "1,500 req/s" (locale grouping, no decimals unless fractional).
 QString humanRate(double requestsPerSecond);
+// "1 step", "4 steps": a count with its noun (no translation files ship, so tr()'s %n would print "step(s)").
+QString countOf(long long count, const char* one, const char* many);
 // "12.3 ms", "850 µs", "1.25 s".
 QString humanLatency(double milliseconds);
 

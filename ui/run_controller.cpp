@@ -232,8 +232,7 @@ void RunController::drain() {
         mailbox_->wakePosted = false;
     }
     if (dropped > 0)
-        emit logLine(QStringLiteral("gui"),
-                     tr("(%n earlier log line(s) dropped: too many at once)", nullptr, static_cast<int>(dropped)));
+        emit logLine(QStringLiteral("gui"), tr("(%1 earlier log lines dropped: too many at once)").arg(dropped));
     for (const auto& [source, line] : logs)
         emit logLine(QString::fromStdString(source), QString::fromStdString(line));
 

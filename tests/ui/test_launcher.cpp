@@ -1,0 +1,260 @@
+// The Launcher: the targets checklist model (QAbstractItemModelTester, preflight off the GUI thread, failing targets
+// not checkable) and the plan form's validation (bad input marked at its field, Run disabled until valid).
+
+#include "gui_test_support.h"
+#include "launcher_page.h"
+#include "launcher_target_model.h"
+#include "plan_form.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+
+using namespace loadscope;
+
+class TestLauncher : public QObject {
+    Q_OBJECT
+private:
+    gui_test::TargetFixture fixture_;
+    TargetCatalog catalog_;
+
+    // A Launcher on the fixture catalog with preflight done and the refserver target checked.
+    std::unique_ptr<LauncherPage> readyPage() {
+        auto page = std::make_unique<LauncherPage>(nullptr, catalog_);
+        const auto ready = [&] {
+            return page->targetModel()->availability(QStringLiteral("refserver")) !=
+                   LauncherTargetModel::Availability::Checking;
+        };
+        if (!QTest::qWaitFor(ready, 15000))
+            return nullptr;
+        page->targetModel()->setCheckedTargets({QStringLiteral("refserver")});
+        page->form()->setPlan(gui_test::tinyPlan({}));
+        return page;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY2(fixture_.setUp(), qPrintable(fixture_.error()));
+        catalog_ = fixture_.catalog();
+        QVERIFY2(catalog_.find("refserver"), "the built-in refserver target is missing from resources/targets");
+        std::string errors;
+        for (const auto& error : catalog_.errors())
+            errors += error.toString() + "\n";
+        QVERIFY2(catalog_.find(gui_test::kBrokenTarget), errors.c_str());
+        QVERIFY2(catalog_.find(gui_test::kFastRefserver), errors.c_str());
+    }
+
+    void targetModelPassesModelTester() {
+        LauncherTargetModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy done(&model, &LauncherTargetModel::preflightFinished);
+        model.setCatalog(catalog_);
+        QCOMPARE(model.rowCount(), static_cast<int>(catalog_.targets().size()));
+        QCOMPARE(model.columnCount(), int(LauncherTargetModel::ColumnCount));
+        // Preflight runs on the pool: the model answers "checking" first, then fills in.
+        QTRY_VERIFY_WITH_TIMEOUT(done.count() >= 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!model.isChecking(), 15000);
+        QCOMPARE(model.availability(QStringLiteral("refserver")), LauncherTargetModel::Availability::Ready);
+        // Check and uncheck through the model API while the tester watches.
+        const int row = model.rowOf(QStringLiteral("refserver"));
+        QVERIFY(model.setData(model.index(row, 0), Qt::Checked, Qt::CheckStateRole));
+        QCOMPARE(model.checkedTargets(), QStringList{QStringLiteral("refserver")});
+        QVERIFY(model.setData(model.index(row, 0), Qt::Unchecked, Qt::CheckStateRole));
+        QVERIFY(model.checkedTargets().isEmpty());
+        // A new catalog resets the rows; answers about the old one are dropped.
+        model.setCatalog(catalog_);
+        QTRY_VERIFY_WITH_TIMEOUT(!model.isChecking(), 15000);
+    }
+
+    void failingTargetSaysWhyAndCannotBeChecked() {
+        LauncherTargetModel model;
+        model.setCatalog(catalog_);
+        QTRY_VERIFY_WITH_TIMEOUT(!model.isChecking(), 15000);
+        const QString broken = QString::fromLatin1(gui_test::kBrokenTarget);
+        QCOMPARE(model.availability(broken), LauncherTargetModel::Availability::Unavailable);
+        const int row = model.rowOf(broken);
+        const QString status = model.index(row, LauncherTargetModel::StatusColumn).data().toString();
+        QVERIFY2(status.contains(QLatin1String(gui_test::kBrokenPackage)), qPrintable(status));
+        QVERIFY(!(model.flags(model.index(row, 0)) & Qt::ItemIsUserCheckable));
+        QVERIFY(!model.setData(model.index(row, 0), Qt::Checked, Qt::CheckStateRole));
+        QVERIFY(model.checkedTargets().isEmpty());
+        const QStringList leftOut = model.setCheckedTargets({broken, QStringLiteral("refserver")});
+        QCOMPARE(leftOut, QStringList{broken});
+        QCOMPARE(model.checkedTargets(), QStringList{QStringLiteral("refserver")});
+        // The version probe answered for the working target.
+        const QString versions =
+            model.index(model.rowOf(QStringLiteral("refserver")), LauncherTargetModel::VersionsColumn)
+                .data()
+                .toString();
+        QVERIFY2(!versions.contains(QLatin1String("probing")), qPrintable(versions));
+    }
+
+    void validPlanEnablesRun() {
+        auto page = readyPage();
+        QVERIFY(page);
+        QVERIFY2(page->canRun(), qPrintable(page->generalMessage() + page->targetsMessage()));
+        QVERIFY(page->estimateText().contains(QLatin1String("2 steps")));
+        QVERIFY(page->form()->messageAt(PlanForm::Field::Rates).isEmpty());
+    }
+
+    void badRatesTextIsMarkedAtTheField() {
+        auto page = readyPage();
+        QVERIFY(page);
+        QLineEdit* rates = page->form()->ratesListEdit();
+        page->form()->ratesModeCombo()->setCurrentIndex(0);
+        rates->clear();
+        QTest::keyClicks(rates, QStringLiteral("500,abc"));
+        QCOMPARE(rates->text(), QStringLiteral("500,abc"));
+        QVERIFY2(!page->canRun(), qPrintable(QString::number(page->currentPlan().rates.size())));
+        QVERIFY(!page->runButton()->isEnabled());
+        const QString message = page->form()->messageAt(PlanForm::Field::Rates);
+        QVERIFY2(message.contains(QLatin1String("abc")), qPrintable(message));
+        QVERIFY(page->form()->fieldWidget(PlanForm::Field::Rates)->property("planProblem").toBool());
+
+        // A zero rate, and a range whose stop is below its start: each says what is wrong.
+        rates->setText(QStringLiteral("0,500"));
+        QVERIFY(!page->canRun());
+        QVERIFY2(page->form()->messageAt(PlanForm::Field::Rates).contains(QLatin1String("above 0")),
+                 qPrintable(page->form()->messageAt(PlanForm::Field::Rates)));
+        rates->setText(QStringLiteral("3000:500:500"));
+        QVERIFY(!page->canRun());
+        QVERIFY2(page->form()->messageAt(PlanForm::Field::Rates).contains(QLatin1String("stop")),
+                 qPrintable(page->form()->messageAt(PlanForm::Field::Rates)));
+
+        // Fixed: the message and the frame go, Run comes back.
+        rates->setText(QStringLiteral("100:300:100"));
+        QVERIFY(page->form()->messageAt(PlanForm::Field::Rates).isEmpty());
+        QVERIFY(!page->form()->fieldWidget(PlanForm::Field::Rates)->property("planProblem").toBool());
+        QVERIFY(page->canRun());
+        QCOMPARE(page->currentPlan().rates, (std::vector<double>{100, 200, 300}));
+
+        rates->clear();
+        QVERIFY(!page->canRun());
+        QVERIFY(!page->form()->messageAt(PlanForm::Field::Rates).isEmpty());
+    }
+
+    void zeroDurationIsMarkedAtTheField() {
+        auto page = readyPage();
+        QVERIFY(page);
+        page->form()->durationSpin()->setValue(0);
+        QVERIFY(!page->runButton()->isEnabled());
+        const QString message = page->form()->messageAt(PlanForm::Field::Duration);
+        QVERIFY2(message.contains(QLatin1String("above 0")), qPrintable(message));
+        QVERIFY(page->form()->messageAt(PlanForm::Field::Rates).isEmpty()); // only the bad field is marked
+        page->form()->durationSpin()->setValue(2);
+        QVERIFY(page->form()->messageAt(PlanForm::Field::Duration).isEmpty());
+        QVERIFY(page->runButton()->isEnabled());
+    }
+
+    void noTargetCheckedDisablesRun() {
+        auto page = readyPage();
+        QVERIFY(page);
+        page->targetModel()->setCheckedTargets({});
+        QVERIFY(!page->runButton()->isEnabled());
+        QVERIFY2(page->targetsMessage().contains(QLatin1String("check at least one target")),
+                 qPrintable(page->targetsMessage()));
+        // Clicking the check box in the view brings Run back.
+        QTableView* view = page->targetView();
+        page->resize(1000, 800);
+        page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(page.get()));
+        const QModelIndex index =
+            page->targetModel()->index(page->targetModel()->rowOf(QStringLiteral("refserver")), 0);
+        view->scrollTo(index);
+        QVERIFY(view->model()->setData(index, Qt::Checked, Qt::CheckStateRole));
+        QVERIFY(page->targetsMessage().isEmpty());
+        QVERIFY(page->runButton()->isEnabled());
+    }
+
+    void badSloIsMarkedAtTheField() {
+        auto page = readyPage();
+        QVERIFY(page);
+        page->form()->sloEdit()->setText(QStringLiteral("p99<fast"));
+        QVERIFY(!page->runButton()->isEnabled());
+        QVERIFY(!page->form()->messageAt(PlanForm::Field::Slo).isEmpty());
+        page->form()->sloEdit()->setText(QStringLiteral("p99<75ms,errors<1%"));
+        QVERIFY(page->form()->messageAt(PlanForm::Field::Slo).isEmpty());
+        QCOMPARE(page->currentPlan().slo.p99MaxMs.value_or(0), 75.0);
+        QCOMPARE(page->currentPlan().slo.maxErrorRate, 0.01);
+    }
+
+    void runEmitsTheShownPlan() {
+        auto page = readyPage();
+        QVERIFY(page);
+        QSignalSpy requested(page.get(), &LauncherPage::runRequested);
+        QTest::mouseClick(page->runButton(), Qt::LeftButton);
+        QCOMPARE(requested.count(), 1);
+        const auto plan = requested.at(0).at(0).value<BenchmarkPlan>();
+        QCOMPARE(plan.targets, std::vector<std::string>{"refserver"});
+        QCOMPARE(plan.rates, (std::vector<double>{100, 200}));
+        // While a run goes, Run is disabled.
+        page->setRunInProgress(true);
+        QVERIFY(!page->runButton()->isEnabled());
+        page->setRunInProgress(false);
+        QVERIFY(page->runButton()->isEnabled());
+    }
+
+    void loadPlanFillsEveryField() {
+        auto page = readyPage();
+        QVERIFY(page);
+        BenchmarkPlan plan = gui_test::tinyPlan({"refserver"});
+        plan.name = "re-run of #7";
+        plan.rates = {300, 700, 1000};
+        plan.stepDurationS = 3;
+        plan.warmupS = 0.5;
+        plan.repetitions = 2;
+        plan.connections = 64;
+        plan.order = StepOrder::Sequential;
+        plan.stopRule = false;
+        plan.slo.p99MaxMs = 80;
+        plan.slo.maxErrorRate = 0.02;
+        plan.pinning.enabled = false;
+        plan.arrivals = "poisson";
+        QVERIFY(page->loadPlan(QString::fromStdString(planToJson(plan))));
+        QCOMPARE(QString::fromStdString(planToJson(page->currentPlan())), QString::fromStdString(planToJson(plan)));
+        QVERIFY(page->canRun());
+
+        // Targets that do not exist here are named; the rest load.
+        plan.targets = {"refserver", "no-such-server"};
+        QVERIFY(page->loadPlan(QString::fromStdString(planToJson(plan))));
+        QCOMPARE(page->targetModel()->checkedTargets(), QStringList{QStringLiteral("refserver")});
+
+        // Not a plan: refused with the reason, the fields keep their values.
+        QVERIFY(!page->loadPlan(QStringLiteral("{\"rates\": \"fast\"}")));
+        QCOMPARE(page->currentPlan().rates, (std::vector<double>{300, 700, 1000}));
+    }
+
+    void presetsFillThePage() {
+        auto page = readyPage();
+        QVERIFY(page);
+        QVERIFY(page->applyPreset(QStringLiteral("quick")));
+        const BenchmarkPlan quick = *presetPlan("quick");
+        QCOMPARE(page->currentPlan().rates, quick.rates);
+        QCOMPARE(page->currentPlan().stepDurationS, quick.stepDurationS);
+        QVERIFY(page->applyPreset(QStringLiteral("seed-simple"), true));
+        QCOMPARE(page->currentPlan().stepDurationS, presetPlan("seed-simple", true)->stepDurationS);
+        QVERIFY(!page->applyPreset(QStringLiteral("no-such-preset")));
+    }
+
+    void screenshot() {
+        auto page = readyPage();
+        QVERIFY(page);
+        page->form()->ratesListEdit()->setText(QStringLiteral("500,abc")); // show what a marked field looks like
+        page->form()->ratesModeCombo()->setCurrentIndex(0);
+        page->resize(1280, 860);
+        page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(page.get()));
+        QVERIFY(gui_test::saveScreenshot(page.get(), QStringLiteral("launcher_page_invalid.png")));
+        QVERIFY(page->applyPreset(QStringLiteral("quick")));
+        QTest::qWait(50);
+        QVERIFY(gui_test::saveScreenshot(page.get(), QStringLiteral("launcher_page.png")));
+    }
+};
+
+QTEST_MAIN(TestLauncher)
+#include "test_launcher.moc"

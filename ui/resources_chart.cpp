@@ -1,0 +1,139 @@
+#include "resources_chart.h"
+
+#include "chart_text.h"
+
+#include <algorithm>
+
+namespace loadscope {
+
+ResourcesChart::ResourcesChart(QWidget* parent)
+    : ResultsChart(parent) {}
+
+void ResourcesChart::build() {
+    const ResultsDataset& data = dataset();
+    series_ = resourceSeries(data);
+    memoryRect_ = nullptr;
+    setHeading(tr("Server resources vs load"), describeRuns(data));
+    QCPAxisRect* cpuRect = axisRect(0);
+    QCPAxis* cpuRate = cpuRect->axis(QCPAxis::atBottom);
+    QCPAxis* cpu = cpuRect->axis(QCPAxis::atLeft);
+    cpu->setLabel(tr("Server CPU (% of one core)"));
+    const bool anyPoint =
+        std::any_of(series_.begin(), series_.end(), [](const ResourceSeries& s) { return !s.points.empty(); });
+    if (!anyPoint) {
+        showEmptyMessage(tr("No step of this run has measurements yet"));
+        return;
+    }
+    memoryRect_ = new QCPAxisRect(this);
+    plotLayout()->addElement(plotLayout()->rowCount(), 0, memoryRect_);
+    auto* margins = new QCPMarginGroup(this);
+    cpuRect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    memoryRect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    QCPAxis* memRate = memoryRect_->axis(QCPAxis::atBottom);
+    QCPAxis* memory = memoryRect_->axis(QCPAxis::atLeft);
+    memRate->setLabel(tr("Requested rate (requests/s)"));
+    memory->setLabel(tr("Server peak RSS (MiB)"));
+    connect(cpuRate, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), memRate,
+            qOverload<const QCPRange&>(&QCPAxis::setRange));
+    connect(memRate, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), cpuRate,
+            qOverload<const QCPRange&>(&QCPAxis::setRange));
+
+    const std::shared_ptr<const ResultsDataset> keep = this->data();
+    for (const ResourceSeries& s : series_) {
+        if (s.points.empty())
+            continue;
+        const QColor color = colorOf(s.target);
+        const QString label = seriesLabel(s.runIndex, s.target);
+        QVector<double> rates, cpuMean, cpuMinus, cpuPlus, rss;
+        bool spread = false;
+        for (const MeasurementGroup* g : s.points) {
+            rates << g->requestedRps;
+            cpuMean << g->cpuPercent;
+            cpuMinus << g->cpuPercent - g->cpuMinPercent;
+            cpuPlus << g->cpuMaxPercent - g->cpuPercent;
+            rss << g->rssMiB;
+            spread |= g->okRepetitions() > 1;
+        }
+        auto* cpuGraph = addGraph(cpuRate, cpu);
+        cpuGraph->setName(label);
+        cpuGraph->setPen(QPen(color, 2.2));
+        cpuGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 6));
+        cpuGraph->setData(rates, cpuMean, true);
+        if (spread) {
+            auto* whiskers = new QCPErrorBars(cpuRate, cpu);
+            whiskers->setDataPlottable(cpuGraph);
+            whiskers->setData(cpuMinus, cpuPlus);
+            whiskers->setPen(QPen(color, 1.2));
+            whiskers->removeFromLegend();
+            whiskers->setName(label + QStringLiteral(" spread"));
+            linkToLegend(whiskers, cpuGraph);
+        }
+        auto* rssGraph = addGraph(memRate, memory);
+        rssGraph->setName(label + QStringLiteral(" RSS"));
+        rssGraph->setPen(QPen(color, 2.2));
+        rssGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, color, color, 6));
+        rssGraph->setData(rates, rss, true);
+        rssGraph->removeFromLegend();
+        linkToLegend(rssGraph, cpuGraph);
+        const std::vector<const MeasurementGroup*> points = s.points;
+        auto describe = [keep, points](int index) {
+            if (index < 0 || index >= static_cast<int>(points.size()))
+                return QString();
+            const MeasurementGroup& g = *points[static_cast<std::size_t>(index)];
+            return QStringLiteral("<b>%1</b> at %2 requests/s<br>CPU %3 % (%4 \u2013 %5)<br>peak RSS %6 MiB"
+                                  " (%7 \u2013 %8)<br>%9")
+                .arg(QString::fromStdString(keep->seriesLabel(g.runIndex, g.target)).toHtmlEscaped(),
+                     formatRate(g.requestedRps))
+                .arg(g.cpuPercent, 0, 'f', 1)
+                .arg(g.cpuMinPercent, 0, 'f', 1)
+                .arg(g.cpuMaxPercent, 0, 'f', 1)
+                .arg(g.rssMiB, 0, 'f', 1)
+                .arg(g.rssMinMiB, 0, 'f', 1)
+                .arg(g.rssMiB, 0, 'f', 1)
+                .arg(g.okRepetitions() > 1 ? QObject::tr("%1 repetitions").arg(g.okRepetitions())
+                                           : QObject::tr("1 repetition"));
+        };
+        addHover(cpuGraph, describe);
+        addHover(rssGraph, describe);
+    }
+    // One core fully busy: a single-threaded Python server cannot go above it.
+    addHorizontalMarker(cpuRect, 100, tr("one core"), theme().foreground);
+}
+
+void ResourcesChart::applyDefaultRanges() {
+    double maxRate = 0, maxCpu = 100, maxRss = 0;
+    for (const ResourceSeries& s : series_)
+        for (const MeasurementGroup* g : s.points) {
+            maxRate = std::max(maxRate, g->requestedRps);
+            maxCpu = std::max(maxCpu, g->cpuMaxPercent);
+            maxRss = std::max(maxRss, g->rssMiB);
+        }
+    axisRect(0)->axis(QCPAxis::atBottom)->setRange(0, std::max(maxRate, 1.0) * 1.05);
+    axisRect(0)->axis(QCPAxis::atLeft)->setRange(0, maxCpu * 1.1);
+    if (memoryRect_) {
+        memoryRect_->axis(QCPAxis::atBottom)->setRange(0, std::max(maxRate, 1.0) * 1.05);
+        memoryRect_->axis(QCPAxis::atLeft)->setRange(0, std::max(maxRss, 1.0) * 1.15);
+    }
+}
+
+QString ResourcesChart::csv() const {
+    QString out = QStringLiteral("run_id,target,requested_rps,repetitions,cpu_percent,cpu_min_percent,cpu_max_percent,"
+                                 "peak_rss_mib,peak_rss_min_mib\n");
+    if (!data())
+        return out;
+    for (const ResourceSeries& s : series_)
+        for (const MeasurementGroup* g : s.points)
+            out += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9\n")
+                       .arg(data()->runs[s.runIndex].id)
+                       .arg(csvField(s.target))
+                       .arg(g->requestedRps)
+                       .arg(g->okRepetitions())
+                       .arg(g->cpuPercent, 0, 'f', 2)
+                       .arg(g->cpuMinPercent, 0, 'f', 2)
+                       .arg(g->cpuMaxPercent, 0, 'f', 2)
+                       .arg(g->rssMiB, 0, 'f', 2)
+                       .arg(g->rssMinMiB, 0, 'f', 2);
+    return out;
+}
+
+} // namespace loadscope

@@ -1,0 +1,28 @@
+#pragma once
+// Loading runs for the Results charts: opens its own read-only connection (one RunStore per thread), loads the runs,
+// resolves their SLOs and merges each measurement's repetitions through RunStore::mergedHistograms. Blocking and
+// Qt-free: the Results page calls it on a worker thread, the headless export directly.
+
+#include "chart_data.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace loadscope {
+
+struct LoadedResults {
+    std::shared_ptr<const ResultsDataset> data; // null on error
+    std::string error;                          // names the database and the run when something is wrong
+};
+
+LoadedResults loadResults(const std::filesystem::path& database, const std::vector<std::int64_t>& runIds);
+
+// A run reference as the command line takes it: an id, or "latest" / "last" for the newest run. 0 when not found;
+// `error` says why.
+std::int64_t resolveRunReference(const std::filesystem::path& database, const std::string& reference,
+                                 std::string& error);
+
+} // namespace loadscope

@@ -1,0 +1,86 @@
+#pragma once
+// The Results page: the charts of one run or several runs compared. On top, the answer at a glance (each target's
+// knee, best first); below, the five charts in tabs with their options, zoom, tooltips and export.
+//
+// Runs are loaded on a worker thread (results_loader.h) and handed to the charts as one shared, read-only dataset;
+// a load older than the newest request is dropped. Charts are built when first shown and rebuilt only when their
+// options or data change, so switching tabs is cheap.
+
+#include "chart_export.h"
+#include "results_chart.h"
+
+#include <QList>
+#include <QWidget>
+
+#include <array>
+#include <filesystem>
+#include <memory>
+
+class QLabel;
+class QStackedWidget;
+class QTabBar;
+
+namespace loadscope {
+
+class ChartOptionsBar;
+
+class ResultsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ResultsPage(QWidget* parent = nullptr);
+
+    void setDatabase(const std::filesystem::path& path);
+    // Loads and shows these runs (several: compared on the same charts).
+    void showRuns(const QList<qint64>& runIds);
+    // Shows an already built dataset (tests, benchmarks).
+    void setDataset(std::shared_ptr<const ResultsDataset> data);
+    const QList<qint64>& runIds() const { return runIds_; }
+    const std::shared_ptr<const ResultsDataset>& dataset() const { return data_; }
+    bool isLoading() const { return loading_; }
+
+    void setChartKind(ChartKind kind);
+    ChartKind chartKind() const { return kind_; }
+    // The chart of `kind` (created on first use).
+    ResultsChart* chart(ChartKind kind);
+    ResultsChart* currentChart() { return chart(kind_); }
+    ChartOptionsBar* optionsBar() const { return options_; }
+    void setDefaultPercentiles(const std::vector<Percentile>& percentiles);
+
+public slots:
+    // Export of the current chart, asking for a file (and size) first.
+    void exportChartInteractive(loadscope::ExportFormat format);
+    void exportCsvInteractive();
+    void exportRunJsonInteractive();
+    void copyChart();
+
+signals:
+    void loaded(int runCount);
+    void statusMessage(const QString& message);
+    void errorOccurred(const QString& message);
+    void hovered(const QString& text);
+
+private:
+    void applyData();
+    void applyOptions(const ChartOptions& options);
+    void updateHeader();
+    void ensureCurrent();
+    QString suggestedFileName(const QString& suffix) const;
+
+    std::filesystem::path database_;
+    QList<qint64> runIds_;
+    std::shared_ptr<const ResultsDataset> data_;
+    TargetColors colors_;
+    quint64 generation_ = 0;
+    bool loading_ = false;
+    ChartKind kind_ = ChartKind::LatencyVsRps;
+    QLabel* header_;
+    QLabel* verdict_;
+    QTabBar* tabs_;
+    ChartOptionsBar* options_;
+    QStackedWidget* stack_;
+    QLabel* placeholder_;
+    std::array<ResultsChart*, 5> charts_{};
+    std::array<bool, 5> stale_{};
+};
+
+} // namespace loadscope

@@ -1,0 +1,132 @@
+#include "spectrum_chart.h"
+
+#include "chart_text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace loadscope {
+
+namespace {
+constexpr double kMaxNines = 5; // 99.999 %
+}
+
+SpectrumChart::SpectrumChart(QWidget* parent)
+    : ResultsChart(parent) {}
+
+std::vector<double> SpectrumChart::chosenRates() const {
+    std::set<double> rates{focusRate()};
+    for (double rate : options().spectrumRates)
+        if (data() && std::find(data()->rates.begin(), data()->rates.end(), rate) != data()->rates.end())
+            rates.insert(rate);
+    return {rates.begin(), rates.end()};
+}
+
+void SpectrumChart::build() {
+    const ResultsDataset& data = dataset();
+    const std::vector<double> rates = chosenRates();
+    curves_ = spectrumCurves(data, rates);
+    QStringList rateText;
+    for (double rate : rates)
+        rateText << formatRate(rate);
+    setHeading(tr("Percentile spectrum at %1 requests/s").arg(rateText.join(QStringLiteral(", "))), describeRuns(data));
+
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    ticker->addTick(ninesOf(50), QStringLiteral("50%"));
+    ticker->addTick(1, QStringLiteral("90%"));
+    ticker->addTick(2, QStringLiteral("99%"));
+    ticker->addTick(3, QStringLiteral("99.9%"));
+    ticker->addTick(4, QStringLiteral("99.99%"));
+    ticker->addTick(5, QStringLiteral("99.999%"));
+    ticker->setSubTickCount(0);
+    xAxis->setTicker(ticker);
+    xAxis->setLabel(tr("Percentile (\u201cnines\u201d scale)"));
+    yAxis->setLabel(tr("Latency (ms)"));
+    if (options().logLatencyAxis) {
+        yAxis->setScaleType(QCPAxis::stLogarithmic);
+        yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+        yAxis->grid()->setSubGridVisible(true);
+    }
+    // Only horizontal zoom and pan along the latency axis would lose the tail; both axes stay free.
+    if (curves_.empty()) {
+        showEmptyMessage(tr("No measurement at %1 requests/s").arg(rateText.join(QStringLiteral(", "))));
+        return;
+    }
+    const std::shared_ptr<const ResultsDataset> keep = this->data();
+    for (const SpectrumCurve& curve : curves_) {
+        const auto rateIndex = std::find(rates.begin(), rates.end(), curve.requestedRps) - rates.begin();
+        auto* graph = addGraph();
+        const QString series = seriesLabel(curve.runIndex, curve.target);
+        graph->setName(rates.size() > 1 ? tr("%1 @ %2/s").arg(series, formatRate(curve.requestedRps)) : series);
+        graph->setPen(QPen(colorOf(curve.target), 2.2, runPenStyle(static_cast<int>(rateIndex + curve.runIndex))));
+        graph->setLineStyle(QCPGraph::lsStepLeft);
+        QVector<double> keys, values;
+        for (const auto& point : curve.group->spectrum) {
+            keys << ninesOf(point.percent);
+            values << point.latencyMs;
+        }
+        graph->setData(keys, values, true);
+        const MeasurementGroup* group = curve.group;
+        const auto spectrum = group->spectrum;
+        addHover(graph, [keep, group, spectrum](int index) {
+            if (index < 0 || index >= static_cast<int>(spectrum.size()))
+                return QString();
+            const auto& point = spectrum[static_cast<std::size_t>(index)];
+            return QStringLiteral("<b>%1</b> at %2 requests/s<br>p%3 = %4<br>%5 requests, %6")
+                .arg(QString::fromStdString(keep->seriesLabel(group->runIndex, group->target)).toHtmlEscaped(),
+                     formatRate(group->requestedRps), QString::number(point.percent, 'f', 4),
+                     formatLatency(point.latencyMs))
+                .arg(group->merged.count)
+                .arg(group->okRepetitions() > 1 ? QObject::tr("%1 repetitions merged").arg(group->okRepetitions())
+                                                : QObject::tr("1 repetition"));
+        });
+    }
+    double dataMax = 0;
+    for (const SpectrumCurve& curve : curves_)
+        for (const auto& point : curve.group->spectrum)
+            dataMax = std::max(dataMax, point.latencyMs);
+    addOffScaleNote(axisRect(), dataMax);
+    std::set<double> sloValues;
+    for (const auto& slo : data.slo)
+        if (slo && sloValues.insert(slo->p99Ms).second)
+            addHorizontalMarker(axisRect(), slo->p99Ms, tr("SLO p99 \u2264 %1").arg(formatLatency(slo->p99Ms)),
+                                theme().sloLine);
+}
+
+void SpectrumChart::applyDefaultRanges() {
+    xAxis->setRange(ninesOf(50) - 0.05, kMaxNines + 0.05);
+    double minY = std::numeric_limits<double>::max(), maxY = 0;
+    for (const SpectrumCurve& curve : curves_)
+        for (const auto& point : curve.group->spectrum) {
+            minY = std::min(minY, std::max(point.latencyMs, 0.001));
+            maxY = std::max(maxY, point.latencyMs);
+        }
+    if (maxY <= 0) {
+        yAxis->setRange(options().logLatencyAxis ? 1 : 0, 100);
+        return;
+    }
+    if (options().logLatencyAxis)
+        yAxis->setRange(minY / 1.3, maxY * 1.3);
+    else
+        yAxis->setRange(0, latencyViewLimit(maxY).value_or(maxY * 1.08));
+}
+
+QString SpectrumChart::csv() const {
+    QString out = QStringLiteral("run_id,target,requested_rps,repetitions,percentile,nines,latency_ms\n");
+    if (!data())
+        return out;
+    for (const SpectrumCurve& curve : curves_)
+        for (const auto& point : curve.group->spectrum)
+            out += QStringLiteral("%1,%2,%3,%4,%5,%6,%7\n")
+                       .arg(data()->runs[curve.runIndex].id)
+                       .arg(csvField(curve.target))
+                       .arg(curve.requestedRps)
+                       .arg(curve.group->okRepetitions())
+                       .arg(point.percent, 0, 'f', 5)
+                       .arg(ninesOf(point.percent), 0, 'f', 4)
+                       .arg(point.latencyMs, 0, 'f', 3);
+    return out;
+}
+
+} // namespace loadscope
