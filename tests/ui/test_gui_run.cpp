@@ -3,6 +3,7 @@
 // no child; closing the window during a run asks, cancels and closes; a run that cannot start says why.
 
 #include "gui_test_support.h"
+#include "install_paths.h"
 #include "launcher_page.h"
 #include "launcher_target_model.h"
 #include "live_run_charts.h"
@@ -25,6 +26,14 @@
 #include <QVBoxLayout>
 
 using namespace loadscope;
+
+// Statuses compared by name, so a failure says which status it was.
+static QString statusName(loadscope::RunStatus status) {
+    return QString::fromUtf8(loadscope::toString(status).data());
+}
+static QString statusName(loadscope::StepStatus status) {
+    return QString::fromUtf8(loadscope::toString(status).data());
+}
 
 namespace {
 
@@ -140,7 +149,7 @@ private slots:
               seconds, guiCpu, 100.0 * guiCpu / seconds, static_cast<long long>(progress.count()),
               window->live->timelineChart()->batchedReplotCount());
 
-        QCOMPARE(window->live->lastStatus().value_or(RunStatus::Running), RunStatus::Completed);
+        QCOMPARE(statusName(window->live->lastStatus().value_or(RunStatus::Running)), statusName(RunStatus::Completed));
         QVERIFY(!window->live->isRunning());
         QVERIFY(window->launcher->runButton()->isEnabled());
         QVERIFY(window->live->showResultsButton()->isEnabled());
@@ -153,10 +162,10 @@ private slots:
         const RunStore store = RunStore::open(fixture_.databasePath(), RunStore::OpenMode::ReadOnly);
         const auto run = store.loadRun(runId);
         QVERIFY(run);
-        QCOMPARE(run->status, RunStatus::Completed);
+        QCOMPARE(statusName(run->status), statusName(RunStatus::Completed));
         QCOMPARE(static_cast<int>(run->steps.size()), 4);
         for (const Step& step : run->steps) {
-            QCOMPARE(step.status, StepStatus::Ok);
+            QCOMPARE(statusName(step.status), statusName(StepStatus::Ok));
             QVERIFY(step.completed > 0);
             QVERIFY(!step.timeline.empty());
         }
@@ -213,13 +222,13 @@ private slots:
         const qint64 stopMs = clock.elapsed();
         qInfo("cancel -> run finished in %lld ms", static_cast<long long>(stopMs));
         QVERIFY2(stopMs < 1500, qPrintable(QString::number(stopMs)));
-        QCOMPARE(finished.at(0).at(1).value<RunStatus>(), RunStatus::Cancelled);
+        QCOMPARE(statusName(finished.at(0).at(1).value<RunStatus>()), statusName(RunStatus::Cancelled));
         QVERIFY(gui_test::childProcesses().empty());
 
         const RunStore store = RunStore::open(fixture_.databasePath(), RunStore::OpenMode::ReadOnly);
         const auto run = store.loadRun(finished.at(0).at(0).toLongLong());
         QVERIFY(run);
-        QCOMPARE(run->status, RunStatus::Cancelled);
+        QCOMPARE(statusName(run->status), statusName(RunStatus::Cancelled));
         QVERIFY(window->live->statusText().contains(QLatin1String("cancelled")));
     }
 
@@ -242,7 +251,7 @@ private slots:
         QVERIFY(!window->close()); // not yet: first the run stops
         QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 5000);
         QVERIFY(!window->live->isRunning());
-        QCOMPARE(window->live->lastStatus().value_or(RunStatus::Running), RunStatus::Cancelled);
+        QCOMPARE(statusName(window->live->lastStatus().value_or(RunStatus::Running)), statusName(RunStatus::Cancelled));
         QVERIFY(gui_test::childProcesses().empty());
     }
 
