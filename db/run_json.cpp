@@ -198,15 +198,15 @@ public:
         return items;
     }
     std::optional<LatencyHistogram> histogram(const char* key) const {
-        const Json& j = member(key, "a base64 LSH1 histogram or null");
+        const Json& j = member(key, "a base64 Loadscope histogram or null");
         if (j.is_null())
             return std::nullopt;
         if (!j.is_string())
-            fail(pathOf(key), "expected a base64 LSH1 histogram or null", &j);
+            fail(pathOf(key), "expected a base64 Loadscope histogram or null", &j);
         std::string error;
         auto histogram = LatencyHistogram::fromBase64(j.get<std::string>(), &error);
         if (!histogram)
-            fail(pathOf(key), "expected a base64 LSH1 histogram (" + error + ")");
+            fail(pathOf(key), "expected a base64 Loadscope histogram (" + error + ")");
         return histogram;
     }
     // A JSON text embedded under `key` (any JSON value) or kept verbatim under `key`_text; empty when neither.

@@ -34,7 +34,7 @@ struct Where {
 };
 
 Where whereClause(const RunFilter& filter) {
-    // Each condition takes one value; '$' marks where it goes (a text word uses its pattern several times).
+    // Each condition takes one value; '$' marks where it goes.
     std::vector<std::pair<std::string_view, Value>> conditions;
     if (filter.status)
         conditions.emplace_back("r.status = $", std::string(toString(*filter.status)));

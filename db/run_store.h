@@ -96,7 +96,7 @@ public:
     // The whole run (run, targets, steps with histograms as base64) as one JSON document.
     std::string exportRunJson(std::int64_t runId) const;
     // Imports a document written by exportRunJson as a new run; returns its id. Throws StoreError naming the field
-    // (e.g. "steps[3].latency_histogram: expected a base64 LSH1 histogram") and writes nothing on error.
+    // (e.g. "steps[3].latency_histogram: expected a base64 Loadscope histogram") and writes nothing on error.
     std::int64_t importRunJson(const std::string& json, const std::string& sourceName = "input");
 
 private:
