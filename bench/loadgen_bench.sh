@@ -5,7 +5,8 @@
 # loopback with its own config in a temp dir, one worker, tiny static response, access log off) and for
 # loadscope-refserver:
 #   (a) the highest constant rate loadscope-loadgen holds: lateness p99 < 1 ms, not generator_limited, achieved rate
-#       within 1 % of the target, no errors (found by ramping up by 25 % and then bisecting);
+#       within 1 % of the target, no errors (found by ramping up by 25 % and then bisecting; each step after a 1 s
+#       warm-up at its rate, as the runner does);
 #   (b) its CPU time per 10,000 requests at that rate;
 #   (c) side by side, wrk's closed-loop maximum throughput against the same server (wrk -t1 -cN) and its CPU time per
 #       10,000 requests.
@@ -20,6 +21,7 @@ cd "$(dirname "$0")/.."
 
 bin=build/release/bin
 step_s=5
+warmup_s=1
 wrk_connections="16 64"
 servers="nginx refserver"
 out=""
@@ -158,16 +160,17 @@ EOF
 run_loadgen() {
   local url=$1 rate=$2 json=$out/loadgen-$3-$2.json
   $realtime taskset -c "$client_core" "$bin/loadscope-loadgen" --url "$url" --rate "$rate" --duration "${step_s}s" \
-    --connections 1000 --json >"$json" 2>"$json.err" || true
-  "$python" - "$json" "$rate" <<'EOF'
+    --warmup "${warmup_s}s" --connections 1000 --json >"$json" 2>"$json.err" || true
+  "$python" - "$json" "$rate" "$step_s" "$warmup_s" <<'EOF'
 import json, sys
-rate = float(sys.argv[2])
+rate, step, warmup = float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 try:
     d = json.load(open(sys.argv[1]))
 except Exception as e:
     print(f"limited 0 0 0 0 no-json"); sys.exit()
 cpu = d["generator_cpu"]["user_s"] + d["generator_cpu"]["system_s"]
-completed = max(1, d["requests"]["completed"])
+# The CPU time covers the whole process, warm-up included: divide by every request it sent.
+completed = max(1, d["requests"]["completed"] * (step + warmup) / step)
 late = d["lateness_ms"]["p99"]
 achieved = d["achieved_rps"]
 why = []

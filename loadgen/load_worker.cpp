@@ -73,7 +73,11 @@ void LoadWorker::armScheduleTimer() {
     const auto next = arrivals_.peek();
     if (!next || finished_)
         return;
-    scheduleTimer_.expires_at(toTimePoint(timing_.startNs + next->count()));
+    // One timer per due time, exact. Measured alternatives: waking up to 30-100 us late to let responses dispatch
+    // the requests (fewer timer wake-ups), and spinning instead of sleeping when the next request is due within
+    // 10-30 us: neither lowered the CPU per request, both made the lateness worse.
+    const std::int64_t dueNs = timing_.startNs + next->count();
+    scheduleTimer_.expires_at(toTimePoint(dueNs));
     scheduleTimer_.async_wait([this](const boost::system::error_code& error) {
         if (error || finished_)
             return;
