@@ -21,6 +21,7 @@ void ClientConnection::connect(const asio::ip::tcp::endpoint& endpoint, const Pe
     closeSocket();
     state_ = State::Connecting;
     request_ = request;
+    carriesRequest_ = true;
     busySinceNs_ = monotonicNowNs();
     responses_ = 0;
     socket_.async_connect(endpoint, [this, generation = generation_](const error_code& error) {
@@ -29,9 +30,19 @@ void ClientConnection::connect(const asio::ip::tcp::endpoint& endpoint, const Pe
     });
 }
 
+void ClientConnection::preconnect(const asio::ip::tcp::endpoint& endpoint) {
+    connect(endpoint, PendingRequest{});
+    carriesRequest_ = false;
+}
+
 void ClientConnection::onConnected(const error_code& error) {
     if (error) {
-        requestFailed(FailureKind::Connect, error.message());
+        if (carriesRequest_) {
+            requestFailed(FailureKind::Connect, error.message());
+        } else {
+            closeSocket();
+            worker_.preconnectFailed(*this);
+        }
         return;
     }
     error_code ignored;
@@ -39,6 +50,12 @@ void ClientConnection::onConnected(const error_code& error) {
     // Writes are tried directly first (a request nearly always fits the socket buffer): one syscall, no wait.
     socket_.non_blocking(true, ignored);
     worker_.connectionUp();
+    if (!carriesRequest_) {
+        state_ = State::Idle;
+        startRead();
+        worker_.preconnected(*this);
+        return;
+    }
     state_ = State::Busy;
     startRead();
     writeRequest();
@@ -47,6 +64,7 @@ void ClientConnection::onConnected(const error_code& error) {
 void ClientConnection::send(const PendingRequest& request) {
     state_ = State::Busy;
     request_ = request;
+    carriesRequest_ = true;
     writeRequest();
 }
 

@@ -41,6 +41,10 @@ public:
 
     // Closed -> Connecting; `request` goes out as soon as the connection is up.
     void connect(const boost::asio::ip::tcp::endpoint& endpoint, const PendingRequest& request);
+    // Closed -> Connecting -> Idle, with no request: the pool opened ahead of the schedule.
+    void preconnect(const boost::asio::ip::tcp::endpoint& endpoint);
+    // False while a preconnect is under way: the connection is not carrying a request.
+    bool carriesRequest() const { return carriesRequest_; }
     // Idle -> Busy: writes the request.
     void send(const PendingRequest& request);
     // Any state -> Closed, without any callback (timeouts, the end of the run).
@@ -62,6 +66,7 @@ private:
     State state_ = State::Closed;
     unsigned generation_ = 0; // handlers of an earlier socket life see a different number and do nothing
     PendingRequest request_;
+    bool carriesRequest_ = false;
     std::int64_t busySinceNs_ = 0;
     std::int64_t sendNs_ = 0;
     std::int64_t responses_ = 0; // on this socket: a failure after one is a stale keep-alive, worth one retry

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace loadscope::loadgen {
@@ -36,6 +37,11 @@ LoadWorker::LoadWorker(const LoadgenOptions& options, const LoadSchedule& schedu
     , timing_(timing)
     , index_(index)
     , maxConnections_(maxConnections)
+    // Enough connections for the first 2 ms at the first rate, opened before the schedule starts: a cold pool at a
+    // high rate would otherwise open one connection per request until the first responses come back, and each
+    // connect slows the loop down further.
+    , preconnectCount_(
+          std::min(maxConnections, static_cast<int>(std::ceil(schedule.initialRps() / workerCount * 0.002)) + 2))
     , shared_(shared)
     , arrivals_(schedule, options.arrivals, index, workerCount, options.seed)
     , scheduleTimer_(io_)
@@ -54,6 +60,11 @@ LoadWorker::~LoadWorker() {
 
 void LoadWorker::start() {
     lastProgressNs_ = monotonicNowNs();
+    for (int i = 0; i < preconnectCount_; ++i) {
+        connections_.push_back(std::make_unique<ClientConnection>(*this, io_));
+        ++open_;
+        connections_.back()->preconnect(endpoint_);
+    }
     armScheduleTimer();
     armHousekeeping();
 }
@@ -202,6 +213,15 @@ void LoadWorker::idleConnectionClosed(ClientConnection& connection) {
     connectionGone();
 }
 
+void LoadWorker::preconnected(ClientConnection& connection) {
+    connectionFree(connection);
+}
+
+void LoadWorker::preconnectFailed(ClientConnection& connection) {
+    closed_.push_back(&connection); // not a request's error: requests open their own connections when needed
+    connectionGone();
+}
+
 // ---------------------------------------------------------------- outcomes
 
 void LoadWorker::requestWritten(ClientConnection&, PendingRequest& request, std::int64_t sendNs) {
@@ -341,6 +361,10 @@ void LoadWorker::sweepTimeouts(std::int64_t nowNs) {
             continue;
         const PendingRequest request = connection.request();
         connection.abort(); // a timed-out request is not retried; its connection is not reused
+        closed_.push_back(&connection);
+        --open_;
+        if (!connection.carriesRequest())
+            continue; // a preconnect that never completed
         --inFlight_;
         RequestCounters& counters = part(request).counters;
         if (state == ClientConnection::State::Connecting) {
@@ -350,8 +374,6 @@ void LoadWorker::sweepTimeouts(std::int64_t nowNs) {
             countError(request, counters.timeouts, nowNs);
             noteFirstError("timeout", "no complete response within --timeout");
         }
-        closed_.push_back(&connection);
-        --open_;
     }
 }
 
@@ -389,7 +411,8 @@ void LoadWorker::finish(bool stopped) {
     for (auto& owned : connections_) {
         ClientConnection& connection = *owned;
         const auto state = connection.state();
-        if (state == ClientConnection::State::Busy || state == ClientConnection::State::Connecting) {
+        if ((state == ClientConnection::State::Busy || state == ClientConnection::State::Connecting) &&
+            connection.carriesRequest()) {
             const PendingRequest& request = connection.request();
             if (stopped)
                 ++part(request).counters.abandoned;

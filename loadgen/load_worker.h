@@ -90,6 +90,8 @@ private:
     void requestFailed(ClientConnection& connection, PendingRequest request, FailureKind kind,
                        const std::string& message);
     void idleConnectionClosed(ClientConnection& connection);
+    void preconnected(ClientConnection& connection);
+    void preconnectFailed(ClientConnection& connection);
     void pumpIfDue();
 
     // --- scheduling and the pool
@@ -122,6 +124,7 @@ private:
     RunTiming timing_;
     int index_;
     int maxConnections_;
+    int preconnectCount_;
     SharedRunState& shared_;
     ArrivalSequence arrivals_;
     boost::asio::steady_timer scheduleTimer_;

@@ -1,5 +1,8 @@
 #include "chart_palette.h"
 
+#include <QHash>
+#include <QSet>
+
 #include <algorithm>
 
 namespace loadscope {
@@ -19,20 +22,62 @@ const QList<QColor>& okabeItoColors() {
     return colors;
 }
 
+namespace {
+
+// The built-in targets' colours (indices into okabeItoColors()).
+int builtInColorIndex(const QString& target) {
+    static const QHash<QString, int> fixed{
+        {QStringLiteral("aiohttp"), 0},              // blue
+        {QStringLiteral("aiohttp-uvloop"), 5},       // sky blue
+        {QStringLiteral("tornado-async"), 4},        // vermillion
+        {QStringLiteral("tornado-async-uvloop"), 1}, // orange
+        {QStringLiteral("tornado-gen"), 3},          // reddish purple
+        {QStringLiteral("tornado-gen-uvloop"), 2},   // bluish green
+        {QStringLiteral("starlette-uvicorn"), 6},    // yellow (darkened below)
+        {QStringLiteral("refserver"), 7},            // grey: the baseline
+    };
+    return fixed.value(target, -1);
+}
+
+int paletteSize() {
+    return static_cast<int>(okabeItoColors().size());
+}
+
+QColor paletteColor(int index) {
+    QColor color = okabeItoColors().at(index % paletteSize());
+    if (index % paletteSize() == 6)
+        color = QColor(190, 170, 0); // Okabe-Ito yellow is too pale on white: the same hue, darker
+    const int round = index / paletteSize();
+    return round == 0 ? color : color.lighter(100 + 35 * round);
+}
+
+} // namespace
+
 TargetColors::TargetColors(QStringList targetNames)
     : names_(std::move(targetNames)) {
     names_.removeDuplicates();
     std::sort(names_.begin(), names_.end());
+    QSet<int> taken;
+    for (const QString& name : names_)
+        if (const int index = builtInColorIndex(name); index >= 0)
+            taken.insert(index);
+    int next = 0;
+    for (const QString& name : names_) {
+        if (builtInColorIndex(name) >= 0)
+            continue;
+        while (next < paletteSize() && taken.contains(next))
+            ++next;
+        others_.insert(name, next++);
+    }
 }
 
 QColor TargetColors::color(const QString& targetName) const {
-    const auto& colors = okabeItoColors();
-    qsizetype index = names_.indexOf(targetName);
-    if (index < 0) // not in the set: still stable, from the name itself
-        index = static_cast<qsizetype>(qHash(targetName) % static_cast<size_t>(colors.size()));
-    const QColor base = colors.at(index % colors.size());
-    const auto round = index / colors.size();
-    return round == 0 ? base : base.lighter(static_cast<int>(100 + 35 * round));
+    if (const int index = builtInColorIndex(targetName); index >= 0)
+        return paletteColor(index);
+    if (const auto it = others_.constFind(targetName); it != others_.constEnd())
+        return paletteColor(it.value());
+    // Not in the set: still stable, from the name itself.
+    return paletteColor(static_cast<int>(qHash(targetName) % static_cast<size_t>(paletteSize())));
 }
 
 Qt::PenStyle runPenStyle(int runIndex) {

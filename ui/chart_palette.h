@@ -3,6 +3,7 @@
 // common forms of colour blindness), and a light or dark chart theme that follows the application's palette.
 
 #include <QColor>
+#include <QHash>
 #include <QPalette>
 #include <QString>
 #include <QStringList>
@@ -15,8 +16,10 @@ namespace loadscope {
 // first few colours are the most distinct from each other.
 const QList<QColor>& okabeItoColors();
 
-// Assigns each target name a colour: the i-th name of the sorted list gets the i-th palette colour, so a target keeps
-// its colour on every chart of the same set of runs. Names beyond the palette reuse it with a lighter shade.
+// Assigns each target name a colour. The built-in targets have fixed colours, the same in every view and every run:
+// a framework's two variants share a hue family (aiohttp blue / sky blue, tornado-async vermillion / orange), the
+// refserver baseline is grey. Other names take the palette colours the built-ins shown alongside leave free, in
+// sorted order; beyond the palette, lighter shades.
 class TargetColors {
 public:
     TargetColors() = default;
@@ -26,6 +29,7 @@ public:
 
 private:
     QStringList names_;
+    QHash<QString, int> others_; // palette index of each name that is not a built-in target
 };
 
 // A pen style per run when several runs are compared: the first run solid, the next dashed, dotted...

@@ -3,9 +3,14 @@
 #include <QDateTime>
 #include <QStringList>
 
+#include <QStringList>
+#include <cmath>
+
 namespace loadscope {
 
 QString formatLatency(double ms) {
+    if (ms >= 1 && ms < 1000 && std::abs(ms - std::round(ms)) < 1e-9)
+        return QStringLiteral("%1 ms").arg(static_cast<qint64>(std::llround(ms))); // an SLO of 75 ms, not 75.0
     if (ms >= 1000)
         return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', ms >= 10000 ? 1 : 2);
     if (ms >= 100)
@@ -66,6 +71,19 @@ QString describeFlags(const MeasurementGroup& group) {
         flags << QObject::tr("%n repetition(s) failed", nullptr, group.failedRepetitions);
     if (group.serverRestarted)
         flags << QObject::tr("server restarted");
+    return flags.join(QStringLiteral(", "));
+}
+
+QString shortFlags(const MeasurementGroup& group) {
+    QStringList flags;
+    if (group.errors > 0)
+        flags << QObject::tr("%1 % errors").arg(100.0 * group.errorRate(), 0, 'g', 2);
+    if (group.generatorLimited)
+        flags << QObject::tr("gen.-limited");
+    if (group.connectionLimited)
+        flags << QObject::tr("conn.-limited");
+    if (group.failedRepetitions > 0)
+        flags << QObject::tr("%1 failed").arg(group.failedRepetitions);
     return flags.join(QStringLiteral(", "));
 }
 

@@ -19,6 +19,8 @@ QString describeGroup(const ResultsDataset& data, const MeasurementGroup& group,
                       std::optional<Percentile> highlight = std::nullopt);
 // The flags of a group in words ("errors 0.4 %, generator-limited"), empty when none.
 QString describeFlags(const MeasurementGroup& group);
+// The same, short enough for an axis label: "2.5 % errors, conn.-limited".
+QString shortFlags(const MeasurementGroup& group);
 
 } // namespace loadscope
 

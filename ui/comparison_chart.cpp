@@ -110,16 +110,6 @@ void ComparisonChart::build() {
         const ComparisonBar copy = *bar;
         addHover(p99, [keep, copy](int) { return describeGroup(*keep, *copy.group, Percentile::P99); });
         addHover(p50, [keep, copy](int) { return describeGroup(*keep, *copy.group, Percentile::P50); });
-        if (const QString flags = describeFlags(*bar->group); !flags.isEmpty()) {
-            auto* warning = new QCPItemText(this);
-            warning->position->setTypeX(QCPItemPosition::ptPlotCoords);
-            warning->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-            warning->position->setCoords(slot, 0.02);
-            warning->setPositionAlignment(Qt::AlignHCenter | Qt::AlignTop);
-            warning->setText(QStringLiteral("\u26a0 ") + flags);
-            warning->setColor(QColor(213, 94, 0));
-            linkToLegend(warning, p99);
-        }
     }
     for (const auto& slo : data.slo)
         if (slo) {

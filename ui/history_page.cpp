@@ -90,7 +90,7 @@ HistoryPage::HistoryPage(QWidget* parent)
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 8);
     table_->horizontalHeader()->setStretchLastSection(true);
     const int em = table_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    const int widths[] = {22, 10, 22, 6, 12, 11, 26, 6, 10};
+    const int widths[] = {17, 11, 17, 6, 11, 12, 28, 6, 10}; // in 'M' widths: the knee column is the one to read
     for (int c = 0; c < RunListModel::ColumnCount; ++c)
         table_->setColumnWidth(c, widths[c] * em);
     table_->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -138,8 +138,10 @@ HistoryPage::HistoryPage(QWidget* parent)
     auto* splitter = new QSplitter(this);
     splitter->addWidget(left);
     splitter->addWidget(details);
-    splitter->setStretchFactor(0, 4);
-    splitter->setStretchFactor(1, 1);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 0);
+    details->setMinimumWidth(22 * em);
+    splitter->setSizes({1000, 30 * em});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 

@@ -179,6 +179,12 @@ void LatencyRpsChart::build() {
             addHorizontalMarker(axisRect(), data.slo[r]->p99Ms,
                                 tr("SLO p99 \u2264 %1").arg(formatLatency(data.slo[r]->p99Ms)), theme().sloLine);
     addKneeMarkers();
+    // The marker kinds' entries were made when first needed: explain them after every series.
+    for (QCPGraph* entry : markerKinds_)
+        if (entry) {
+            legend->removeItem(legend->itemWithPlottable(entry));
+            entry->addToLegend();
+        }
     double dataMax = 0;
     for (const LatencyCurve& curve : curves_)
         for (const LatencyPoint& point : curve.points)

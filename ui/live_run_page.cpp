@@ -1,16 +1,15 @@
 #include "live_run_page.h"
 
+#include "background_job.h"
 #include "live_run_charts.h"
 #include "live_run_log_view.h"
 #include "live_run_step_model.h"
 #include "plan_format.h"
-#include "plan_future.h"
 #include "run_controller.h"
 #include "run_store.h"
 #include "target_definition.h"
 
 #include <QCloseEvent>
-#include <QFuture>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -22,7 +21,6 @@
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -392,7 +390,7 @@ void LiveRunPage::loadKnees(qint64 runId) {
         }
         return answer;
     };
-    whenFinished(this, QtConcurrent::run(readKnees), [this, generation](const KneeAnswer& answer) {
+    runInBackground(this, readKnees, [this, generation](const KneeAnswer& answer) {
         if (generation != kneeGeneration_)
             return; // a newer run started meanwhile
         const QString text =

@@ -4,6 +4,7 @@
 #include "background_job.h"
 #include "chart_export.h"
 #include "history_page.h"
+#include "live_run_wiring.h"
 #include "results_page.h"
 #include "run_store.h"
 #include "settings_dialog.h"
@@ -139,6 +140,7 @@ MainWindow::MainWindow(QWidget* parent)
                                          .remove(QRegularExpression(QStringLiteral("<[^>]*>"))));
     });
 
+    installRunPages(this); // the Launcher and Live run places (ui/live_run_wiring.cpp)
     buildMenus();
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());

@@ -26,7 +26,7 @@ void ResourcesChart::build() {
     }
     memoryRect_ = new QCPAxisRect(this);
     plotLayout()->addElement(plotLayout()->rowCount(), 0, memoryRect_);
-    auto* margins = new QCPMarginGroup(this);
+    QCPMarginGroup* margins = marginGroup();
     cpuRect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     memoryRect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     QCPAxis* memRate = memoryRect_->axis(QCPAxis::atBottom);

@@ -84,7 +84,12 @@ ResultsChart::ResultsChart(QWidget* parent)
     setMinimumSize(320, 240);
     // The legend lives right of the plot rather than over it: with a dozen series it would hide the curves.
     axisRect()->insetLayout()->take(legend);
-    plotLayout()->addElement(0, 1, legend);
+    legendColumn_ = new QCPLayoutGrid;
+    plotLayout()->addElement(0, 1, legendColumn_);
+    legendColumn_->addElement(0, 0, legend);
+    legendColumn_->addElement(1, 0, new QCPLayoutElement(this));
+    legendColumn_->setRowStretchFactors({0.001, 1});
+    legendColumn_->setMargins(QMargins(0, 0, 0, 0));
     plotLayout()->setColumnStretchFactor(1, 0.001);
     legend->setVisible(true);
     legend->setSelectableParts(QCPLegend::spNone);
@@ -146,14 +151,14 @@ void ResultsChart::resetLayout() {
     emptyMessage_ = nullptr;
     emptyChart_ = false;
     QCPAxisRect* main = axisRect(0);
-    plotLayout()->take(legend);
+    plotLayout()->take(legendColumn_);
     for (QCPLayoutElement* element : plotLayout()->elements(false))
         if (element && element != main)
             plotLayout()->remove(element);
     plotLayout()->simplify();
     titleElement_ = nullptr;
     subtitleElement_ = nullptr;
-    plotLayout()->addElement(0, 1, legend);
+    plotLayout()->addElement(0, 1, legendColumn_);
     plotLayout()->setColumnStretchFactor(1, 0.001);
     legend->clearItems();
     // Undo whatever the previous build did to the main axes.
@@ -168,7 +173,9 @@ void ResultsChart::resetLayout() {
     }
     main->axis(QCPAxis::atTop)->setVisible(false);
     main->axis(QCPAxis::atRight)->setVisible(false);
-    main->setMarginGroup(QCP::msLeft | QCP::msRight, nullptr);
+    main->setMarginGroup(QCP::msAll, nullptr);
+    delete marginGroup_; // detaches itself from any rect left
+    marginGroup_ = nullptr;
     main->setRangeDrag(Qt::Horizontal | Qt::Vertical);
     main->setRangeZoom(Qt::Horizontal | Qt::Vertical);
 }
@@ -292,6 +299,12 @@ void ResultsChart::addHorizontalMarker(QCPAxisRect* rect, double value, const QS
     text->setColor(color);
     text->setProperty("themed", true);
     text->setProperty("sloText", true);
+}
+
+QCPMarginGroup* ResultsChart::marginGroup() {
+    if (!marginGroup_)
+        marginGroup_ = new QCPMarginGroup(this);
+    return marginGroup_;
 }
 
 std::optional<double> ResultsChart::latencyViewLimit(double dataMaxMs) const {

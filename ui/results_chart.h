@@ -93,6 +93,8 @@ protected:
     void showEmptyMessage(const QString& message);
     // Styles an axis rect's axes, grid and ticks with the theme.
     void styleAxisRect(QCPAxisRect* rect);
+    // The margin group that aligns stacked axis rects (made on first use, dropped by the next rebuild).
+    QCPMarginGroup* marginGroup();
     // A horizontal dashed line at `value` on `rect`'s left axis with a label at its right end: the SLO.
     void addHorizontalMarker(QCPAxisRect* rect, double value, const QString& label, const QColor& color);
     // With a linear latency axis, the default view stops at 4 x the SLO when the data go far beyond it: an
@@ -124,6 +126,8 @@ private:
     QCPTextElement* titleElement_ = nullptr;
     QCPTextElement* subtitleElement_ = nullptr;
     QCPItemText* emptyMessage_ = nullptr;
+    QCPMarginGroup* marginGroup_ = nullptr;
+    QCPLayoutGrid* legendColumn_ = nullptr; // the legend on top, a spacer below: entries stay together
     QHash<QCPAbstractPlottable*, std::function<QString(int)>> hover_;
     // companion -> owners: shown while every owner is (a marker belongs to its series and to its kind's entry)
     QMultiHash<QCPAbstractPlottable*, QCPAbstractPlottable*> companions_;

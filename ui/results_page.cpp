@@ -65,8 +65,12 @@ QString kneeVerdict(const ResultsDataset& data, const TargetColors& colors) {
         const QString value = !e.knee     ? QObject::tr("never met it")
                               : e.heldAll ? QObject::tr("\u2265 %1/s (held every rate)").arg(formatRate(*e.knee))
                                           : QObject::tr("%1/s").arg(formatRate(*e.knee));
-        parts << QStringLiteral("<span style='color:%1'>\u25a0</span> <b>%2</b> %3")
-                     .arg(e.color.name(), e.label.toHtmlEscaped(), value);
+        // One entry never wraps inside itself: non-breaking spaces and hyphens.
+        QString entry = QStringLiteral("<span style='color:%1'>\u25a0</span> <b>%2</b> %3")
+                            .arg(e.color.name(), e.label.toHtmlEscaped(), value);
+        entry.replace(QLatin1Char(' '), QStringLiteral("&nbsp;")).replace(QLatin1Char('-'), QChar(0x2011));
+        entry.replace(QStringLiteral("<span&nbsp;style="), QStringLiteral("<span style="));
+        parts << entry;
     }
     return QObject::tr("Highest load within the SLO%1: ").arg(slo) + parts.join(QStringLiteral(" &nbsp;\u00b7&nbsp; "));
 }
@@ -200,8 +204,9 @@ void ResultsPage::updateHeader() {
         title = QString::fromStdString(data_->runs.front().name).toHtmlEscaped();
     else
         title = tr("Comparing %1 runs").arg(data_->runs.size());
-    header_->setText(QStringLiteral("<h2 style='margin-bottom:0'>%1</h2><span>%2</span>")
-                         .arg(title, describeRuns(*data_).toHtmlEscaped()));
+    // The run's scenario, date and repetitions are in each chart's own subtitle (so exports carry them).
+    header_->setText(QStringLiteral("<h2 style='margin:0'>%1</h2>").arg(title));
+    header_->setToolTip(describeRuns(*data_));
     verdict_->setText(kneeVerdict(*data_, colors_));
 }
 

@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QStringList>
 
+#include <algorithm>
+
 namespace loadscope {
 
 namespace {
@@ -82,12 +84,18 @@ QString RunListModel::ratesText(const std::vector<double>& rates) {
 }
 
 QString RunListModel::kneeText(const RunSummary& run) {
-    QStringList parts;
+    // Best first: the row answers "which one held more load?" by itself.
+    std::vector<std::pair<std::string, std::optional<double>>> knees;
     for (const auto& target : run.targetNames) {
         const auto it = run.kneeRps.find(target);
-        const QString knee = it != run.kneeRps.end() && it->second ? rateText(*it->second) : QStringLiteral("\u2013");
-        parts << QStringLiteral("%1 %2").arg(QString::fromStdString(target), knee);
+        knees.emplace_back(target, it != run.kneeRps.end() ? it->second : std::nullopt);
     }
+    std::stable_sort(knees.begin(), knees.end(),
+                     [](const auto& a, const auto& b) { return a.second.value_or(-1) > b.second.value_or(-1); });
+    QStringList parts;
+    for (const auto& [target, knee] : knees)
+        parts << QStringLiteral("%1 %2").arg(QString::fromStdString(target),
+                                             knee ? rateText(*knee) : QStringLiteral("\u2013"));
     return parts.join(QStringLiteral(" \u00b7 "));
 }
 

@@ -38,7 +38,7 @@ void TimelineChart::build() {
 
     latencyRect_ = new QCPAxisRect(this);
     plotLayout()->addElement(plotLayout()->rowCount(), 0, latencyRect_);
-    auto* margins = new QCPMarginGroup(this);
+    QCPMarginGroup* margins = marginGroup();
     rateRect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     latencyRect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     QCPAxis* time = latencyRect_->axis(QCPAxis::atBottom);

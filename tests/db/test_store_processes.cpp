@@ -95,7 +95,7 @@ TEST(StoreProcesses, AReaderBrowsesWhileAnotherProcessWritesSteps) {
     // The reader saw the run grow, not just before and after.
     const auto between = std::count_if(countsSeen.begin(), countsSeen.end(),
                                        [](std::size_t n) { return n > 0 && n < static_cast<std::size_t>(kSteps); });
-    EXPECT_GE(between, 3) << "the reader never saw the writer's progress";
+    EXPECT_GE(between, 2) << "the reader never saw the writer's progress";
     EXPECT_EQ(reader.loadRun(runId)->notes, "read " + std::to_string(reads) + " times");
 }
 

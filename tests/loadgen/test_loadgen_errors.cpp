@@ -70,18 +70,28 @@ TEST(LoadgenErrors, ClosedConnectionsAreReopenedWithoutErrors) {
 
 TEST(LoadgenErrors, IdleConnectionsClosedByTheServerAreReopenedWithoutErrors) {
     // Like a server's keep-alive timeout: connections idle longer than this are closed with no Connection: close.
-    // At 20 rps (50 ms gaps) every connection is closed before its next use and is noticed at once; at 100 rps
-    // (10 ms gaps, as long as the timeout) the close can cross the next request, which then goes out once more on a
-    // fresh connection. Either way no request fails.
-    for (const auto& [idleMs, rate] : {std::pair{"30", "20"}, std::pair{"10", "100"}}) {
-        auto server = startRefServer({"--idle-timeout-ms", idleMs});
-        const auto run = runLoadgen({"--url", server.url(), "--rate", rate, "--duration", "2s", "--json"});
+    // When the timeout is shorter than the gap between requests (30 ms at 20 rps, 5 ms at 100 rps) every connection
+    // is closed before its next use, so nearly every request needs a new one. When it is as long as the gap (10 ms at
+    // 100 rps) the close can cross the next request, which then goes out once more on a fresh connection; how often
+    // that happens is a race, so only the outcome is checked: no request fails.
+    struct Case {
+        const char* idleMs;
+        int rate;
+        bool closedBeforeEveryUse;
+    };
+    for (const auto& c : {Case{"30", 20, true}, Case{"5", 100, true}, Case{"10", 100, false}}) {
+        SCOPED_TRACE(std::string("idle timeout ") + c.idleMs + " ms at " + std::to_string(c.rate) + " rps");
+        auto server = startRefServer({"--idle-timeout-ms", c.idleMs});
+        const auto run =
+            runLoadgen({"--url", server.url(), "--rate", std::to_string(c.rate), "--duration", "2s", "--json"});
         ASSERT_EQ(run.exitCode, 0) << run.err;
         const auto& j = run.json;
-        EXPECT_EQ(j["requests"]["due"], 2 * std::stoi(rate));
+        EXPECT_EQ(j["requests"]["due"], 2 * c.rate);
         EXPECT_EQ(j["requests"]["ok"], j["requests"]["due"]) << j["errors"].dump();
         EXPECT_EQ(j["errors"]["total"], 0) << j["errors"].dump();
-        EXPECT_GT(j["requests"]["connections_opened"].get<int>(), std::stoi(rate) / 2);
+        if (c.closedBeforeEveryUse) {
+            EXPECT_GT(j["requests"]["connections_opened"].get<int>(), c.rate);
+        }
     }
 }
 

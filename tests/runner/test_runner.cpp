@@ -11,7 +11,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
+
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 using namespace loadscope;
@@ -288,4 +291,57 @@ TEST(Runner, InvalidPlanThrowsBeforeAnythingStarts) {
         EXPECT_NE(std::string(e.what()).find("unknown target 'no-such-target'"), std::string::npos) << e.what();
     }
     EXPECT_FALSE(std::filesystem::exists(home.database())) << "nothing was written";
+}
+
+TEST(Runner, TooFewConnectionsFlagTheStepConnectionLimited) {
+    TempHome home;
+    home.writeRefserverTarget("ref", R"("--delay-ms", "5")", 5);
+    // One connection and a 5 ms reply: at most ~200 answers a second, so at 1000 rps requests queue for it.
+    auto plan = shortPlan({"ref"}, {1000}, 1);
+    plan.connections = 1;
+    plan.requestTimeoutS = 1;
+    BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), inDatabase(home), nullptr);
+    const auto run = loadRunWithHistograms(home, runner.run());
+    ASSERT_EQ(run.steps.size(), 1u);
+    const auto& step = run.steps[0];
+    EXPECT_EQ(step.status, StepStatus::Ok) << step.statusMessage;
+    EXPECT_TRUE(step.flags.connectionLimited);
+    EXPECT_GT(step.waited, 100);
+    EXPECT_NE(step.flags.reason.find("requests waited for one of 1 connections"), std::string::npos)
+        << step.flags.reason;
+    EXPECT_TRUE(step.flags.sloViolated) << "queueing behind one connection shows in the corrected latency";
+}
+
+TEST(Runner, AGeneratorThatCrashesFailsItsStepAndTheRunGoesOn) {
+    TempHome home;
+    home.writeRefserverTarget("ref", "", 1);
+    auto plan = shortPlan({"ref"}, {100, 200}, 2);
+    plan.warmupS = 0;
+    BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), inDatabase(home), nullptr);
+    std::int64_t id = 0;
+    std::thread worker([&] { id = runner.run(); });
+    // Kill the first load generator we see (a child of this process) half-way through its step.
+    pid_t generator = 0;
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (!generator && std::chrono::steady_clock::now() < deadline) {
+        for (pid_t child : childProcessesOfThisProcess()) {
+            std::ifstream comm("/proc/" + std::to_string(child) + "/comm");
+            std::string name;
+            std::getline(comm, name);
+            if (name.rfind("loadscope-loadg", 0) == 0) // comm is cut at 15 characters
+                generator = child;
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    ASSERT_GT(generator, 0);
+    std::this_thread::sleep_for(800ms);
+    kill(generator, SIGKILL);
+    worker.join();
+    const auto run = loadRunWithHistograms(home, id);
+    ASSERT_EQ(run.steps.size(), 2u);
+    EXPECT_EQ(run.steps[0].status, StepStatus::Failed);
+    EXPECT_EQ(run.steps[0].statusMessage.rfind("the load generator crashed (killed by SIGKILL)", 0), 0u)
+        << run.steps[0].statusMessage;
+    EXPECT_EQ(run.steps[1].status, StepStatus::Ok) << run.steps[1].statusMessage;
+    EXPECT_EQ(run.status, RunStatus::CompletedWithFailures);
 }
