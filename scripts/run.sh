@@ -8,7 +8,9 @@ source scripts/deps.sh
 loadscope_install_deps
 
 jobs=$(nproc 2>/dev/null || echo 2)
-{ cmake --preset release >/dev/null && cmake --build --preset release -j "$jobs" >/dev/null; } 2>build-release.log || {
+# What running the app needs; the benchmarks in bench/ are built on request (docs/benchmarks.md).
+targets=(loadscope loadscope-loadgen loadscope-refserver)
+{ cmake --preset release >/dev/null && cmake --build --preset release -j "$jobs" --target "${targets[@]}" >/dev/null; } 2>build-release.log || {
   echo "Build failed; see build-release.log" >&2; tail -n 30 build-release.log >&2; exit 1; }
 rm -f build-release.log
 
