@@ -91,6 +91,7 @@ nlohmann::json resultToJson(const LoadResult& r) {
         {"arrivals", r.arrivals},
         {"connections", r.connections},
         {"threads", r.threads},
+        {"realtime", r.realtime},
         {"timeout_s", r.timeoutS},
         {"warmup_s", r.warmupS},
         {"seed", r.seed},

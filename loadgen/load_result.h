@@ -21,6 +21,7 @@ struct LoadResult {
     std::string arrivals;
     int connections = 0;
     int threads = 1;
+    bool realtime = false; // ran under SCHED_FIFO
     double timeoutS = 0;
     double warmupS = 0;
     std::uint64_t seed = 0;

@@ -247,9 +247,13 @@ void LoadWorker::responseReceived(ClientConnection& connection, const PendingReq
     const std::int64_t latencyUs = (nowNs - request.dueNs) / 1000;
     stats.latency.record(latencyUs);
     stats.service.record((nowNs - sendNs) / 1000);
+    if (firstResponseNs_ == 0)
+        firstResponseNs_ = nowNs;
+    // The achieved rate is the server's throughput inside the window: a warm-up request answered in it counts, as
+    // it would for any observer of the server; the measured requests still in flight at its end do not.
+    if (nowNs >= timing_.measureStartNs && nowNs < timing_.measureEndNs)
+        ++measured_.counters.completedInWindow;
     if (request.measured) {
-        if (nowNs < timing_.measureEndNs)
-            ++counters.completedInWindow;
         SecondCounts& second = seconds_.at(secondOf(nowNs), shared_.timeline);
         ++second.completed;
         if (status >= 400)

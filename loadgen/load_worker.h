@@ -76,6 +76,8 @@ public:
     std::int64_t peakInFlight() const { return peakInFlight_; }
     std::int64_t connectionsOpened() const { return connectionsOpened_; }
     std::int64_t stoppedAtNs() const { return stoppedAtNs_; } // 0 unless requestStop() ended the run
+    // When the first response of the run (warm-up included) arrived; 0 when none did.
+    std::int64_t firstResponseNs() const { return firstResponseNs_; }
     const std::map<std::string, std::string>& firstErrors() const { return firstErrors_; }
 
 private:
@@ -143,6 +145,7 @@ private:
     bool finished_ = false;
     bool finishPosted_ = false;
     std::int64_t stoppedAtNs_ = 0;
+    std::int64_t firstResponseNs_ = 0;
 
     PartStats warmup_;
     PartStats measured_;

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     const ParsedCommandLine parsed = parseLoadgenCommandLine(argc, argv);
     if (!parsed.options)
         return parsed.exitCode;
-    const LoadgenOptions& options = *parsed.options;
+    LoadgenOptions options = *parsed.options;
 
     const long openFiles = raiseOpenFileLimit();
     if (const auto problem = connectionLimitProblem(options.connections, options.threads, openFiles)) {
@@ -25,6 +25,14 @@ int main(int argc, char** argv) {
         if (const auto error = pinToCpus(options.cpus); !error.empty()) {
             std::cerr << "loadscope-loadgen: --cpu: cannot pin to the cores asked for: " << error << "\n";
             return kExitBadArguments;
+        }
+    }
+    if (options.realtime) {
+        if (const auto error = runAtRealtimePriority(); !error.empty()) {
+            // Measuring still works; only the lateness may be higher. The result says which it was.
+            std::cerr << "loadscope-loadgen: warning: --realtime: cannot use SCHED_FIFO (" << error
+                      << "; it needs root or CAP_SYS_NICE): running at normal priority\n";
+            options.realtime = false;
         }
     }
     try {

@@ -92,6 +92,9 @@ ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
         ->check(CLI::Range(1, 64))
         ->capture_default_str();
     app.add_option("--cpu", cpuText, "Pin the generator to these cores: 1, 0,2 or 0-3");
+    app.add_flag("--realtime", options.realtime,
+                 "Run at real-time priority (SCHED_FIFO) so that sends are not late when the core wakes up from idle; "
+                 "for a generator on a core of its own (--cpu). Needs root or CAP_SYS_NICE, else a warning");
     app.add_flag("--json", options.json, "Print the result as one JSON document on stdout");
     app.add_flag("--progress", options.progress, "Print a JSON progress line on stderr every 250 ms");
 

@@ -86,6 +86,14 @@ std::optional<std::vector<int>> parseCpuList(const std::string& text, std::strin
     return cpus;
 }
 
+std::string runAtRealtimePriority() {
+    sched_param param{};
+    param.sched_priority = 10; // above every normal task, below the kernel's own real-time threads (50 and up)
+    if (sched_setscheduler(0, SCHED_FIFO, &param) != 0)
+        return std::strerror(errno);
+    return {};
+}
+
 std::string pinToCpus(const std::vector<int>& cpus) {
     cpu_set_t set;
     CPU_ZERO(&set);

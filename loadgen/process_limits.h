@@ -21,4 +21,9 @@ std::optional<std::vector<int>> parseCpuList(const std::string& text, std::strin
 // Pins the calling process (and the threads it starts afterwards) to `cpus`. Empty string on success.
 std::string pinToCpus(const std::vector<int>& cpus);
 
+// Puts the calling process (and the threads it starts afterwards) under SCHED_FIFO at a low real-time priority.
+// Empty string on success, else why not. The kernel's real-time throttling (sched_rt_runtime_us, 95 % by default)
+// still leaves the core's other tasks their share should the generator saturate it.
+std::string runAtRealtimePriority();
+
 } // namespace loadscope::loadgen

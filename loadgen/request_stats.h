@@ -20,7 +20,7 @@ struct RequestCounters {
     std::int64_t sent = 0;
     std::int64_t completed = 0;         // a whole response arrived (any status)
     std::int64_t ok = 0;                // ... with a status below 400
-    std::int64_t completedInWindow = 0; // ... inside the measured window (for the achieved rate)
+    std::int64_t completedInWindow = 0; // responses (warm-up's too) that arrived inside the measured window
     std::int64_t waited = 0;            // found every connection busy and waited for one
     std::int64_t retried = 0;           // resent once because a reused keep-alive connection had been closed
     std::int64_t connectErrors = 0;

@@ -314,6 +314,8 @@ std::int64_t BenchmarkRunner::Impl::run() {
             request.timeoutS = plan.requestTimeoutS;
             request.arrivals = plan.arrivals;
             request.cpuCore = generatorCore;
+            // Alone on its core, the generator would otherwise wait for the idle core to wake up at each send.
+            request.realtime = generatorCore.has_value() && generatorCore != serverCore;
             request.serverProcessGroup = session->pid();
             request.cancelGraceS = options.stepStopGraceS;
 
