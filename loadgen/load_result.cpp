@@ -92,6 +92,7 @@ nlohmann::json resultToJson(const LoadResult& r) {
         {"connections", r.connections},
         {"threads", r.threads},
         {"realtime", r.realtime},
+        {"busy_poll", r.busyPoll},
         {"timeout_s", r.timeoutS},
         {"warmup_s", r.warmupS},
         {"seed", r.seed},

@@ -22,6 +22,7 @@ struct LoadResult {
     int connections = 0;
     int threads = 1;
     bool realtime = false; // ran under SCHED_FIFO
+    bool busyPoll = false; // the event loop never slept
     double timeoutS = 0;
     double warmupS = 0;
     std::uint64_t seed = 0;

@@ -46,6 +46,7 @@ LoadResult resultSkeleton(const LoadgenOptions& options) {
     r.connections = options.connections;
     r.threads = options.threads;
     r.realtime = options.realtime;
+    r.busyPoll = options.busyPoll;
     r.timeoutS = toSeconds(options.timeout);
     r.warmupS = toSeconds(options.warmup);
     r.seed = options.seed;
@@ -200,10 +201,19 @@ int runLoadgen(const LoadgenOptions& options) {
     RunControl control(options, workers, shared, timing);
     for (auto& worker : workers)
         worker->start();
+    // --busy-poll: the loop never sleeps, so the core never idles and never has to wake up for a send.
+    const auto runLoop = [busyPoll = options.busyPoll](boost::asio::io_context& io) {
+        if (!busyPoll) {
+            io.run();
+            return;
+        }
+        while (!io.stopped())
+            io.poll(); // stops the context by itself once no work is left
+    };
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < workers.size(); ++i)
-        threads.emplace_back([&worker = *workers[i]] { worker.io().run(); });
-    workers.front()->io().run();
+        threads.emplace_back([&worker = *workers[i], &runLoop] { runLoop(worker.io()); });
+    runLoop(workers.front()->io());
     for (auto& thread : threads)
         thread.join();
 

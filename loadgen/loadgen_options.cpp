@@ -92,9 +92,14 @@ ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
         ->check(CLI::Range(1, 64))
         ->capture_default_str();
     app.add_option("--cpu", cpuText, "Pin the generator to these cores: 1, 0,2 or 0-3");
+    auto* busyPollFlag = app.add_flag(
+        "--busy-poll", options.busyPoll,
+        "Never sleep between events: the core stays awake, so sends are on time even where waking an idle "
+        "core is slow (VMs); uses all of one core per thread. For a generator on a core of its own (--cpu)");
     app.add_flag("--realtime", options.realtime,
                  "Run at real-time priority (SCHED_FIFO) so that sends are not late when the core wakes up from idle; "
-                 "for a generator on a core of its own (--cpu). Needs root or CAP_SYS_NICE, else a warning");
+                 "for a generator on a core of its own (--cpu). Needs root or CAP_SYS_NICE, else a warning")
+        ->excludes(busyPollFlag); // a real-time task that never sleeps is throttled by the kernel: 50 ms stalls
     app.add_flag("--json", options.json, "Print the result as one JSON document on stdout");
     app.add_flag("--progress", options.progress, "Print a JSON progress line on stderr every 250 ms");
 

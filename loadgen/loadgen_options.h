@@ -28,6 +28,7 @@ struct LoadgenOptions {
     Nanos timeout = std::chrono::seconds(5);
     int threads = 1;
     std::vector<int> cpus; // pin the process to these cores (empty: leave the affinity alone)
+    bool busyPoll = false; // poll the event loop without ever sleeping (a core of its own, burnt on purpose)
     bool realtime = false; // SCHED_FIFO: asked for with --realtime, and false again when the system refused it
 
     bool json = false;

@@ -314,8 +314,9 @@ std::int64_t BenchmarkRunner::Impl::run() {
             request.timeoutS = plan.requestTimeoutS;
             request.arrivals = plan.arrivals;
             request.cpuCore = generatorCore;
-            // Alone on its core, the generator would otherwise wait for the idle core to wake up at each send.
-            request.realtime = generatorCore.has_value() && generatorCore != serverCore;
+            // Alone on its core, the generator would otherwise wait for the idle core to wake up at each send: on a
+            // 2-vCPU VM that made 1 % of the sends 1-3 ms late (docs/loadgen.md, --busy-poll).
+            request.busyPoll = generatorCore.has_value() && generatorCore != serverCore;
             request.serverProcessGroup = session->pid();
             request.cancelGraceS = options.stepStopGraceS;
 

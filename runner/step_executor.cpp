@@ -62,8 +62,8 @@ std::vector<std::string> loadgenArgv(const LoadRequest& r) {
         argv.emplace_back("--warmup");
         argv.push_back(formatNumber(r.warmupS * 1000, 0) + "ms");
     }
-    if (r.realtime)
-        argv.emplace_back("--realtime");
+    if (r.busyPoll)
+        argv.emplace_back("--busy-poll");
     if (r.method != "GET") {
         argv.emplace_back("--method");
         argv.push_back(r.method);

@@ -33,7 +33,7 @@ struct LoadRequest {
     double timeoutS = 5;
     std::string arrivals = "uniform";
     std::optional<int> cpuCore;
-    bool realtime = false;        // --realtime: SCHED_FIFO, for a generator pinned to a core of its own
+    bool busyPoll = false;        // --busy-poll: for a generator pinned to a core of its own
     pid_t serverProcessGroup = 0; // sampled from /proc; 0: none
     double cancelGraceS = 1.0;    // how long the generator may take to print its partial result
 };

@@ -135,6 +135,7 @@ TEST(LoadgenOutput, JsonFollowsTheDocumentedSchema) {
     EXPECT_EQ(doc["target_rps"], 500.0);
     EXPECT_EQ(doc["partial"], false);
     EXPECT_EQ(doc["realtime"], false);
+    EXPECT_EQ(doc["busy_poll"], false);
 }
 
 TEST(LoadgenOutput, HistogramsRoundTripAndAgreeWithTheSummaries) {
@@ -361,4 +362,20 @@ TEST(LoadgenOutput, AServerThatKeepsUpAchievesTheRequestedRateWithOrWithoutWarmu
         EXPECT_EQ(run.json["requests"]["ok"], 800);
         EXPECT_NEAR(run.json["achieved_rps"].get<double>(), 400, 2) << (warmup.empty() ? "no warm-up" : "warm-up");
     }
+}
+
+TEST(LoadgenOutput, BusyPollKeepsTheLoopAwakeAndExcludesRealtime) {
+    auto server = startRefServer({});
+    const auto run = runLoadgen({"--url", server.url(), "--rate", "100", "--duration", "1s", "--busy-poll", "--json"});
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    EXPECT_EQ(run.json["busy_poll"], true);
+    EXPECT_EQ(run.json["requests"]["ok"], 100);
+    // 100 requests take well under 1 % of a core when the loop sleeps; polling, it is busy the whole second.
+    const auto& cpu = run.json["generator_cpu"];
+    EXPECT_GT(cpu["user_s"].get<double>() + cpu["system_s"].get<double>(), 0.5 * cpu["wall_s"].get<double>()) << cpu;
+
+    const auto both =
+        runLoadgen({"--url", server.url(), "--rate", "10", "--duration", "1s", "--busy-poll", "--realtime", "--json"});
+    EXPECT_EQ(both.exitCode, 2);
+    EXPECT_NE(both.err.find("--realtime"), std::string::npos) << both.err;
 }
