@@ -21,6 +21,15 @@ QPen seriesPen(const QColor& colour, qreal width, Qt::PenStyle style = Qt::Solid
     pen.setCosmetic(true);
     return pen;
 }
+
+// The legend in a row of its own above the axis rect: inside it, it covered the very lines being watched.
+void putLegendAbove(QCustomPlot* plot) {
+    plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, plot->legend); // takes it out of the axis rect's inset layout
+    plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    plot->legend->setMargins(QMargins(4, 2, 4, 2));
+}
 } // namespace
 
 QColor liveTargetColour(int index) {
@@ -106,9 +115,8 @@ LiveTimelineChart::LiveTimelineChart(QWidget* parent)
         graph->setAdaptiveSampling(true);
 
     legend->setVisible(true);
-    legend->setFillOrder(QCPLegend::foColumnsFirst);
     legend->setWrap(4);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    putLegendAbove(this);
     applyLivePalette(this);
     clear();
 }
@@ -222,10 +230,12 @@ LiveLatencyChart::LiveLatencyChart(QWidget* parent)
     auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
     ticker->setSubTickCount(8);
     yAxis->setTicker(ticker);
-    yAxis->setNumberFormat(QStringLiteral("gb"));
-    yAxis->setNumberPrecision(0);
+    // Plain milliseconds (20, 50, 100, 2000), not "5·10¹": people read latencies, not exponents.
+    yAxis->setNumberFormat(QStringLiteral("g"));
+    yAxis->setNumberPrecision(6);
     legend->setVisible(true);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    legend->setWrap(4);
+    putLegendAbove(this);
 
     sloLine_ = new QCPItemStraightLine(this);
     sloLine_->setPen(seriesPen(QColor(0x88, 0x88, 0x88), 1.5, Qt::DashDotLine));

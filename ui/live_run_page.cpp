@@ -305,8 +305,7 @@ void LiveRunPage::onStepFinished(const Step& step) {
     currentStepStart_ = -1;
     steps_->addStep(step);
     stepView_->scrollToBottom();
-    if (steps_->rowCount() == 1)
-        stepView_->resizeColumnsToContents();
+    stepView_->resizeColumnsToContents(); // a later target's name may be longer than the first one's
     timeline_->finishStep(step, runSeconds());
     latencyChart_->addStep(step);
     updateProgress();
