@@ -142,6 +142,9 @@ ReadinessResult waitUntilReady(const std::string& host, int port, const std::str
     ReadinessResult result;
     const auto started = Clock::now();
     const auto deadline = started + timeout;
+    // A server that answered with the wrong status says more than a last attempt cut short by the deadline, so the
+    // last real answer is kept and reported in preference.
+    std::string lastAnswer;
     for (;;) {
         if (keepWaiting && !keepWaiting()) {
             result.error = result.error.empty() ? "stopped waiting" : result.error;
@@ -149,8 +152,9 @@ ReadinessResult waitUntilReady(const std::string& host, int port, const std::str
         }
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left <= 0ms) {
+            const auto& reason = lastAnswer.empty() ? result.error : lastAnswer;
             result.error = "not ready after " + std::to_string(timeout.count()) + " ms" +
-                           (result.error.empty() ? "" : " (last attempt: " + result.error + ")");
+                           (reason.empty() ? "" : " (last attempt: " + reason + ")");
             break;
         }
         HttpRequestSpec probe;
@@ -165,8 +169,12 @@ ReadinessResult waitUntilReady(const std::string& host, int port, const std::str
             result.error.clear();
             break;
         }
-        result.error =
-            answer.ok ? "GET " + path + " answered " + std::to_string(answer.status) + " (expected 200)" : answer.error;
+        if (answer.ok) {
+            lastAnswer = "GET " + path + " answered " + std::to_string(answer.status) + " (expected 200)";
+            result.error = lastAnswer;
+        } else {
+            result.error = answer.error;
+        }
         // Connection refused comes back at once: don't spin, a Python server needs a few hundred ms anyway.
         std::this_thread::sleep_for(std::min(std::chrono::milliseconds(20), left));
     }
