@@ -65,6 +65,7 @@ HistoryFilterBar::HistoryFilterBar(RunFilterProxyModel* proxy, QWidget* parent)
     clear->setText(tr("Clear filters"));
     clear->setAutoRaise(true);
 
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed); // one row: never taller than its fields
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(search_, 3);

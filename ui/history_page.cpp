@@ -65,6 +65,7 @@ HistoryPage::HistoryPage(QWidget* parent)
     , countLabel_(new QLabel(this))
     , detailsTitle_(new QLabel(this))
     , detailsBody_(new QLabel(this))
+    , detailsEditor_(new QWidget(this))
     , nameEdit_(new QLineEdit(this))
     , tagsEdit_(new QLineEdit(this))
     , notesEdit_(new QPlainTextEdit(this))
@@ -120,19 +121,25 @@ HistoryPage::HistoryPage(QWidget* parent)
     detailsLayout->addWidget(detailsTitle_);
     detailsLayout->addWidget(openButton_);
     detailsLayout->addWidget(detailsBody_, 1);
-    detailsLayout->addLayout(form);
+    // The edit form and its buttons, hidden while no run is selected (an empty form would look editable).
+    auto* editorLayout = new QVBoxLayout(detailsEditor_);
+    editorLayout->setContentsMargins(0, 0, 0, 0);
+    editorLayout->addLayout(form);
     auto* editButtons = new QHBoxLayout;
     editButtons->addWidget(saveButton_);
     editButtons->addStretch();
     editButtons->addWidget(deleteButton_);
-    detailsLayout->addLayout(editButtons);
-    detailsLayout->addWidget(rerunButton_);
+    editorLayout->addLayout(editButtons);
+    editorLayout->addWidget(rerunButton_);
+    detailsLayout->addWidget(detailsEditor_);
 
     auto* left = new QWidget(this);
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(filters_);
-    leftLayout->addWidget(emptyHint_);
+    // The hint replaces the table when the database has no runs, so it takes the table's stretch: with no stretching
+    // widget visible, the layout would share the height among the filter bar, the hint and the count instead.
+    leftLayout->addWidget(emptyHint_, 1);
     leftLayout->addWidget(table_, 1);
     leftLayout->addWidget(countLabel_);
     auto* splitter = new QSplitter(this);
@@ -277,6 +284,8 @@ void HistoryPage::updateDetails() {
         w->setEnabled(one);
     openButton_->setEnabled(!ids.isEmpty());
     deleteButton_->setEnabled(!ids.isEmpty());
+    openButton_->setVisible(!ids.isEmpty());
+    detailsEditor_->setVisible(!ids.isEmpty());
     openButton_->setText(ids.size() > 1 ? tr("Compare %1 runs").arg(ids.size()) : tr("Show results"));
     deleteButton_->setText(ids.size() > 1 ? tr("Delete %1 runs\u2026").arg(ids.size()) : tr("Delete\u2026"));
     if (!one) {

@@ -90,6 +90,7 @@ private:
     QLabel* countLabel_;
     QLabel* detailsTitle_;
     QLabel* detailsBody_;
+    QWidget* detailsEditor_;
     QLineEdit* nameEdit_;
     QLineEdit* tagsEdit_;
     QPlainTextEdit* notesEdit_;

@@ -240,28 +240,37 @@ void MainWindow::openDatabase(const std::filesystem::path& path) {
     statusBar()->showMessage(tr("Opening %1\u2026").arg(toQString(path)));
     // Opening creates or migrates the file and marks runs whose process died as interrupted: a write, so not on
     // the GUI thread.
+    struct Opened {
+        QString error;
+        int runs = 0;
+    };
     runInBackground(
         this,
-        [path]() -> QString {
+        [path]() -> Opened {
             try {
                 if (!path.parent_path().empty())
                     std::filesystem::create_directories(path.parent_path());
                 RunStore store = RunStore::open(path);
                 store.markInterruptedRuns();
-                return {};
+                return {{}, store.countRuns()};
             } catch (const std::exception& e) {
-                return QString::fromStdString(e.what());
+                return {QString::fromStdString(e.what()), 0};
             }
         },
-        [this, path, generation](const QString& error) {
+        [this, path, generation](const Opened& opened) {
             if (generation != openGeneration_)
                 return;
-            if (!error.isEmpty()) {
-                showError(error +
+            if (!opened.error.isEmpty()) {
+                showError(opened.error +
                           (database_.empty() ? QString() : tr("\n\nStill using %1.").arg(toQString(database_))));
                 emit databaseOpened(toQString(path), false);
                 return;
             }
+            // The first database opened decides where the window starts: without any run, History has nothing to
+            // show and the Launcher is where a new user can begin. A place the user already chose is kept.
+            if (choosingStartPlace_ && opened.runs == 0 && currentPlace() == Place::History)
+                setCurrentPlace(Place::Launcher);
+            choosingStartPlace_ = false;
             database_ = path;
             const QString text = toQString(path);
             QStringList recent = recentDatabases();

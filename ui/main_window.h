@@ -24,7 +24,8 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
 
     // Opens (creating when missing) a database in the background; on success History shows it and it joins the
-    // recent files. A file that is not a Loadscope database is refused and the current one stays.
+    // recent files. A file that is not a Loadscope database is refused and the current one stays. The first database
+    // opened without any run turns the window to the Launcher (unless another place was chosen meanwhile).
     void openDatabase(const std::filesystem::path& path);
     const std::filesystem::path& database() const { return database_; }
     // Imports an exported run into the open database (background), then shows it.
@@ -78,6 +79,8 @@ private:
     QLabel* databaseLabel_;
     QMenu* recentMenu_ = nullptr;
     bool launcherSet_ = false;
+    // Until the first database is open: the window starts on History, or on the Launcher when it holds no runs.
+    bool choosingStartPlace_ = true;
 };
 
 } // namespace loadscope

@@ -6,9 +6,12 @@
 #include "run_list_model.h"
 #include "ui_fixture.h"
 
+#include <QApplication>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -191,6 +194,34 @@ private slots:
         QList<qint64> requested = open.first().at(0).value<QList<qint64>>();
         std::sort(requested.begin(), requested.end());
         QCOMPARE(requested, (QList<qint64>{ids[0], ids[2]}));
+    }
+
+    void anEmptyDatabaseShowsTheHintUnderTheFilters() {
+        TempFolder folder;
+        RunStore::open(folder.file("new.sqlite")); // created as the main window does, before History reads it
+        HistoryPage page;
+        page.resize(1200, 800);
+        page.show();
+        page.setDatabase(folder.file("new.sqlite"));
+        QVERIFY(waitLoaded(page));
+        QCOMPARE(page.model()->rowCount(), 0);
+        QVERIFY(!page.table()->isVisible());
+        QApplication::processEvents(); // the layouts settle on the posted LayoutRequest
+        // The filter bar stays one row high at the top of the page; the hint below takes the rest of the height.
+        const HistoryFilterBar* bar = page.filterBar();
+        QVERIFY2(bar->mapTo(&page, QPoint(0, 0)).y() <= 20, qPrintable(QString::number(bar->y())));
+        QCOMPARE(bar->height(), bar->sizeHint().height());
+        const auto labels = page.findChildren<QLabel*>();
+        const auto hint = std::find_if(labels.begin(), labels.end(), [](const QLabel* label) {
+            return label->isVisible() && label->text().contains(QStringLiteral("No runs in"));
+        });
+        QVERIFY(hint != labels.end());
+        QVERIFY2((*hint)->height() > page.height() / 2, qPrintable(QString::number((*hint)->height())));
+        // Nothing to edit: the details pane shows no form and no buttons.
+        for (const QWidget* w : page.findChildren<QPlainTextEdit*>())
+            QVERIFY(!w->isVisible());
+        for (const QWidget* w : page.findChildren<QPushButton*>())
+            QVERIFY2(!w->isVisible(), qPrintable(static_cast<const QPushButton*>(w)->text()));
     }
 
     void aForeignFileIsReportedAndUntouched() {

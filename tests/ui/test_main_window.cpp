@@ -1,6 +1,7 @@
 // The main window on a realistic database: opening it fills History, a run's results and a comparison show on the
-// Results page, every page is saved as a screenshot (PNG, in the build folder) to be looked at, a dropped exported
-// .json is imported, a dropped foreign file is refused while the open database stays.
+// Results page, every page is saved as a screenshot (PNG, in the build folder) to be looked at, an empty database
+// starts on the Launcher, a dropped exported .json is imported, a dropped foreign file is refused while the open
+// database stays.
 #include "app_settings.h"
 #include "chart_options_bar.h"
 #include "history_page.h"
@@ -128,6 +129,52 @@ private slots:
         saveShot(window, QStringLiteral("launcher"));
         window.setCurrentPlace(MainWindow::Place::LiveRun);
         saveShot(window, QStringLiteral("live-run"));
+    }
+
+    void startsOnTheLauncherOnlyWithoutRuns() {
+        TempFolder scratch;
+        {
+            // A new (empty) database: nothing to show in History, so the window turns to the Launcher.
+            MainWindow window;
+            window.resize(1500, 950);
+            window.show();
+            QSignalSpy opened(&window, &MainWindow::databaseOpened);
+            QSignalSpy loaded(window.historyPage(), &HistoryPage::loaded);
+            window.openDatabase(scratch.file("empty.sqlite"));
+            QVERIFY(opened.wait(15000));
+            QCOMPARE(opened.first().at(1).toBool(), true);
+            QCOMPARE(window.currentPlace(), MainWindow::Place::Launcher);
+            QVERIFY(loaded.count() == 1 || loaded.wait(15000));
+            QCOMPARE(window.historyPage()->model()->rowCount(), 0);
+            QCOMPARE(window.currentPlace(), MainWindow::Place::Launcher);
+            window.setCurrentPlace(MainWindow::Place::History);
+            saveShot(window, QStringLiteral("history-empty"));
+        }
+        {
+            // A place the user chose before the database finished opening is kept.
+            MainWindow window;
+            QSignalSpy opened(&window, &MainWindow::databaseOpened);
+            window.openDatabase(scratch.file("empty.sqlite"));
+            window.setCurrentPlace(MainWindow::Place::Results);
+            QVERIFY(opened.wait(15000));
+            QCOMPARE(window.currentPlace(), MainWindow::Place::Results);
+        }
+        {
+            // A database with runs opens on History, as before.
+            MainWindow window;
+            QSignalSpy opened(&window, &MainWindow::databaseOpened);
+            QSignalSpy loaded(window.historyPage(), &HistoryPage::loaded);
+            window.openDatabase(database_);
+            QVERIFY(opened.wait(15000));
+            QCOMPARE(window.currentPlace(), MainWindow::Place::History);
+            QVERIFY(loaded.count() == 1 || loaded.wait(15000));
+            QCOMPARE(window.currentPlace(), MainWindow::Place::History);
+            // Only the first database decides: opening an empty one later leaves the window where it is.
+            opened.clear();
+            window.openDatabase(scratch.file("empty.sqlite"));
+            QVERIFY(opened.wait(15000));
+            QCOMPARE(window.currentPlace(), MainWindow::Place::History);
+        }
     }
 
     void droppedJsonIsImportedAndForeignFilesRefused() {
