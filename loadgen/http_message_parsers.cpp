@@ -7,7 +7,9 @@
 #include <optional>
 
 namespace loadscope::loadgen {
-namespace {
+// A named namespace, not an anonymous one: the parsers' Impl structs (declared in the header) hold these types, and
+// GCC warns (-Wsubobject-linkage) when a unity build puts them side by side.
+namespace parser_detail {
 
 namespace http = boost::beast::http;
 using boost::beast::error_code;
@@ -67,11 +69,11 @@ ParseStatus feedParser(Parser& parser, error_code& lastError, const char* data, 
     return parser.is_done() ? ParseStatus::Done : ParseStatus::NeedMore;
 }
 
-} // namespace
+} // namespace parser_detail
 
 struct ResponseParser::Impl {
-    std::optional<DiscardingParser<false>> parser;
-    error_code lastError;
+    std::optional<parser_detail::DiscardingParser<false>> parser;
+    boost::beast::error_code lastError;
 };
 
 ResponseParser::ResponseParser()
@@ -88,7 +90,7 @@ void ResponseParser::reset(bool toHeadRequest) {
 }
 
 ParseStatus ResponseParser::feed(const char* data, std::size_t size, std::size_t& consumed) {
-    return feedParser(*impl_->parser, impl_->lastError, data, size, consumed);
+    return parser_detail::feedParser(*impl_->parser, impl_->lastError, data, size, consumed);
 }
 
 ParseStatus ResponseParser::finishAtEof() {
@@ -96,10 +98,10 @@ ParseStatus ResponseParser::finishAtEof() {
     if (parser.is_done())
         return ParseStatus::Done;
     if (!parser.got_some()) {
-        impl_->lastError = http::error::end_of_stream;
+        impl_->lastError = boost::beast::http::error::end_of_stream;
         return ParseStatus::Error;
     }
-    error_code ec;
+    boost::beast::error_code ec;
     parser.put_eof(ec);
     if (ec) {
         impl_->lastError = ec;
@@ -122,8 +124,8 @@ std::string ResponseParser::error() const {
 }
 
 struct RequestParser::Impl {
-    std::optional<DiscardingParser<true>> parser;
-    error_code lastError;
+    std::optional<parser_detail::DiscardingParser<true>> parser;
+    boost::beast::error_code lastError;
     std::string target;
 };
 
@@ -141,7 +143,7 @@ void RequestParser::reset() {
 }
 
 ParseStatus RequestParser::feed(const char* data, std::size_t size, std::size_t& consumed) {
-    return feedParser(*impl_->parser, impl_->lastError, data, size, consumed);
+    return parser_detail::feedParser(*impl_->parser, impl_->lastError, data, size, consumed);
 }
 
 bool RequestParser::receivedAnything() const {
