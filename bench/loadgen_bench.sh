@@ -12,7 +12,7 @@
 #       10,000 requests.
 #
 # Usage: bench/loadgen_bench.sh [--bin DIR] [--step SECONDS] [--wrk-connections "16 64"] [--servers "nginx refserver"]
-#        [--out DIR] [--realtime]
+#        [--out DIR] [--realtime] [--loadgen-args "--batch-window 0"]
 # --realtime runs server and client (wrk and ours alike) under SCHED_FIFO (chrt -f 10, needs root or CAP_SYS_NICE):
 # on a machine that other work keeps busy, they then get their cores when they need them.
 # Build first: cmake --preset release && cmake --build --preset release --target loadscope-loadgen loadscope-refserver
@@ -26,6 +26,7 @@ wrk_connections="16 64"
 servers="nginx refserver"
 out=""
 realtime=""
+loadgen_args=""
 server_core=0
 client_core=1
 while [ $# -gt 0 ]; do
@@ -36,6 +37,7 @@ while [ $# -gt 0 ]; do
     --servers) servers=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --realtime) realtime="chrt -f 10"; shift ;;
+    --loadgen-args) loadgen_args=$2; shift 2 ;;
     -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "loadgen_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -160,7 +162,7 @@ EOF
 run_loadgen() {
   local url=$1 rate=$2 json=$out/loadgen-$3-$2.json
   $realtime taskset -c "$client_core" "$bin/loadscope-loadgen" --url "$url" --rate "$rate" --duration "${step_s}s" \
-    --warmup "${warmup_s}s" --connections 1000 --json >"$json" 2>"$json.err" || true
+    --warmup "${warmup_s}s" --connections 1000 $loadgen_args --json >"$json" 2>"$json.err" || true
   "$python" - "$json" "$rate" "$step_s" "$warmup_s" <<'EOF'
 import json, sys
 rate, step, warmup = float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
@@ -178,6 +180,8 @@ if d["generator_limited"]: why.append("generator_limited")
 if late >= 1.0: why.append("lateness")
 if achieved < 0.99 * rate: why.append("achieved<99%")
 if d["errors"]["total"]: why.append("errors")
+# The server fell behind (requests queued for a connection): the rate is not sustained, whatever the generator did.
+if d["requests"]["waited"]: why.append(f"server-behind(peak-in-flight={d['requests']['peak_in_flight']})")
 print(("limited" if why else "held"), f"{achieved:.0f} {cpu / completed * 10000:.4f} {late:.3f} {achieved:.0f}",
       ",".join(why) or "-")
 EOF
@@ -205,7 +209,7 @@ for server in $servers; do
   while :; do
     before=$(server_cpu)
     read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$rate" "$server")
-    busy=$(cpu_percent "$before" "$(server_cpu)" "$step_s")
+    busy=$(cpu_percent "$before" "$(server_cpu)" "$((step_s + warmup_s))")
     echo "loadgen --rate $rate: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per 10k;" \
          "server busy $busy %) $why"
     if [ "$verdict" = held ]; then
@@ -222,7 +226,7 @@ for server in $servers; do
     [ $((limited - held)) -gt $((held / 50)) ] || break
     before=$(server_cpu)
     read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$rate" "$server")
-    busy=$(cpu_percent "$before" "$(server_cpu)" "$step_s")
+    busy=$(cpu_percent "$before" "$(server_cpu)" "$((step_s + warmup_s))")
     echo "loadgen --rate $rate: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per 10k;" \
          "server busy $busy %) $why"
     if [ "$verdict" = held ]; then held=$rate; held_line="$achieved $cpu $late"; else limited=$rate; fi

@@ -93,6 +93,7 @@ nlohmann::json resultToJson(const LoadResult& r) {
         {"threads", r.threads},
         {"realtime", r.realtime},
         {"busy_poll", r.busyPoll},
+        {"batch_window_ms", round3(r.batchWindowMs)},
         {"timeout_s", r.timeoutS},
         {"warmup_s", r.warmupS},
         {"seed", r.seed},

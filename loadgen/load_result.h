@@ -21,8 +21,9 @@ struct LoadResult {
     std::string arrivals;
     int connections = 0;
     int threads = 1;
-    bool realtime = false; // ran under SCHED_FIFO
-    bool busyPoll = false; // the event loop never slept
+    bool realtime = false;    // ran under SCHED_FIFO
+    bool busyPoll = false;    // the event loop never slept
+    double batchWindowMs = 0; // the schedule's wake-ups were at least this far apart (0: one per request)
     double timeoutS = 0;
     double warmupS = 0;
     std::uint64_t seed = 0;

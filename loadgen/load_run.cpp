@@ -47,6 +47,7 @@ LoadResult resultSkeleton(const LoadgenOptions& options) {
     r.threads = options.threads;
     r.realtime = options.realtime;
     r.busyPoll = options.busyPoll;
+    r.batchWindowMs = options.busyPoll ? 0.0 : toSeconds(options.batchWindow) * 1000.0;
     r.timeoutS = toSeconds(options.timeout);
     r.warmupS = toSeconds(options.warmup);
     r.seed = options.seed;

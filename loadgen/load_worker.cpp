@@ -45,7 +45,8 @@ LoadWorker::LoadWorker(const LoadgenOptions& options, const LoadSchedule& schedu
     , shared_(shared)
     , arrivals_(schedule, options.arrivals, index, workerCount, options.seed)
     , scheduleTimer_(io_)
-    , housekeepingTimer_(io_) {
+    , housekeepingTimer_(io_)
+    , batchWindowNs_(options.busyPoll ? 0 : options.batchWindow.count()) {
     // Timeouts are found by a sweep; a tick of a tenth of the timeout (at most 50 ms) keeps them within 10 %.
     housekeepingIntervalNs_ = std::clamp<std::int64_t>(options.timeout.count() / 10, 1'000'000, 50'000'000);
     connections_.reserve(static_cast<std::size_t>(maxConnections));
@@ -84,15 +85,18 @@ void LoadWorker::armScheduleTimer() {
     const auto next = arrivals_.peek();
     if (!next || finished_)
         return;
-    // One timer per due time, exact. Measured alternatives: waking up to 30-100 us late to let responses dispatch
-    // the requests (fewer timer wake-ups), and spinning instead of sleeping when the next request is due within
-    // 10-30 us: neither lowered the CPU per request, both made the lateness worse.
-    const std::int64_t dueNs = timing_.startNs + next->count();
+    // Measured alternative: spinning instead of sleeping when the next request is due within 10-30 us did not
+    // lower the CPU per request and made the lateness worse.
+    // With a batch window, at most one wake-up per window: at 50,000 req/s a wake-up per request costs more than
+    // the send (epoll_wait plus two timerfd_settime calls), and the server is woken for every request too.
+    // Measured in docs/benchmarks.md ("Load generator").
+    const std::int64_t dueNs = std::max(timing_.startNs + next->count(), lastWakeNs_ + batchWindowNs_);
     scheduleTimer_.expires_at(toTimePoint(dueNs));
     scheduleTimer_.async_wait([this](const boost::system::error_code& error) {
         if (error || finished_)
             return;
-        pump(monotonicNowNs());
+        lastWakeNs_ = monotonicNowNs();
+        pump(lastWakeNs_);
         armScheduleTimer();
     });
 }

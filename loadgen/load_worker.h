@@ -133,6 +133,8 @@ private:
     boost::asio::steady_timer housekeepingTimer_;
     std::int64_t housekeepingIntervalNs_;
     std::int64_t lastProgressNs_ = 0;
+    std::int64_t lastWakeNs_ = 0; // when the schedule timer last fired
+    const std::int64_t batchWindowNs_;
 
     std::vector<std::unique_ptr<ClientConnection>> connections_;
     std::vector<ClientConnection*> idle_;   // LIFO: the most recently used connection is reused first

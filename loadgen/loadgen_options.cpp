@@ -54,6 +54,7 @@ ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
                "3 could not connect at all.\nThe JSON output is documented in docs/loadgen.md.");
 
     std::string urlText, rateText, durationText, scheduleText, warmupText = "0s", timeoutText = "5s";
+    std::string batchWindowText = "100us";
     std::string arrivalsText = "uniform", bodyText, bodyFile, cpuText;
     std::vector<std::string> headers;
     LoadgenOptions options;
@@ -100,6 +101,11 @@ ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
                  "Run at real-time priority (SCHED_FIFO) so that sends are not late when the core wakes up from idle; "
                  "for a generator on a core of its own (--cpu). Needs root or CAP_SYS_NICE, else a warning")
         ->excludes(busyPollFlag); // a real-time task that never sleeps is throttled by the kernel: 50 ms stalls
+    app.add_option("--batch-window", batchWindowText,
+                   "Wake up for the schedule at most once per this window and send every request due by then (fewer "
+                   "wake-ups at high rates; each send's lateness is measured); 0 wakes up for every request")
+        ->check(durationValidator(true))
+        ->capture_default_str();
     app.add_flag("--json", options.json, "Print the result as one JSON document on stdout");
     app.add_flag("--progress", options.progress, "Print a JSON progress line on stderr every 250 ms");
 
@@ -146,6 +152,11 @@ ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
         options.timeout = *parseDuration(timeoutText);
         if (options.timeout < std::chrono::milliseconds(1))
             badArgument("--timeout", "must be at least 1ms");
+        options.batchWindow = *parseDuration(batchWindowText);
+        if (options.batchWindow > std::chrono::milliseconds(1))
+            badArgument("--batch-window", "at most 1ms (it is added to the lateness of batched requests, and a "
+                                          "generator more than 1 ms late is generator-limited), got " +
+                                              batchWindowText);
         options.arrivals = arrivalsText == "poisson" ? ArrivalMode::Poisson : ArrivalMode::Uniform;
         options.seed = seed ? *seed : std::random_device{}();
         if (options.threads > options.connections)

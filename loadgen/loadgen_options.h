@@ -29,6 +29,9 @@ struct LoadgenOptions {
     int threads = 1;
     std::vector<int> cpus; // pin the process to these cores (empty: leave the affinity alone)
     bool busyPoll = false; // poll the event loop without ever sleeping (a core of its own, burnt on purpose)
+    // The event loop wakes up for the schedule at most once per window and sends every request due by then. 0: one
+    // wake-up per request. Not used with busyPoll (a loop that never sleeps has no wake-ups to save).
+    Nanos batchWindow = std::chrono::microseconds(100);
     bool realtime = false; // SCHED_FIFO: asked for with --realtime, and false again when the system refused it
 
     bool json = false;

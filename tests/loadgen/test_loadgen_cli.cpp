@@ -43,6 +43,9 @@ TEST(LoadgenCli, BadValuesSayWhatIsExpected) {
     expectRejected({"--url", kUrl, "--rate", "10", "--duration", "1s", "--warmup", "soon"}, {"--warmup", "soon"});
     expectRejected({"--url", kUrl, "--rate", "10", "--duration", "1s", "--timeout", "0ms"}, {"--timeout"});
     expectRejected({"--url", kUrl, "--rate", "10", "--duration", "1s", "--arrivals", "bursty"}, {"--arrivals"});
+    expectRejected({"--url", kUrl, "--rate", "10", "--duration", "1s", "--batch-window", "soon"}, {"--batch-window"});
+    expectRejected({"--url", kUrl, "--rate", "10", "--duration", "1s", "--batch-window", "5ms"},
+                   {"--batch-window", "at most 1ms", "5ms"});
     expectRejected({"--url", kUrl, "--rate", "10", "--duration", "1s", "--connections", "0"}, {"--connections"});
     expectRejected({"--url", kUrl, "--rate", "10", "--duration", "1s", "--threads", "4", "--connections", "2"},
                    {"--threads", "--connections"});

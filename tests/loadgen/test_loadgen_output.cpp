@@ -136,6 +136,7 @@ TEST(LoadgenOutput, JsonFollowsTheDocumentedSchema) {
     EXPECT_EQ(doc["partial"], false);
     EXPECT_EQ(doc["realtime"], false);
     EXPECT_EQ(doc["busy_poll"], false);
+    EXPECT_EQ(doc["batch_window_ms"], 0.1); // the default, 100us
 }
 
 TEST(LoadgenOutput, HistogramsRoundTripAndAgreeWithTheSummaries) {
@@ -369,6 +370,7 @@ TEST(LoadgenOutput, BusyPollKeepsTheLoopAwakeAndExcludesRealtime) {
     const auto run = runLoadgen({"--url", server.url(), "--rate", "100", "--duration", "1s", "--busy-poll", "--json"});
     ASSERT_EQ(run.exitCode, 0) << run.err;
     EXPECT_EQ(run.json["busy_poll"], true);
+    EXPECT_EQ(run.json["batch_window_ms"], 0.0); // a loop that never sleeps sends every request at its due time
     EXPECT_EQ(run.json["requests"]["ok"], 100);
     // 100 requests take well under 1 % of a core when the loop sleeps; polling, it is busy the whole second.
     const auto& cpu = run.json["generator_cpu"];

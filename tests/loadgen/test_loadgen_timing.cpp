@@ -204,3 +204,56 @@ TEST(LoadgenTiming, StallsShowInCorrectedLatencyNotInServiceTime) {
     EXPECT_LT(doc["service_time_ms"]["p50"].get<double>(), 5.0);
     expectOnSchedule(doc);
 }
+
+namespace {
+// The share of the gaps between consecutive arrivals at the server that are shorter than `shortUs`.
+double shareOfShortGaps(std::vector<long long> arrivals, long long shortUs) {
+    std::sort(arrivals.begin(), arrivals.end());
+    if (arrivals.size() < 2)
+        return 0;
+    std::size_t shortGaps = 0;
+    for (std::size_t i = 1; i < arrivals.size(); ++i)
+        shortGaps += arrivals[i] - arrivals[i - 1] < shortUs ? 1 : 0;
+    return static_cast<double>(shortGaps) / static_cast<double>(arrivals.size() - 1);
+}
+
+struct BatchRun {
+    LoadgenRun run;
+    double shortGapShare = 0;
+};
+
+// 2000 rps (a request every 500 us) for 2 s from a generator whose loop sleeps between wake-ups.
+BatchRun runWithBatchWindow(const std::string& window) {
+    TempDir dir;
+    const std::string log = dir.file("arrivals.log");
+    auto server = startPinnedServer({"--arrivals-log", log});
+    BatchRun result;
+    result.run = runLoadgen(
+        with({"--url", server.url(), "--rate", "2000", "--duration", "2s", "--batch-window", window, "--json"},
+             generatorCpuArgs()),
+        std::chrono::seconds(15), Priority::High);
+    server.process->sendSignal(SIGTERM); // flushes the log
+    EXPECT_EQ(server.process->waitForExit(std::chrono::seconds(5)), 0);
+    result.shortGapShare = shareOfShortGaps(loadscope::testing::readNumbers(log), 200);
+    return result;
+}
+} // namespace
+
+TEST(LoadgenTiming, ABatchWindowGroupsSendsAndTheirLatenessIsMeasured) {
+    // Every wake-up at least 1 ms after the last one: two requests go out together, one of them 0.5 ms late.
+    const auto batched = runWithBatchWindow("1ms");
+    ASSERT_EQ(batched.run.exitCode, 0) << batched.run.err;
+    const auto& doc = batched.run.json;
+    EXPECT_EQ(doc["batch_window_ms"], 1.0);
+    EXPECT_EQ(doc["requests"]["sent"], 4000);
+    EXPECT_EQ(doc["requests"]["ok"], 4000);
+    EXPECT_GT(batched.shortGapShare, 0.35) << "about every other request arrives right after the one before";
+    // The delay is the generator's, and it says so: latency counts from the due time, lateness shows the batching.
+    EXPECT_GE(doc["lateness_ms"]["p99"].get<double>(), 0.4) << doc["lateness_ms"];
+
+    // One wake-up per request: the requests arrive 500 us apart (a late wake-up now and then groups two).
+    const auto exact = runWithBatchWindow("0");
+    ASSERT_EQ(exact.run.exitCode, 0) << exact.run.err;
+    EXPECT_EQ(exact.run.json["batch_window_ms"], 0.0);
+    EXPECT_LT(exact.shortGapShare, 0.25);
+}
