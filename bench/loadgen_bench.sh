@@ -12,7 +12,9 @@
 #       10,000 requests.
 #
 # Usage: bench/loadgen_bench.sh [--bin DIR] [--step SECONDS] [--wrk-connections "16 64"] [--servers "nginx refserver"]
-#        [--out DIR] [--realtime] [--loadgen-args "--batch-window 0"]
+#        [--out DIR] [--realtime] [--loadgen-args "--batch-window 0"] [--rates "30000 40000"]
+# --rates runs the generator at these fixed rates instead of searching for the highest it holds (to compare settings
+# at equal rates, e.g. with and without --loadgen-args "--batch-window 0").
 # --realtime runs server and client (wrk and ours alike) under SCHED_FIFO (chrt -f 10, needs root or CAP_SYS_NICE):
 # on a machine that other work keeps busy, they then get their cores when they need them.
 # Build first: cmake --preset release && cmake --build --preset release --target loadscope-loadgen loadscope-refserver
@@ -27,6 +29,7 @@ servers="nginx refserver"
 out=""
 realtime=""
 loadgen_args=""
+fixed_rates=""
 server_core=0
 client_core=1
 while [ $# -gt 0 ]; do
@@ -38,7 +41,8 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --realtime) realtime="chrt -f 10"; shift ;;
     --loadgen-args) loadgen_args=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --rates) fixed_rates=$2; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "loadgen_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -201,7 +205,19 @@ for server in $servers; do
     echo "wrk -t1 -c$c: $rps req/s, CPU $cpu s per 10k requests; server busy $busy % ${extra:-}"
     if [ "${rps%.*}" -gt "$best_wrk" ]; then best_wrk=${rps%.*}; best_wrk_cpu=$cpu; fi
   done
-  # Ramp up by 25 % from half of wrk's best, then bisect between the last held and the first limited rate.
+  if [ -n "$fixed_rates" ]; then
+    for rate in $fixed_rates; do
+      before=$(server_cpu)
+      read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$rate" "$server")
+      busy=$(cpu_percent "$before" "$(server_cpu)" "$((step_s + warmup_s))")
+      echo "loadgen --rate $rate $loadgen_args: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per" \
+           "10k; server busy $busy %) $why"
+    done
+    stop_server
+    continue
+  fi
+  # Ramp up by 25 % from half of wrk's best (or down by a third, to 2,000 req/s at the least, while not even the first
+  # rate holds), then bisect between the last held and the first limited rate.
   rate=$((best_wrk / 2))
   held=0
   held_line=""
@@ -215,9 +231,11 @@ for server in $servers; do
     if [ "$verdict" = held ]; then
       held=$rate; held_line="$achieved $cpu $late"
       rate=$((rate * 5 / 4))
+      if [ "$limited" -gt 0 ] && [ "$rate" -ge "$limited" ]; then break; fi
     else
       limited=$rate
-      break
+      if [ "$held" -gt 0 ] || [ $((rate * 2 / 3)) -lt 2000 ]; then break; fi
+      rate=$((rate * 2 / 3))
     fi
   done
   for _ in 1 2 3; do
