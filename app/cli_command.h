@@ -48,6 +48,9 @@ std::int64_t resolveRunId(const RunStore& store, const std::string& text, const 
 // The process's arguments as given (recorded with each run).
 void setCommandLine(int argc, char** argv);
 const std::vector<std::string>& commandLine();
+// A command line to suggest to the user: the program as they invoked it ("loadscope" when it came from PATH, else
+// the path they typed, e.g. build/release/bin/loadscope), then `args`, then `--db PATH` unless `db` is the default.
+std::string suggestedCommand(const std::string& args, const std::string& db);
 
 // Commands (one file each: cli_run.cpp, cli_list.cpp ...).
 Command addRunCommand(CLI::App& root);

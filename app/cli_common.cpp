@@ -21,6 +21,31 @@ const std::vector<std::string>& commandLine() {
     return storedCommandLine();
 }
 
+namespace {
+// Single quotes when the text has anything a shell would act on.
+std::string shellQuoted(const std::string& text) {
+    const bool plain = !text.empty() && text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                               "0123456789_./-+:,@%=") == std::string::npos;
+    if (plain)
+        return text;
+    std::string quoted = "'";
+    for (char c : text)
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+} // namespace
+
+std::string suggestedCommand(const std::string& args, const std::string& db) {
+    const auto& argv = commandLine();
+    std::string program = argv.empty() || argv.front().find('/') == std::string::npos ? "loadscope" : argv.front();
+    std::string command = shellQuoted(program);
+    if (!args.empty())
+        command += " " + args;
+    if (db != RunStore::defaultPath().string())
+        command += " --db " + shellQuoted(db);
+    return command;
+}
+
 void addDatabaseOption(CLI::App& command, std::string& path) {
     path = RunStore::defaultPath().string();
     command.add_option("--db", path, "The results database (SQLite)")->capture_default_str()->type_name("PATH");

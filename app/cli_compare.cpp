@@ -116,10 +116,24 @@ int compareRuns(const CompareOptions& o) {
     }
     std::vector<std::string> knees{"knee"};
     for (const auto& c : columns)
-        knees.push_back(c.knee ? formatRps(*c.knee) : std::string("none"));
-    table.addRow(std::move(knees));
+        knees.push_back(!c.knee                                                    ? std::string("none")
+                        : !c.byRate.empty() && *c.knee >= c.byRate.rbegin()->first ? ">= " + formatRps(*c.knee)
+                                                                                   : formatRps(*c.knee));
+    table.addRow(knees);
     table.print(std::cout);
-    std::cout << "* flagged (generator-limited, connection-limited or server restarted): see `loadscope show RUN`.\n";
+    bool anyFlagged = false;
+    for (const auto& c : columns)
+        for (const auto& [rate, m] : c.byRate)
+            anyFlagged |= m.flags.generatorLimited || m.flags.connectionLimited || m.flags.serverRestarted;
+    if (anyFlagged)
+        std::cout << "* flagged (generator-limited, connection-limited or server restarted): see `loadscope show "
+                     "RUN`.\n";
+    for (const auto& knee : knees) {
+        if (knee.rfind(">= ", 0) == 0) {
+            std::cout << "A knee written \">= R\" is the highest rate measured: the target held every rate.\n";
+            break;
+        }
+    }
     return kExitOk;
 }
 

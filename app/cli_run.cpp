@@ -19,6 +19,7 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace loadscope::cli {
 
@@ -28,9 +29,9 @@ struct RunOptions {
     std::string db;
     std::string preset;
     std::string planFile;
-    std::string targets;
+    std::optional<std::string> targets; // unset: the preset's; set but empty is an error, not "the preset's"
     std::string scenario;
-    std::string rates;
+    std::optional<std::string> rates;
     std::string duration;
     std::string warmup;
     std::string cooldown;
@@ -106,12 +107,19 @@ BenchmarkPlan buildPlan(const RunOptions& o) {
         }
     }
     try {
-        if (!o.targets.empty())
-            plan.targets = splitList(o.targets, ',');
+        if (o.targets) {
+            if (o.targets->find_first_not_of(", ") == std::string::npos)
+                throw UsageError("--targets: empty; expected comma-separated target names, e.g. aiohttp,tornado-async "
+                                 "(see `loadscope targets`)");
+            plan.targets = splitList(*o.targets, ',');
+        }
         if (!o.scenario.empty())
             plan.scenario = o.scenario;
-        if (!o.rates.empty())
-            plan.rates = parseRates(o.rates);
+        if (o.rates) {
+            if (o.rates->find_first_not_of(", ") == std::string::npos)
+                throw UsageError("--rates: empty; expected a list 500,1000 or a range 500:3000:500");
+            plan.rates = parseRates(*o.rates);
+        }
         if (!o.duration.empty())
             plan.stepDurationS = parseDurationS(o.duration, "--duration");
         if (!o.warmup.empty())
@@ -299,8 +307,10 @@ int runPlan(const RunOptions& o) {
     printKnees(std::cout, *run);
     std::cout << "\n";
     printProblems(std::cout, *run, false);
-    std::cout << "Stored as run " << runId << " in " << o.db << ". More: `loadscope show " << runId
-              << "`, `loadscope export " << runId << " --format csv`, or the desktop app (`loadscope`).\n";
+    std::cout << "Stored as run " << runId << " in " << o.db << ". More: `"
+              << suggestedCommand("show " + std::to_string(runId), o.db) << "`, `"
+              << suggestedCommand("export " + std::to_string(runId) + " --format csv", o.db)
+              << "`, or the desktop app (`" << suggestedCommand("", o.db) << "`).\n";
 
     switch (runner.finalStatus()) {
     case RunStatus::Completed:

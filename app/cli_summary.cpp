@@ -174,7 +174,15 @@ void printKnees(std::ostream& out, const Run& run) {
     for (const auto& t : run.targets) {
         out << "  " << t.name << std::string(width - t.name.size(), ' ') << "  ";
         if (t.kneeRps) {
-            out << formatRps(*t.kneeRps) << " rps\n";
+            // A knee at the highest rate measured is a lower bound: the target may hold more.
+            double highest = 0;
+            for (const auto& m : merged) // failed and skipped rates count: the target did not hold them
+                if (m.targetName == t.name)
+                    highest = std::max(highest, m.requestedRps);
+            if (*t.kneeRps >= highest)
+                out << ">= " << formatRps(*t.kneeRps) << " rps (held every rate measured)\n";
+            else
+                out << formatRps(*t.kneeRps) << " rps\n";
             continue;
         }
         bool measured = false;

@@ -10,6 +10,12 @@
 
 namespace loadscope {
 
+namespace {
+// The highest rate loadscope-loadgen accepts (LoadSchedule::kMaxRps); a plan above it would start every server only
+// to have the generator refuse the rate.
+constexpr double kMaxPlanRps = 10'000'000;
+} // namespace
+
 std::vector<PlanProblem> validatePlan(const BenchmarkPlan& plan, const TargetCatalog& catalog) {
     std::vector<PlanProblem> problems;
     auto add = [&](std::string field, std::string message) {
@@ -33,6 +39,13 @@ std::vector<PlanProblem> validatePlan(const BenchmarkPlan& plan, const TargetCat
             add(field, "unknown target '" + name + "' (known: " + joinList(known, ", ") + ")");
             continue;
         }
+        if (const auto* scenario = target->scenario(plan.scenario);
+            scenario && !plan.slo.p99MaxMs && !(scenario->idealLatencyMs > 0)) {
+            // p99 <= 1.5 x 0 ms: every rate would break the SLO and the run would report no knee for it.
+            add("slo", "the SLO's p99 limit is relative to the scenario's ideal latency, and target '" + name +
+                           "' scenario '" + plan.scenario +
+                           "' has an ideal of 0 ms: give an absolute limit, e.g. --slo 'p99<10ms'");
+        }
         if (!target->scenario(plan.scenario)) {
             std::vector<std::string> known;
             for (const auto& s : target->scenarios)
@@ -47,6 +60,9 @@ std::vector<PlanProblem> validatePlan(const BenchmarkPlan& plan, const TargetCat
         const double r = plan.rates[i];
         if (!std::isfinite(r) || r <= 0)
             add("rates[" + std::to_string(i) + "]", "expected a rate above 0 requests per second");
+        else if (r > kMaxPlanRps)
+            add("rates[" + std::to_string(i) + "]",
+                "expected at most 10,000,000 requests per second (the load generator's limit), got " + formatNumber(r));
         else if (i > 0 && r <= plan.rates[i - 1])
             add("rates[" + std::to_string(i) + "]", "rates must be ascending and distinct");
     }

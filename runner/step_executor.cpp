@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace loadscope {
 
@@ -126,13 +128,24 @@ private:
     std::string text_;
 };
 
+// The last line that says something: the generator ends a usage error with "Run 'loadscope-loadgen --help' for the
+// options.", which is no reason.
 std::string lastLine(const std::string& text) {
-    auto end = text.find_last_not_of("\n ");
-    if (end == std::string::npos)
-        return {};
-    const auto start = text.rfind('\n', end);
-    return text.substr(start == std::string::npos ? 0 : start + 1,
-                       end - (start == std::string::npos ? 0 : start + 1) + 1);
+    std::vector<std::string> lines;
+    std::size_t from = 0;
+    while (from < text.size()) {
+        auto to = text.find('\n', from);
+        if (to == std::string::npos)
+            to = text.size();
+        const auto line = text.substr(from, to - from);
+        if (line.find_first_not_of(' ') != std::string::npos)
+            lines.push_back(line.substr(0, line.find_last_not_of(' ') + 1));
+        from = to + 1;
+    }
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it)
+        if (it->rfind("Run '", 0) != 0)
+            return *it;
+    return lines.empty() ? std::string() : lines.back();
 }
 
 } // namespace

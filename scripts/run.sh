@@ -10,6 +10,9 @@ loadscope_install_deps
 jobs=$(nproc 2>/dev/null || echo 2)
 # What running the app needs; the benchmarks in bench/ are built on request (docs/benchmarks.md).
 targets=(loadscope loadscope-loadgen loadscope-refserver)
+if [ ! -x build/release/bin/loadscope ]; then
+  echo "Building Loadscope (release; the first build takes about 4 minutes on 2 cores) ..." >&2
+fi
 { cmake --preset release >/dev/null && cmake --build --preset release -j "$jobs" --target "${targets[@]}" >/dev/null; } 2>build-release.log || {
   echo "Build failed; see build-release.log" >&2; tail -n 30 build-release.log >&2; exit 1; }
 rm -f build-release.log
