@@ -42,6 +42,9 @@ struct Command {
 void addDatabaseOption(CLI::App& command, std::string& path);
 // The database for a reading command: the path, or UsageError when the file does not exist (never creates one).
 std::filesystem::path existingDatabase(const std::string& path);
+// A database for the reading commands (list, show, compare): opened for writing when this user may write it, so that
+// runs whose Loadscope died are marked `interrupted` first; read-only otherwise (another user's results).
+RunStore openForReading(const std::filesystem::path& path);
 // "42", "#42", "last" (the newest run) -> run id; UsageError naming `what` when there is no such run.
 std::int64_t resolveRunId(const RunStore& store, const std::string& text, const std::string& what = "RUN");
 

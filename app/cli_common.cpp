@@ -2,6 +2,8 @@
 
 #include "run_store.h"
 
+#include <unistd.h>
+
 #include <charconv>
 
 namespace loadscope::cli {
@@ -34,6 +36,14 @@ std::string shellQuoted(const std::string& text) {
     return quoted + "'";
 }
 } // namespace
+
+RunStore openForReading(const std::filesystem::path& path) {
+    if (::access(path.c_str(), W_OK) != 0)
+        return RunStore::open(path, RunStore::OpenMode::ReadOnly);
+    auto store = RunStore::open(path);
+    store.markInterruptedRuns();
+    return store;
+}
 
 std::string suggestedCommand(const std::string& args, const std::string& db) {
     const auto& argv = commandLine();

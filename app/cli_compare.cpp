@@ -57,8 +57,7 @@ int compareRuns(const CompareOptions& o) {
     if (!metrics.count(o.metric))
         throw UsageError("--metric: expected one of p50, p90, p99, p99.9, achieved, cpu, errors; got '" + o.metric +
                          "'");
-    auto store = RunStore::open(existingDatabase(o.db));
-    store.markInterruptedRuns();
+    auto store = openForReading(existingDatabase(o.db));
 
     std::vector<Column> columns;
     std::set<std::int64_t> seen;

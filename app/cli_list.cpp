@@ -56,9 +56,8 @@ int listRuns(const ListOptions& o) {
             std::cout << "No runs yet (no database at " << o.db << "). Start one with `loadscope run`.\n";
         return kExitOk;
     }
-    auto store = RunStore::open(o.db);
     // A run whose Loadscope was killed shows as `interrupted`, not as running forever.
-    store.markInterruptedRuns();
+    auto store = openForReading(o.db);
     const auto runs = store.listRuns(filter);
 
     if (o.json) {

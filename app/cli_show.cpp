@@ -74,8 +74,7 @@ std::string durationText(const Run& run) {
 }
 
 int showRun(const ShowOptions& o) {
-    auto store = RunStore::open(existingDatabase(o.db));
-    store.markInterruptedRuns();
+    auto store = openForReading(existingDatabase(o.db));
     const auto id = resolveRunId(store, o.run);
     auto run = *store.loadRun(id);
     if (o.planJson) {
