@@ -106,8 +106,14 @@ double parseDurationS(std::string_view text, std::string_view field) {
         throw PlanError(std::string(field) + ": unknown unit '" + std::string(unit) + "' in " + quoted +
                         " (expected ms, s, m or h)");
     const double seconds = *number * factor;
-    if (seconds < 0)
-        throw PlanError(std::string(field) + ": expected a duration of 0 or more, got " + quoted);
+    if (seconds < 0) {
+        // Warm-up and cool-down may be 0; a step and a timeout may not (validatePlan says so for 0 as well).
+        const std::string_view name = field;
+        const bool zeroAllowed =
+            name.find("warmup") != std::string_view::npos || name.find("cooldown") != std::string_view::npos;
+        throw PlanError(std::string(field) + ": expected a duration " + (zeroAllowed ? "of 0 or more" : "above 0 s") +
+                        ", got " + quoted);
+    }
     return seconds;
 }
 

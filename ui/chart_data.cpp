@@ -376,7 +376,13 @@ std::vector<TimelineSeries> timelineSeries(const ResultsDataset& data, double ra
         for (const std::size_t index : g->okSteps) {
             const Step& step = data.runs[runIndex].steps[index];
             if (step.repetition == repetition) {
-                result.push_back({runIndex, target, rate, repetition, step.timeline});
+                // A second at or past the measured duration is the drain (sending stopped, stragglers answered):
+                // its low "achieved rate" would read as a server collapse, so it is left out.
+                std::vector<TimelinePoint> measured;
+                for (const TimelinePoint& point : step.timeline)
+                    if (step.durationS <= 0 || point.second < step.durationS - 1e-9)
+                        measured.push_back(point);
+                result.push_back({runIndex, target, rate, repetition, std::move(measured)});
                 break;
             }
         }

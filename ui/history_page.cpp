@@ -2,6 +2,7 @@
 
 #include "background_job.h"
 #include "history_filter_bar.h"
+#include "plan_format.h"
 #include "run_filter_proxy_model.h"
 #include "run_list_model.h"
 #include "run_store.h"
@@ -23,6 +24,7 @@
 #include <QVBoxLayout>
 
 #include <chrono>
+#include <utility>
 
 namespace loadscope {
 
@@ -89,11 +91,15 @@ HistoryPage::HistoryPage(QWidget* parent)
     // Fixed row heights and column widths: measuring 10,000 rows' contents would cost more than the load itself.
     table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 8);
-    table_->horizontalHeader()->setStretchLastSection(true);
     const int em = table_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
     const int widths[] = {17, 11, 17, 6, 11, 12, 28, 6, 10}; // in 'M' widths: the knee column is the one to read
     for (int c = 0; c < RunListModel::ColumnCount; ++c)
         table_->setColumnWidth(c, widths[c] * em);
+    // The date has one fixed format: measure it (plus the cell's padding) instead of guessing, so it is never elided.
+    table_->setColumnWidth(RunListModel::CreatedColumn,
+                           table_->fontMetrics().horizontalAdvance(QStringLiteral("8888-88-88 88:88")) + 2 * em);
+    // The last column (tags, text) takes what is left.
+    table_->horizontalHeader()->setStretchLastSection(true);
     table_->setContextMenuPolicy(Qt::CustomContextMenu);
 
     emptyHint_->setWordWrap(true);
@@ -242,7 +248,7 @@ void HistoryPage::applySnapshot(const Snapshot& snapshot) {
         table_->selectRow(0);
     pendingSelection_.clear();
     updateDetails();
-    emit statusMessage(tr("%n run(s) loaded in %1 ms", nullptr, count).arg(snapshot.elapsedMs));
+    emit statusMessage(tr("%1 loaded in %2 ms").arg(countOf(count, "run", "runs")).arg(snapshot.elapsedMs));
     emit loaded(count);
 }
 
@@ -344,7 +350,7 @@ void HistoryPage::showDetails(const Run& run) {
     lines << tr("Started %1")
                  .arg(QDateTime::fromMSecsSinceEpoch(run.createdMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
     if (run.finishedMs > run.createdMs)
-        lines << tr("Took %1 min").arg(static_cast<double>(run.finishedMs - run.createdMs) / 60000.0, 0, 'f', 1);
+        lines << tr("Took %1").arg(humanDuration(static_cast<double>(run.finishedMs - run.createdMs) / 1000.0));
     QStringList targets;
     for (const TargetSnapshot& t : run.targets) {
         QString line = QStringLiteral("<b>%1</b>").arg(QString::fromStdString(t.name).toHtmlEscaped());
@@ -358,9 +364,12 @@ void HistoryPage::showDetails(const Run& run) {
         lines << targets.join(QStringLiteral("<br>"));
     const QJsonObject environment = QJsonDocument::fromJson(QByteArray::fromStdString(run.environmentJson)).object();
     QStringList env;
-    for (const char* key : {"host", "hostname", "cpu_model", "cpu", "cores", "kernel", "governor"})
+    const std::pair<const char*, QString> environmentLabels[] = {
+        {"host", tr("Host")},   {"hostname", tr("Host name")}, {"cpu_model", tr("CPU model")},  {"cpu", tr("CPU")},
+        {"cores", tr("Cores")}, {"kernel", tr("Kernel")},      {"governor", tr("CPU governor")}};
+    for (const auto& [key, label] : environmentLabels)
         if (const QJsonValue value = environment.value(QLatin1String(key)); value.isString() || value.isDouble())
-            env << QStringLiteral("%1: %2").arg(QLatin1String(key), value.toVariant().toString().toHtmlEscaped());
+            env << QStringLiteral("%1: %2").arg(label, value.toVariant().toString().toHtmlEscaped());
     if (!env.isEmpty())
         lines << QStringLiteral("<small>%1</small>").arg(env.join(QStringLiteral("<br>")));
     detailsBody_->setText(lines.join(QStringLiteral("<br><br>")));

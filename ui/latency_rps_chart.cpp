@@ -176,8 +176,10 @@ void LatencyRpsChart::build() {
     std::set<double> sloValues;
     for (std::size_t r = 0; r < data.runs.size(); ++r)
         if (r < data.slo.size() && data.slo[r] && sloValues.insert(data.slo[r]->p99Ms).second)
+            // Label at the left end: the knees' lines and labels sit at high rates, on the right.
             addHorizontalMarker(axisRect(), data.slo[r]->p99Ms,
-                                tr("SLO p99 \u2264 %1").arg(formatLatency(data.slo[r]->p99Ms)), theme().sloLine);
+                                tr("SLO p99 \u2264 %1").arg(formatLatency(data.slo[r]->p99Ms)), theme().sloLine,
+                                Qt::AlignLeft);
     addKneeMarkers();
     // The marker kinds' entries were made when first needed: explain them after every series.
     for (QCPGraph* entry : markerKinds_)

@@ -29,6 +29,10 @@ void putLegendAbove(QCustomPlot* plot) {
     plot->plotLayout()->addElement(0, 0, plot->legend); // takes it out of the axis rect's inset layout
     plot->plotLayout()->setRowStretchFactor(0, 0.001);
     plot->legend->setMargins(QMargins(4, 2, 4, 2));
+    // An empty legend's size hint is its margins, and a grid caps a column at its cells' maximum width: without an
+    // explicit maximum, the axis rect below an empty legend shrank to a sliver.
+    // (Below QWIDGETSIZE_MAX even with the margins added, or the hint is used again.)
+    plot->legend->setMaximumSize(QWIDGETSIZE_MAX / 2, QWIDGETSIZE_MAX);
 }
 } // namespace
 
@@ -64,6 +68,8 @@ BatchedReplotChart::BatchedReplotChart(QWidget* parent)
     connect(replotTimer_, &QTimer::timeout, this, [this] {
         ++batchedReplots_;
         updateRanges();
+        // An empty legend would still draw its frame: a stray little box above an idle chart.
+        legend->setVisible(legend->itemCount() > 0);
         replot(QCustomPlot::rpQueuedReplot);
     });
     setNoAntialiasingOnDrag(true);
@@ -225,6 +231,8 @@ void LiveTimelineChart::updateRanges() {
 LiveLatencyChart::LiveLatencyChart(QWidget* parent)
     : BatchedReplotChart(parent) {
     xAxis->setLabel(tr("requested rate (req/s)"));
+    // Rates are wide numbers ("1500"): a few ticks, or their labels run into each other on a narrow chart.
+    xAxis->ticker()->setTickCount(4);
     yAxis->setLabel(tr("latency (ms, log scale)"));
     yAxis->setScaleType(QCPAxis::stLogarithmic);
     auto ticker = QSharedPointer<QCPAxisTickerLog>::create();

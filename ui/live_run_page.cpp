@@ -99,6 +99,9 @@ LiveRunPage::LiveRunPage(QWidget* parent)
     charts->addWidget(latencyChart_);
     charts->setStretchFactor(0, 1);
     charts->setStretchFactor(1, 1);
+    // Room for the rate axis' labels and the legend: the splitter would otherwise hand it a sliver.
+    latencyChart_->setMinimumWidth(360);
+    charts->setChildrenCollapsible(false);
 
     stepView_ = new QTableView(this);
     stepView_->setModel(steps_);
@@ -283,7 +286,7 @@ void LiveRunPage::onStepProgress(const Step& step, const StepProgress& progress)
                     .arg(QLocale().toString(static_cast<qlonglong>(progress.sent)), humanLatency(progress.p50Ms),
                          humanLatency(progress.p99Ms),
                          progress.errors > 0
-                             ? tr(" · %1 errors").arg(QLocale().toString(static_cast<qlonglong>(progress.errors)))
+                             ? tr(" · %1").arg(countOf(static_cast<long long>(progress.errors), "error", "errors"))
                              : QString());
     currentStep_->setText(
         tr("<b>Step %1 of %2</b>: %3 at %4, repetition %5 of %6 — %7")
@@ -335,7 +338,7 @@ void LiveRunPage::onRunFinished(qint64 runId, RunStatus status) {
     if (status == RunStatus::Completed)
         progress_->setValue(1000);
     progress_->setFormat(tr("%p% · %1 · took %2").arg(statusWords(status), humanDuration(runSeconds())));
-    currentStep_->setText(tr("%1 of %2 steps finished.").arg(finishedSteps_).arg(totalSteps_));
+    currentStep_->setText(tr("%1 of %2 finished.").arg(finishedSteps_).arg(countOf(totalSteps_, "step", "steps")));
     const bool problem = status == RunStatus::Failed || status == RunStatus::CompletedWithFailures;
     setStatus(tr("Run #%1 %2. Stored in %3.")
                   .arg(runId)

@@ -279,7 +279,8 @@ void ResultsChart::applyTheme() {
             text->setColor(text->property("sloText").toBool() ? theme_.sloLine : theme_.foreground);
 }
 
-void ResultsChart::addHorizontalMarker(QCPAxisRect* rect, double value, const QString& label, const QColor& color) {
+void ResultsChart::addHorizontalMarker(QCPAxisRect* rect, double value, const QString& label, const QColor& color,
+                                       Qt::AlignmentFlag labelSide) {
     auto* line = new QCPItemStraightLine(this);
     line->setClipAxisRect(rect);
     line->point1->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
@@ -293,8 +294,8 @@ void ResultsChart::addHorizontalMarker(QCPAxisRect* rect, double value, const QS
     text->position->setTypeY(QCPItemPosition::ptPlotCoords);
     text->position->setAxisRect(rect);
     text->position->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-    text->position->setCoords(0.99, value);
-    text->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+    text->position->setCoords(labelSide == Qt::AlignLeft ? 0.01 : 0.99, value);
+    text->setPositionAlignment(labelSide | Qt::AlignBottom);
     text->setText(label);
     text->setColor(color);
     text->setProperty("themed", true);

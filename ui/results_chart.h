@@ -95,8 +95,10 @@ protected:
     void styleAxisRect(QCPAxisRect* rect);
     // The margin group that aligns stacked axis rects (made on first use, dropped by the next rebuild).
     QCPMarginGroup* marginGroup();
-    // A horizontal dashed line at `value` on `rect`'s left axis with a label at its right end: the SLO.
-    void addHorizontalMarker(QCPAxisRect* rect, double value, const QString& label, const QColor& color);
+    // A horizontal dashed line at `value` on `rect`'s left axis with a label at its right end (or its left end, with
+    // `labelSide` Qt::AlignLeft, where vertical markers near the right cannot run through it): the SLO.
+    void addHorizontalMarker(QCPAxisRect* rect, double value, const QString& label, const QColor& color,
+                             Qt::AlignmentFlag labelSide = Qt::AlignRight);
     // With a linear latency axis, the default view stops at 4 x the SLO when the data go far beyond it: an
     // overloaded step reaches seconds and would flatten every other curve into the floor. nullopt: all fits.
     std::optional<double> latencyViewLimit(double dataMaxMs) const;

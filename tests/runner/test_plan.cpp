@@ -52,7 +52,11 @@ TEST(PlanText, Durations) {
     EXPECT_NE(errorOf([] { parseDurationS("20x", "--duration"); }).find("--duration: unknown unit 'x'"),
               std::string::npos);
     EXPECT_NE(errorOf([] { parseDurationS("fast", "warmup"); }).find("warmup: expected a duration"), std::string::npos);
-    EXPECT_NE(errorOf([] { parseDurationS("-1s"); }).find("0 or more"), std::string::npos);
+    EXPECT_NE(errorOf([] { parseDurationS("-1s", "--warmup"); }).find("--warmup: expected a duration of 0 or more"),
+              std::string::npos);
+    // A step cannot be 0 s long either: the message must not suggest that 0 would do.
+    EXPECT_NE(errorOf([] { parseDurationS("-3s", "--duration"); }).find("--duration: expected a duration above 0 s"),
+              std::string::npos);
     EXPECT_EQ(formatDuration(0.5), "500ms");
     EXPECT_EQ(formatDuration(20), "20s");
     EXPECT_EQ(formatDuration(150), "2m30s");

@@ -221,6 +221,17 @@ private slots:
             QVERIFY(step);
             QCOMPARE(t.points, step->timeline);
         }
+        // The drain second after the measured duration (only stragglers answered) is not part of the timeline.
+        Run drained = run;
+        for (Step& s : drained.steps) {
+            TimelinePoint drain;
+            drain.second = static_cast<int>(s.durationS);
+            drain.completed = 40;
+            s.timeline.push_back(drain);
+        }
+        const ResultsDataset drainedData = buildDataset({drained}, {});
+        for (const TimelineSeries& t : timelineSeries(drainedData, 2000, 2))
+            QCOMPARE(t.points.size(), std::size_t(4));
         const auto bars = comparisonAt(data, 1500);
         QCOMPARE(bars.size(), std::size_t(3));
         for (const ComparisonBar& b : bars) {

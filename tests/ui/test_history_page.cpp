@@ -113,6 +113,10 @@ private slots:
         QSignalSpy rerun(&page, &HistoryPage::rerunRequested);
         QTRY_VERIFY2_WITH_TIMEOUT(page.detailsText().contains(QStringLiteral("Python 3.11.2")),
                                   qPrintable(page.detailsText()), 5000);
+        // Environment keys read as words, not as the JSON keys ("cpu_model").
+        QVERIFY2(page.detailsText().contains(QStringLiteral("CPU model: Synthetic CPU")),
+                 qPrintable(page.detailsText()));
+        QVERIFY(!page.detailsText().contains(QStringLiteral("cpu_model")));
         page.rerunSelected();
         QCOMPARE(rerun.count(), 1);
         const Run stored = *RunStore::open(folder.file("runs.sqlite")).loadRun(ids[0]);
