@@ -214,6 +214,88 @@ void readPinning(const PlanReader& r, const json& value, CpuPinning& pinning) {
     }
 }
 
+// The closest known key to a misspelt one ("duration" -> "step_duration"), or "" when none is close.
+std::string closestKey(const std::string& key, const std::vector<std::string>& known) {
+    auto distance = [](const std::string& a, const std::string& b) {
+        std::vector<std::size_t> row(b.size() + 1);
+        for (std::size_t j = 0; j <= b.size(); ++j)
+            row[j] = j;
+        for (std::size_t i = 1; i <= a.size(); ++i) {
+            std::size_t diagonal = row[0];
+            row[0] = i;
+            for (std::size_t j = 1; j <= b.size(); ++j) {
+                const std::size_t above = row[j];
+                row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+                diagonal = above;
+            }
+        }
+        return row[b.size()];
+    };
+    std::string best;
+    std::size_t bestDistance = 3; // at most two edits away
+    for (const auto& candidate : known) {
+        const bool contains = key.size() >= 4 && (candidate.find(key) != std::string::npos);
+        const std::size_t d = contains ? 1 : distance(key, candidate);
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+
+void readPlanKey(const PlanReader& r, const std::string& key, const json& v, BenchmarkPlan& plan) {
+    if (key == "name")
+        plan.name = r.string(v, key);
+    else if (key == "targets")
+        plan.targets = r.stringList(v, key);
+    else if (key == "scenario")
+        plan.scenario = r.string(v, key);
+    else if (key == "rates")
+        plan.rates = r.rates(v, key);
+    else if (key == "step_duration")
+        plan.stepDurationS = r.duration(v, key);
+    else if (key == "warmup")
+        plan.warmupS = r.duration(v, key);
+    else if (key == "cooldown")
+        plan.cooldownS = r.duration(v, key);
+    else if (key == "repetitions")
+        plan.repetitions = r.integer(v, key);
+    else if (key == "connections") {
+        if (v.is_null() || (v.is_string() && v.get<std::string>() == "auto"))
+            plan.connections.reset();
+        else if (v.is_number())
+            plan.connections = r.integer(v, key);
+        else
+            r.fail(key, "expected a number of connections or \"auto\", got " + PlanReader::describe(v));
+    } else if (key == "request_timeout")
+        plan.requestTimeoutS = r.duration(v, key);
+    else if (key == "order") {
+        const auto order = stepOrderFromString(r.string(v, key));
+        if (!order)
+            r.fail(key, "expected \"interleaved\" or \"sequential\", got " + PlanReader::describe(v));
+        plan.order = *order;
+    } else if (key == "stop_rule")
+        plan.stopRule = r.boolean(v, key);
+    else if (key == "slo")
+        readSlo(r, v, plan.slo);
+    else if (key == "pinning")
+        readPinning(r, v, plan.pinning);
+    else if (key == "arrivals") {
+        plan.arrivals = r.string(v, key);
+        if (plan.arrivals != "uniform" && plan.arrivals != "poisson")
+            r.fail(key, "expected \"uniform\" or \"poisson\", got " + PlanReader::describe(v));
+    } else {
+        static const std::vector<std::string> known{"name",        "preset",        "targets",         "scenario",
+                                                    "rates",       "step_duration", "warmup",          "cooldown",
+                                                    "repetitions", "connections",   "request_timeout", "order",
+                                                    "stop_rule",   "slo",           "pinning",         "arrivals"};
+        const auto suggestion = closestKey(key, known);
+        r.fail(key, "unknown key" + (suggestion.empty() ? std::string() : " (did you mean '" + suggestion + "'?)") +
+                        " (expected one of: " + joinList(known, ", ") + ")");
+    }
+}
+
 } // namespace
 
 BenchmarkPlan planFromJson(const std::string& text, const std::string& sourceName) {
@@ -238,63 +320,37 @@ BenchmarkPlan planFromJson(const std::string& text, const std::string& sourceNam
         plan = *preset;
     }
 
+    // Every problem of the file at once (one per key), not one per attempt.
+    std::vector<std::string> problems;
     for (const auto& [key, v] : doc.items()) {
         if (key == "preset")
             continue;
-        if (key == "name")
-            plan.name = r.string(v, key);
-        else if (key == "targets")
-            plan.targets = r.stringList(v, key);
-        else if (key == "scenario")
-            plan.scenario = r.string(v, key);
-        else if (key == "rates")
-            plan.rates = r.rates(v, key);
-        else if (key == "step_duration")
-            plan.stepDurationS = r.duration(v, key);
-        else if (key == "warmup")
-            plan.warmupS = r.duration(v, key);
-        else if (key == "cooldown")
-            plan.cooldownS = r.duration(v, key);
-        else if (key == "repetitions")
-            plan.repetitions = r.integer(v, key);
-        else if (key == "connections") {
-            if (v.is_null() || (v.is_string() && v.get<std::string>() == "auto"))
-                plan.connections.reset();
-            else if (v.is_number())
-                plan.connections = r.integer(v, key);
-            else
-                r.fail(key, "expected a number of connections or \"auto\", got " + PlanReader::describe(v));
-        } else if (key == "request_timeout")
-            plan.requestTimeoutS = r.duration(v, key);
-        else if (key == "order") {
-            const auto order = stepOrderFromString(r.string(v, key));
-            if (!order)
-                r.fail(key, "expected \"interleaved\" or \"sequential\", got " + PlanReader::describe(v));
-            plan.order = *order;
-        } else if (key == "stop_rule")
-            plan.stopRule = r.boolean(v, key);
-        else if (key == "slo")
-            readSlo(r, v, plan.slo);
-        else if (key == "pinning")
-            readPinning(r, v, plan.pinning);
-        else if (key == "arrivals") {
-            plan.arrivals = r.string(v, key);
-            if (plan.arrivals != "uniform" && plan.arrivals != "poisson")
-                r.fail(key, "expected \"uniform\" or \"poisson\", got " + PlanReader::describe(v));
-        } else
-            r.fail(key, "unknown key (expected one of: name, preset, targets, scenario, rates, step_duration, warmup, "
-                        "cooldown, repetitions, connections, request_timeout, order, stop_rule, slo, pinning, "
-                        "arrivals)");
+        try {
+            readPlanKey(r, key, v, plan);
+        } catch (const PlanError& e) {
+            problems.push_back(e.what());
+        }
     }
-    // Field-level checks that need no catalog; validatePlan() repeats them for plans built in code.
-    if (plan.repetitions < 1)
-        r.fail("repetitions", "expected 1 or more, got " + std::to_string(plan.repetitions));
-    if (plan.connections && *plan.connections < 1)
-        r.fail("connections", "expected 1 or more (or \"auto\"), got " + std::to_string(*plan.connections));
-    if (plan.stepDurationS <= 0)
-        r.fail("step_duration", "expected a duration above 0 s");
-    if (plan.requestTimeoutS <= 0)
-        r.fail("request_timeout", "expected a duration above 0 s");
+    // Field-level checks that need no catalog; validatePlan() repeats them for plans built in code. Only for fields
+    // that read well: a bad value already said what is wrong with it.
+    auto check = [&](const std::string& field, bool ok, const std::string& message) {
+        const std::string prefix = sourceName + ": " + field + ":";
+        const bool alreadyReported = std::any_of(problems.begin(), problems.end(),
+                                                 [&](const std::string& p) { return p.rfind(prefix, 0) == 0; });
+        if (!ok && !alreadyReported)
+            problems.push_back(sourceName + ": " + field + ": " + message);
+    };
+    check("repetitions", plan.repetitions >= 1, "expected 1 or more, got " + std::to_string(plan.repetitions));
+    check("connections", !plan.connections || *plan.connections >= 1,
+          "expected 1 or more (or \"auto\"), got " + std::to_string(plan.connections.value_or(0)));
+    check("step_duration", plan.stepDurationS > 0, "expected a duration above 0 s");
+    check("request_timeout", plan.requestTimeoutS > 0, "expected a duration above 0 s");
+    if (!problems.empty()) {
+        std::string all = problems.front();
+        for (std::size_t i = 1; i < problems.size(); ++i)
+            all += "\n" + problems[i];
+        throw PlanError(all);
+    }
     return plan;
 }
 

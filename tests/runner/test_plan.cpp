@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <string>
 
 using namespace loadscope;
@@ -147,7 +149,13 @@ TEST(PlanJson, ErrorsNameTheSourceAndTheField) {
     auto err = [](const char* json) { return errorOf([&] { planFromJson(json, "plan.json"); }); };
     EXPECT_NE(err("{").find("plan.json: not valid JSON"), std::string::npos);
     EXPECT_NE(err("[1]").find("plan.json: (document): expected a JSON object"), std::string::npos);
-    EXPECT_NE(err(R"({"rate": [1]})").find("plan.json: rate: unknown key"), std::string::npos);
+    EXPECT_NE(err(R"({"rate": [1]})").find("plan.json: rate: unknown key (did you mean 'rates'?)"), std::string::npos);
+    // Every problem of the file at once, each on its line.
+    const auto all = err(R"({"bogus": 1, "duration": "abc", "rates": [100, "x"]})");
+    EXPECT_NE(all.find("plan.json: bogus: unknown key (expected one of"), std::string::npos) << all;
+    EXPECT_NE(all.find("plan.json: duration: unknown key (did you mean 'step_duration'?)"), std::string::npos) << all;
+    EXPECT_NE(all.find("plan.json: rates[1]: expected a number"), std::string::npos) << all;
+    EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 2) << all;
     EXPECT_NE(err(R"({"rates": [500, "x"]})").find("plan.json: rates[1]: expected a number"), std::string::npos);
     EXPECT_NE(err(R"({"rates": [500, -1]})").find("plan.json: rates[1]: expected a rate above 0"), std::string::npos);
     EXPECT_NE(err(R"({"rates": "500:abc:1"})").find("plan.json: rates: range"), std::string::npos);
