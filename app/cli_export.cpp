@@ -233,6 +233,9 @@ Command addExportCommand(CLI::App& root) {
     app->add_option("--format", options->format, "json or csv (default: from --out's extension, else json)")
         ->type_name("FORMAT");
     app->add_option("--out", options->out, "Write to FILE instead of standard output")->type_name("FILE");
+    app->footer("Charts as images: `loadscope export RUN --chart KIND --out FILE.png` (or .pdf, .svg), KIND one of "
+                "latency-vs-rps, spectrum, timeline, comparison, resources; `loadscope export RUN --chart KIND --help` "
+                "lists the chart options (docs/cli.md).");
     return {app, [options] { return exportRun(*options); }};
 }
 

@@ -10,7 +10,11 @@
 #include <QDir>
 #include <QIcon>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 namespace loadscope::gui {
@@ -23,6 +27,19 @@ void describeApplication() {
     QApplication::setApplicationDisplayName(QStringLiteral("Loadscope"));
     QApplication::setApplicationVersion(QStringLiteral(LOADSCOPE_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("loadscope"));
+}
+
+// Qt wants XDG_RUNTIME_DIR and, without it (a root shell, CI, a container), falls back to /tmp/runtime-USER with a
+// warning on every start. Take the same fallback ourselves, quietly, when it is safely ours (mode 0700).
+void provideRuntimeDirectory() {
+    if (const char* value = std::getenv("XDG_RUNTIME_DIR"); value && *value)
+        return;
+    const std::string path = "/tmp/runtime-" + std::to_string(::getuid());
+    ::mkdir(path.c_str(), 0700);
+    struct stat info {};
+    if (::lstat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode) && info.st_uid == ::getuid() &&
+        (info.st_mode & 0777) == 0700)
+        ::setenv("XDG_RUNTIME_DIR", path.c_str(), 1);
 }
 
 } // namespace
@@ -43,6 +60,7 @@ bool wantsGuiWithOptions(int argc, char** argv) {
 }
 
 int runGui(int argc, char** argv) {
+    provideRuntimeDirectory();
     QApplication app(argc, argv);
     describeApplication();
     QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("loadscope")));
@@ -80,6 +98,7 @@ int runChartExport(int argc, char** argv) {
     // No window is shown: without a display, draw on the offscreen platform (fonts still come from fontconfig).
     if (!displayAvailable())
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    provideRuntimeDirectory();
     int qtArgc = 1;
     QApplication app(qtArgc, argv);
     describeApplication();

@@ -60,15 +60,14 @@ int runChartExportCommand(const std::vector<std::string>& arguments) {
     std::string kinds;
     for (ChartKind kind : allChartKinds())
         kinds += (kinds.empty() ? "" : "|") + chartKindName(kind).toStdString();
-    app.add_option("RUN", o.runs, "run id(s) (see `loadscope list`) or \"latest\"; several runs are compared")
-        ->required();
+    app.add_option("RUN", o.runs, "run id(s) (see `loadscope list`) or 'last'; several runs are compared")->required();
     app.add_option("--chart", o.chart, kinds)->required();
     app.add_option("--format", o.format, "png|pdf|svg (default: from the --out file's suffix)");
     app.add_option("--out,-o", o.out, "the file to write")->required();
     app.add_option("--width", o.width, "width in pixels (PNG) or points (PDF, SVG); default 1200");
     app.add_option("--height", o.height, "height; default 750");
     app.add_option("--scale", o.scale, "PNG only: pixels per unit of width and height (2 = twice as sharp)");
-    app.add_option("--db", o.db, "the database (default: " + RunStore::defaultPath().string() + ")");
+    app.add_option("--db", o.db, "the database (default: " + RunStore::defaultPath().string() + ")")->type_name("PATH");
     app.add_option("--percentiles", o.percentiles, "latency-vs-rps curves: comma separated p50,p90,p99,p99.9,max");
     app.add_option("--rate", o.rate,
                    "spectrum, timeline, comparison: the requested rate to show (default: the "
