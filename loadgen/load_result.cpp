@@ -147,6 +147,12 @@ std::string resultToText(const LoadResult& r) {
     if (r.warmupS > 0)
         out << " after " << fixed(r.warmupS, 1) << " s warm-up";
     out << "\n";
+    if (!r.fatalError.empty() && c.due == 0) {
+        // Nothing was sent (no connection could be made before the schedule started): a table of zeros would only
+        // bury the reason.
+        out << "  nothing sent: " << r.fatalError << "\n";
+        return out.str();
+    }
     out << "  rate      target " << fixed(r.targetRps, 1) << " rps, achieved " << fixed(r.achievedRps, 1)
         << " rps over " << fixed(r.durationS, 2) << " s\n";
     out << "  requests  due " << c.due << ", sent " << c.sent << ", completed " << c.completed << ", ok " << c.ok

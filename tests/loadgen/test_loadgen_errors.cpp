@@ -26,7 +26,8 @@ TEST(LoadgenErrors, NoServerExitsWith3AndSaysWhy) {
         runLoadgen({"--url", "http://127.0.0.1:" + std::to_string(port) + "/", "--rate", "100", "--duration", "2s"},
                    std::chrono::seconds(10));
     EXPECT_EQ(text.exitCode, 3);
-    EXPECT_NE(text.out.find("could not connect"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("nothing sent: could not connect"), std::string::npos) << text.out;
+    EXPECT_EQ(text.out.find("errors    connect 0"), std::string::npos) << "no table of zeros\n" << text.out;
 }
 
 TEST(LoadgenErrors, StatusCodesAreCountedPerCode) {
