@@ -166,15 +166,9 @@ HistoryPage::HistoryPage(QWidget* parent)
     connect(deleteButton_, &QPushButton::clicked, this, &HistoryPage::deleteSelected);
     connect(saveButton_, &QPushButton::clicked, this, &HistoryPage::saveDetails);
     connect(filters_, &HistoryFilterBar::textSettled, this, &HistoryPage::searchStore);
-    connect(proxy_, &QAbstractItemModel::rowsInserted, this, [this] {
-        countLabel_->setText(tr("%1 of %2 runs shown").arg(proxy_->rowCount()).arg(model_->rowCount()));
-    });
-    connect(proxy_, &QAbstractItemModel::rowsRemoved, this, [this] {
-        countLabel_->setText(tr("%1 of %2 runs shown").arg(proxy_->rowCount()).arg(model_->rowCount()));
-    });
-    connect(proxy_, &QAbstractItemModel::modelReset, this, [this] {
-        countLabel_->setText(tr("%1 of %2 runs shown").arg(proxy_->rowCount()).arg(model_->rowCount()));
-    });
+    connect(proxy_, &QAbstractItemModel::rowsInserted, this, &HistoryPage::updateCountLabel);
+    connect(proxy_, &QAbstractItemModel::rowsRemoved, this, &HistoryPage::updateCountLabel);
+    connect(proxy_, &QAbstractItemModel::modelReset, this, &HistoryPage::updateCountLabel);
     connect(table_, &QTableView::customContextMenuRequested, this, [this](const QPoint& pos) {
         if (selectedRunIds().isEmpty())
             return;
@@ -281,6 +275,10 @@ void HistoryPage::selectRuns(const QList<qint64>& runIds) {
     table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     if (!selection.isEmpty())
         table_->scrollTo(selection.indexes().first());
+}
+
+void HistoryPage::updateCountLabel() {
+    countLabel_->setText(tr("%1 of %2 shown").arg(proxy_->rowCount()).arg(countOf(model_->rowCount(), "run", "runs")));
 }
 
 void HistoryPage::updateDetails() {

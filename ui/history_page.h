@@ -70,6 +70,7 @@ signals:
 private:
     struct Snapshot;
     void applySnapshot(const Snapshot& snapshot);
+    void updateCountLabel();
     void updateDetails();
     void showDetails(const Run& run);
     void searchStore(const QString& text);
