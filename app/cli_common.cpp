@@ -2,8 +2,6 @@
 
 #include "run_store.h"
 
-#include <unistd.h>
-
 #include <charconv>
 
 namespace loadscope::cli {
@@ -38,7 +36,7 @@ std::string shellQuoted(const std::string& text) {
 } // namespace
 
 RunStore openForReading(const std::filesystem::path& path) {
-    if (::access(path.c_str(), W_OK) != 0)
+    if (!RunStore::writable(path))
         return RunStore::open(path, RunStore::OpenMode::ReadOnly);
     auto store = RunStore::open(path);
     store.markInterruptedRuns();

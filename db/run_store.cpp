@@ -54,15 +54,18 @@ std::string jsonObject(const std::map<std::string, std::string>& items) {
     return nlohmann::json(items).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string folderOf(const std::filesystem::path& path) {
+    return path.has_parent_path() ? path.parent_path().string() : std::string(".");
+}
+
 sqlite::Access accessFor(const std::filesystem::path& path, RunStore::OpenMode mode) {
     if (mode == RunStore::OpenMode::ReadWrite)
         return sqlite::Access::ReadWrite;
     // Reading a WAL database needs its -shm file, which SQLite creates next to it: in a folder this user cannot write
     // to (another user's results), opening would fail with "attempt to write a readonly database". With no -shm file
     // there, no connection has the database open, so none is writing to it: read it as an immutable file.
-    const std::string folder = path.has_parent_path() ? path.parent_path().string() : std::string(".");
     const std::string shm = path.string() + "-shm";
-    if (::access(folder.c_str(), W_OK) != 0 && ::access(shm.c_str(), F_OK) != 0)
+    if (::access(folderOf(path).c_str(), W_OK) != 0 && ::access(shm.c_str(), F_OK) != 0)
         return sqlite::Access::Inspect;
     return sqlite::Access::ReadOnly;
 }
@@ -227,16 +230,14 @@ RunStore RunStore::open(const std::filesystem::path& path, OpenMode mode) {
     const schema::FileCheck check = schema::inspectFile(path);
     if (mode == OpenMode::ReadOnly && !check.exists)
         throw StoreError(path.string() + ": no Loadscope database there (nothing has been stored yet)");
-    if (mode == OpenMode::ReadWrite && check.exists) {
+    if (mode == OpenMode::ReadWrite && check.exists && !writable(path)) {
         // SQLite would open the file read-only behind our back and fail at the first statement with "attempt to write
         // a readonly database"; say what is wrong instead. (A WAL database also needs its folder writable.)
-        const std::string folder = path.has_parent_path() ? path.parent_path().string() : std::string(".");
         if (::access(path.c_str(), W_OK) != 0)
             throw StoreError(path.string() + ": this user may not write to the file (reading it works: list, show, "
                                              "compare, export)");
-        if (::access(folder.c_str(), W_OK) != 0)
-            throw StoreError(path.string() + ": this user may not write in its folder " + folder +
-                             " (SQLite keeps its write-ahead log there; reading works: list, show, compare, export)");
+        throw StoreError(path.string() + ": this user may not write in its folder " + folderOf(path) +
+                         " (SQLite keeps its write-ahead log there; reading works: list, show, compare, export)");
     }
     if (mode == OpenMode::ReadWrite && path.has_parent_path()) {
         std::error_code ec;
@@ -246,6 +247,10 @@ RunStore RunStore::open(const std::filesystem::path& path, OpenMode mode) {
                              ec.message());
     }
     return RunStore(std::make_unique<Impl>(path, mode));
+}
+
+bool RunStore::writable(const std::filesystem::path& path) {
+    return ::access(path.c_str(), W_OK) == 0 && ::access(folderOf(path).c_str(), W_OK) == 0;
 }
 
 std::filesystem::path RunStore::defaultPath() {

@@ -47,6 +47,9 @@ public:
     static RunStore open(const std::filesystem::path& path, OpenMode mode = OpenMode::ReadWrite);
     // $XDG_DATA_HOME/loadscope/runs.sqlite (~/.local/share/loadscope/runs.sqlite when unset).
     static std::filesystem::path defaultPath();
+    // Whether this user may write an existing database: the file and its folder (SQLite keeps the write-ahead log
+    // there). Reading commands open a database they may not write read-only instead.
+    static bool writable(const std::filesystem::path& path);
 
     RunStore(RunStore&&) noexcept;
     RunStore& operator=(RunStore&&) noexcept;

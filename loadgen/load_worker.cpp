@@ -85,11 +85,10 @@ void LoadWorker::armScheduleTimer() {
     const auto next = arrivals_.peek();
     if (!next || finished_)
         return;
-    // Measured alternative: spinning instead of sleeping when the next request is due within 10-30 us did not
-    // lower the CPU per request and made the lateness worse.
     // With a batch window, at most one wake-up per window: at 50,000 req/s a wake-up per request costs more than
-    // the send (epoll_wait plus two timerfd_settime calls), and the server is woken for every request too.
-    // Measured in docs/benchmarks.md ("Load generator").
+    // the send (epoll_wait plus two timerfd_settime calls), and the server is woken for every request too
+    // (docs/benchmarks.md, "Load generator"). Measured alternative: spinning instead of sleeping when the next
+    // request is due within 10-30 us did not lower the CPU per request and made the lateness worse.
     const std::int64_t dueNs = std::max(timing_.startNs + next->count(), lastWakeNs_ + batchWindowNs_);
     scheduleTimer_.expires_at(toTimePoint(dueNs));
     scheduleTimer_.async_wait([this](const boost::system::error_code& error) {

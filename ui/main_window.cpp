@@ -11,8 +11,6 @@
 
 #include "loadscope_version.h"
 
-#include <unistd.h>
-
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -253,7 +251,7 @@ void MainWindow::openDatabase(const std::filesystem::path& path) {
                 if (!path.parent_path().empty())
                     std::filesystem::create_directories(path.parent_path());
                 // Another user's results: browse them read-only (saving notes or running would say why it can't).
-                if (std::filesystem::exists(path) && ::access(path.c_str(), W_OK) != 0)
+                if (std::filesystem::exists(path) && !RunStore::writable(path))
                     return {{}, RunStore::open(path, RunStore::OpenMode::ReadOnly).countRuns()};
                 RunStore store = RunStore::open(path);
                 store.markInterruptedRuns();
