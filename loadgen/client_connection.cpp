@@ -6,7 +6,13 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
 
 namespace loadscope::loadgen {
 
@@ -47,6 +53,9 @@ void ClientConnection::onConnected(const error_code& error) {
     }
     error_code ignored;
     socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    // The kernel stamps each received segment (SCM_TIMESTAMPNS); a response's completion time is that stamp.
+    const int on = 1;
+    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
     // Writes are tried directly first (a request nearly always fits the socket buffer): one syscall, no wait.
     socket_.non_blocking(true, ignored);
     worker_.connectionUp();
@@ -88,15 +97,66 @@ void ClientConnection::writeRequest() {
     }
 }
 
-// A read stays pending all the time. Measured alternative: async_wait(wait_read) and reading ourselves would skip the
-// failed speculative recv() Asio makes when a read starts, but Asio re-arms epoll for every wait (EPOLL_CTL_MOD) and
-// then wakes once more for the EPOLLOUT the connect left registered: two syscalls instead of one.
+// The connection always waits to read, and reads itself with recvmsg() to get the kernel's receive timestamp, which
+// Asio's reads do not ask for. That timestamp is what makes a batched event loop honest: with --batch-window the loop
+// handles responses up to a window after they arrived, and their latency must not grow by that delay. (Waiting costs
+// an epoll_ctl per read where Asio's async_read_some costs a failed speculative recv(): one syscall either way.)
 void ClientConnection::startRead() {
-    socket_.async_read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_),
-                            [this, generation = generation_](const error_code& error, std::size_t bytes) {
-                                if (generation == generation_)
-                                    onRead(error, bytes);
-                            });
+    socket_.async_wait(asio::ip::tcp::socket::wait_read, [this, generation = generation_](const error_code& error) {
+        if (generation == generation_)
+            onReadable(error);
+    });
+}
+
+namespace {
+std::int64_t clockNs(clockid_t clock) {
+    timespec now{};
+    clock_gettime(clock, &now);
+    return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+} // namespace
+
+void ClientConnection::onReadable(const error_code& error) {
+    if (error) {
+        onRead(error, 0);
+        return;
+    }
+    iovec space{buffer_.data() + end_, buffer_.size() - end_};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+    msghdr message{};
+    message.msg_iov = &space;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    ssize_t bytes = 0;
+    do {
+        bytes = ::recvmsg(socket_.native_handle(), &message, MSG_DONTWAIT);
+    } while (bytes < 0 && errno == EINTR);
+    if (bytes < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            startRead(); // woken for something else (a writable edge): wait on
+            return;
+        }
+        onRead(error_code(errno, boost::system::system_category()), 0);
+        return;
+    }
+    if (bytes == 0) {
+        onRead(asio::error::eof, 0);
+        return;
+    }
+    const std::int64_t nowNs = monotonicNowNs();
+    lastArrivalNs_ = nowNs;
+    for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_TIMESTAMPNS)
+            continue;
+        timespec stamp{};
+        std::memcpy(&stamp, CMSG_DATA(header), sizeof stamp);
+        // The stamp is wall-clock time; move it onto the monotonic clock every other timestamp uses.
+        const std::int64_t wallNs = static_cast<std::int64_t>(stamp.tv_sec) * 1'000'000'000 + stamp.tv_nsec;
+        const std::int64_t arrivalNs = wallNs - (clockNs(CLOCK_REALTIME) - nowNs);
+        lastArrivalNs_ = std::clamp(arrivalNs, sendNs_, nowNs);
+    }
+    onRead({}, static_cast<std::size_t>(bytes));
 }
 
 void ClientConnection::onRead(const error_code& error, std::size_t bytes) {
@@ -108,7 +168,7 @@ void ClientConnection::onRead(const error_code& error, std::size_t bytes) {
     }
     if (error) {
         if (error == asio::error::eof && parser_.finishAtEof() == ParseStatus::Done) {
-            responseComplete(false);
+            responseComplete(false, monotonicNowNs());
         } else if (!parser_.receivedAnything() && responses_ > 0) {
             requestFailed(FailureKind::StaleKeepAlive, error.message());
         } else {
@@ -129,7 +189,7 @@ void ClientConnection::onRead(const error_code& error, std::size_t bytes) {
         // Bytes after a complete response were never asked for (we do not pipeline): the connection is out of step.
         const bool clean = begin_ == end_;
         begin_ = end_ = 0;
-        responseComplete(clean && parser_.keepAlive());
+        responseComplete(clean && parser_.keepAlive(), lastArrivalNs_);
         return;
     }
     if (begin_ == end_) {
@@ -147,7 +207,7 @@ void ClientConnection::onRead(const error_code& error, std::size_t bytes) {
     worker_.pumpIfDue();
 }
 
-void ClientConnection::responseComplete(bool keepAlive) {
+void ClientConnection::responseComplete(bool keepAlive, std::int64_t completeNs) {
     ++responses_;
     const PendingRequest request = request_;
     const int status = parser_.status();
@@ -157,7 +217,7 @@ void ClientConnection::responseComplete(bool keepAlive) {
     } else {
         closeSocket();
     }
-    worker_.responseReceived(*this, request, status, sendNs_, keepAlive);
+    worker_.responseReceived(*this, request, status, sendNs_, completeNs, keepAlive);
 }
 
 void ClientConnection::requestFailed(FailureKind kind, const std::string& message) {

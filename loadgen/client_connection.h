@@ -1,8 +1,9 @@
 #pragma once
 // ClientConnection: one keep-alive HTTP/1.1 connection of the generator's pool. It connects, writes the
-// pre-serialised request, and keeps a read pending all the time, so a server closing an idle connection is noticed
-// at once. It reports every outcome to its LoadWorker, which owns the pool policy and the statistics; after each
-// callback the connection touches none of its own state again (the worker may have reused it).
+// pre-serialised request, and keeps waiting to read all the time, so a server closing an idle connection is noticed
+// at once. A response is complete when its last bytes reached the socket, as the kernel stamped them, not when the
+// event loop got round to reading them. It reports every outcome to its LoadWorker, which owns the pool policy and the
+// statistics; after each callback the connection touches none of its own state again (the worker may have reused it).
 
 #include "http_message_parsers.h"
 
@@ -56,8 +57,9 @@ private:
     void onConnected(const boost::system::error_code& error);
     void writeRequest();
     void startRead();
+    void onReadable(const boost::system::error_code& error);
     void onRead(const boost::system::error_code& error, std::size_t bytes);
-    void responseComplete(bool keepAlive);
+    void responseComplete(bool keepAlive, std::int64_t completeNs);
     void requestFailed(FailureKind kind, const std::string& message);
     void closeSocket();
 
@@ -69,7 +71,8 @@ private:
     bool carriesRequest_ = false;
     std::int64_t busySinceNs_ = 0;
     std::int64_t sendNs_ = 0;
-    std::int64_t responses_ = 0; // on this socket: a failure after one is a stale keep-alive, worth one retry
+    std::int64_t lastArrivalNs_ = 0; // when the bytes of the last read reached the socket (the kernel's timestamp)
+    std::int64_t responses_ = 0;     // on this socket: a failure after one is a stale keep-alive, worth one retry
     ResponseParser parser_;
     std::array<char, 16 * 1024> buffer_;
     std::size_t begin_ = 0;

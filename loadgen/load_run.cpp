@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 namespace loadscope::loadgen {
@@ -202,19 +203,13 @@ int runLoadgen(const LoadgenOptions& options) {
     RunControl control(options, workers, shared, timing);
     for (auto& worker : workers)
         worker->start();
-    // --busy-poll: the loop never sleeps, so the core never idles and never has to wake up for a send.
-    const auto runLoop = [busyPoll = options.busyPoll](boost::asio::io_context& io) {
-        if (!busyPoll) {
-            io.run();
-            return;
-        }
-        while (!io.stopped())
-            io.poll(); // stops the context by itself once no work is left
-    };
+    // A sleeping loop wakes up when its timer is due, not up to 50 us later (the default timer slack; worker threads
+    // inherit the setting).
+    prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < workers.size(); ++i)
-        threads.emplace_back([&worker = *workers[i], &runLoop] { runLoop(worker.io()); });
-    runLoop(workers.front()->io());
+        threads.emplace_back([&worker = *workers[i]] { worker.run(); });
+    workers.front()->run();
     for (auto& thread : threads)
         thread.join();
 

@@ -46,7 +46,8 @@ LoadWorker::LoadWorker(const LoadgenOptions& options, const LoadSchedule& schedu
     , arrivals_(schedule, options.arrivals, index, workerCount, options.seed)
     , scheduleTimer_(io_)
     , housekeepingTimer_(io_)
-    , batchWindowNs_(options.busyPoll ? 0 : options.batchWindow.count()) {
+    , batchWindowNs_(options.busyPoll ? 0 : options.batchWindow.count())
+    , busyPoll_(options.busyPoll) {
     // Timeouts are found by a sweep; a tick of a tenth of the timeout (at most 50 ms) keeps them within 10 %.
     housekeepingIntervalNs_ = std::clamp<std::int64_t>(options.timeout.count() / 10, 1'000'000, 50'000'000);
     connections_.reserve(static_cast<std::size_t>(maxConnections));
@@ -66,8 +67,51 @@ void LoadWorker::start() {
         ++open_;
         connections_.back()->preconnect(endpoint_);
     }
-    armScheduleTimer();
+    if (batchWindowNs_ == 0)
+        armScheduleTimer(); // with a batch window, run() decides when to wake up
     armHousekeeping();
+}
+
+void LoadWorker::run() {
+    if (busyPoll_) {
+        // The loop never sleeps, so the core never idles and never has to wake up for a send.
+        while (!io_.stopped())
+            io_.poll(); // stops the context by itself once no work is left
+    } else if (batchWindowNs_ > 0) {
+        runBatched();
+    } else {
+        io_.run();
+    }
+}
+
+// While requests are due less than a window apart, the loop sleeps from one window to the next and then handles
+// everything at once: the responses that arrived meanwhile and the requests due by then. Being woken by each response
+// and each send separately costs more than the send itself at these rates (a context switch, epoll_wait, timerfd
+// updates), and the server gets one wake-up per batch too (docs/benchmarks.md, "Load generator"). The price: a batched
+// send is up to a window late, which is measured (lateness_ms; latency_ms counts from the due time). A response read
+// up to a window after it arrived is not timed late: ClientConnection takes the kernel's receive timestamp. The loop
+// sleeps in the reactor as usual, woken by any response, when the next request is further away than a window (the
+// rates real servers under test reach). Measured alternative: reacting to each response at once while requests wait
+// for a connection (as a closed-loop client does) drove nginx and refserver no faster and cost more CPU per request.
+void LoadWorker::runBatched() {
+    while (!io_.stopped()) {
+        const auto next = finished_ ? std::nullopt : arrivals_.peek();
+        const std::int64_t nowNs = monotonicNowNs();
+        const std::int64_t dueNs = next ? timing_.startNs + next->count() : 0;
+        if (!next || dueNs - nowNs > batchWindowNs_) {
+            if (next && !scheduleTimerArmed_)
+                armScheduleTimer();
+            // One handler at a time; Asio fetches every ready event with one epoll_wait when its queue runs dry.
+            io_.run_one();
+            continue;
+        }
+        const std::int64_t wakeNs = std::max(dueNs, lastWakeNs_ + batchWindowNs_);
+        if (wakeNs > nowNs)
+            sleepUntil(wakeNs);
+        io_.poll(); // the responses that arrived meanwhile (freeing connections), timers, a stop request
+        lastWakeNs_ = monotonicNowNs();
+        pump(lastWakeNs_);
+    }
 }
 
 void LoadWorker::requestStop() {
@@ -91,12 +135,15 @@ void LoadWorker::armScheduleTimer() {
     // request is due within 10-30 us did not lower the CPU per request and made the lateness worse.
     const std::int64_t dueNs = std::max(timing_.startNs + next->count(), lastWakeNs_ + batchWindowNs_);
     scheduleTimer_.expires_at(toTimePoint(dueNs));
+    scheduleTimerArmed_ = true;
     scheduleTimer_.async_wait([this](const boost::system::error_code& error) {
+        scheduleTimerArmed_ = false;
         if (error || finished_)
             return;
         lastWakeNs_ = monotonicNowNs();
         pump(lastWakeNs_);
-        armScheduleTimer();
+        if (batchWindowNs_ == 0)
+            armScheduleTimer(); // else runBatched() decides
     });
 }
 
@@ -237,8 +284,8 @@ void LoadWorker::requestWritten(ClientConnection&, PendingRequest& request, std:
 }
 
 void LoadWorker::responseReceived(ClientConnection& connection, const PendingRequest& request, int status,
-                                  std::int64_t sendNs, bool keepAlive) {
-    const std::int64_t nowNs = monotonicNowNs();
+                                  std::int64_t sendNs, std::int64_t completeNs, bool keepAlive) {
+    const std::int64_t nowNs = completeNs;
     --inFlight_;
     PartStats& stats = part(request);
     RequestCounters& counters = stats.counters;

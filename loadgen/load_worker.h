@@ -65,8 +65,10 @@ public:
     LoadWorker& operator=(const LoadWorker&) = delete;
 
     boost::asio::io_context& io() { return io_; }
-    // Arms the timers; run io() afterwards (on the thread that owns this worker).
+    // Arms the timers; run() afterwards (on the thread that owns this worker).
     void start();
+    // Runs the event loop on the calling thread until the worker has finished (or was stopped).
+    void run();
     // Thread-safe: stops at once; what was in flight or waiting counts as abandoned.
     void requestStop();
 
@@ -87,8 +89,9 @@ private:
     bool headRequest() const { return options_.request.method == "HEAD"; }
     void connectionUp() { ++connectionsOpened_; }
     void requestWritten(ClientConnection& connection, PendingRequest& request, std::int64_t sendNs);
+    // completeNs: when the response's last bytes reached the socket (at most now).
     void responseReceived(ClientConnection& connection, const PendingRequest& request, int status, std::int64_t sendNs,
-                          bool keepAlive);
+                          std::int64_t completeNs, bool keepAlive);
     void requestFailed(ClientConnection& connection, PendingRequest request, FailureKind kind,
                        const std::string& message);
     void idleConnectionClosed(ClientConnection& connection);
@@ -98,6 +101,7 @@ private:
 
     // --- scheduling and the pool
     void armScheduleTimer();
+    void runBatched();
     void pump(std::int64_t nowNs);
     void dispatch(const PendingRequest& request, std::int64_t nowNs);
     ClientConnection* takeIdle();
@@ -133,8 +137,10 @@ private:
     boost::asio::steady_timer housekeepingTimer_;
     std::int64_t housekeepingIntervalNs_;
     std::int64_t lastProgressNs_ = 0;
-    std::int64_t lastWakeNs_ = 0; // when the schedule timer last fired
+    std::int64_t lastWakeNs_ = 0; // when the schedule was last pumped from a wake-up
     const std::int64_t batchWindowNs_;
+    const bool busyPoll_;
+    bool scheduleTimerArmed_ = false;
 
     std::vector<std::unique_ptr<ClientConnection>> connections_;
     std::vector<ClientConnection*> idle_;   // LIFO: the most recently used connection is reused first

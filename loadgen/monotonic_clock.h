@@ -4,6 +4,9 @@
 #include <chrono>
 #include <cstdint>
 
+#include <cerrno>
+#include <time.h>
+
 namespace loadscope::loadgen {
 
 inline std::int64_t monotonicNowNs() {
@@ -14,6 +17,13 @@ inline std::int64_t monotonicNowNs() {
 inline std::chrono::steady_clock::time_point toTimePoint(std::int64_t ns) {
     return std::chrono::steady_clock::time_point(
         std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::nanoseconds(ns)));
+}
+
+// Sleeps until monotonicNowNs() reaches wakeNs (steady_clock is CLOCK_MONOTONIC on Linux).
+inline void sleepUntil(std::int64_t wakeNs) {
+    const timespec until{static_cast<time_t>(wakeNs / 1'000'000'000), static_cast<long>(wakeNs % 1'000'000'000)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nullptr) == EINTR) {
+    }
 }
 
 } // namespace loadscope::loadgen
