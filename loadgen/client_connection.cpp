@@ -99,8 +99,9 @@ void ClientConnection::writeRequest() {
 
 // The connection always waits to read, and reads itself with recvmsg() to get the kernel's receive timestamp, which
 // Asio's reads do not ask for. That timestamp is what makes a batched event loop honest: with --batch-window the loop
-// handles responses up to a window after they arrived, and their latency must not grow by that delay. (Waiting costs
-// an epoll_ctl per read where Asio's async_read_some costs a failed speculative recv(): one syscall either way.)
+// handles responses up to a window after they arrived, and their latency must not grow by that delay. Waiting costs
+// an epoll_ctl per read (Asio re-arms the descriptor for every wait, with the EPOLLOUT the connect registered, so a
+// writable event comes along too) where Asio's async_read_some costs a failed speculative recv().
 void ClientConnection::startRead() {
     socket_.async_wait(asio::ip::tcp::socket::wait_read, [this, generation = generation_](const error_code& error) {
         if (generation == generation_)
@@ -134,7 +135,7 @@ void ClientConnection::onReadable(const error_code& error) {
     } while (bytes < 0 && errno == EINTR);
     if (bytes < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            startRead(); // woken for something else (a writable edge): wait on
+            startRead(); // nothing to read after all: wait on
             return;
         }
         onRead(error_code(errno, boost::system::system_category()), 0);
@@ -168,7 +169,8 @@ void ClientConnection::onRead(const error_code& error, std::size_t bytes) {
     }
     if (error) {
         if (error == asio::error::eof && parser_.finishAtEof() == ParseStatus::Done) {
-            responseComplete(false, monotonicNowNs());
+            // The body ended with its last bytes, not with the close.
+            responseComplete(false, std::max(lastArrivalNs_, sendNs_));
         } else if (!parser_.receivedAnything() && responses_ > 0) {
             requestFailed(FailureKind::StaleKeepAlive, error.message());
         } else {

@@ -105,12 +105,13 @@ void LoadWorker::runBatched() {
             io_.run_one();
             continue;
         }
-        const std::int64_t wakeNs = std::max(dueNs, lastWakeNs_ + batchWindowNs_);
+        // Far behind (the last pump stopped at its cap): go on at once.
+        const std::int64_t wakeNs = pumpCapped_ ? nowNs : std::max(dueNs, lastWakeNs_ + batchWindowNs_);
         if (wakeNs > nowNs)
             sleepUntil(wakeNs);
+        lastWakeNs_ = monotonicNowNs(); // the window counts from the wake-up, not from the end of its work
         io_.poll(); // the responses that arrived meanwhile (freeing connections), timers, a stop request
-        lastWakeNs_ = monotonicNowNs();
-        pump(lastWakeNs_);
+        pump(monotonicNowNs());
     }
 }
 
@@ -157,6 +158,7 @@ void LoadWorker::pumpIfDue() {
 }
 
 void LoadWorker::pump(std::int64_t nowNs) {
+    pumpCapped_ = false;
     for (int n = 0; n < kMaxDispatchPerPump && !finished_; ++n) {
         const auto next = arrivals_.peek();
         if (!next) {
@@ -171,8 +173,10 @@ void LoadWorker::pump(std::int64_t nowNs) {
         nowNs = monotonicNowNs();
     }
     // Still behind: continue after the responses that arrived meanwhile.
-    if (!finished_)
+    if (!finished_) {
+        pumpCapped_ = true;
         asio::post(io_, [this] { pumpIfDue(); });
+    }
 }
 
 void LoadWorker::dispatch(const PendingRequest& request, std::int64_t nowNs) {

@@ -141,6 +141,7 @@ private:
     const std::int64_t batchWindowNs_;
     const bool busyPoll_;
     bool scheduleTimerArmed_ = false;
+    bool pumpCapped_ = false; // the last pump stopped at its cap with requests still due
 
     std::vector<std::unique_ptr<ClientConnection>> connections_;
     std::vector<ClientConnection*> idle_;   // LIFO: the most recently used connection is reused first
