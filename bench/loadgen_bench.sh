@@ -194,7 +194,8 @@ if d["errors"]["total"]: why.append("errors")
 # over the step (achieved >= 99 %).
 note = []
 if d["requests"]["waited"]:
-    note.append(f"waited={d['requests']['waited']}(peak-in-flight={d['requests']['peak_in_flight']})")
+    share = d["requests"]["waited"] / max(1, d["requests"]["due"]) * 100
+    note.append(f"waited={d['requests']['waited']}({share:.0f}%,peak-in-flight={d['requests']['peak_in_flight']})")
 print(("limited" if why else "held"), f"{achieved:.0f} {cpu / completed * 10000:.4f} {late:.3f} {achieved:.0f}",
       ",".join(why + note) or "-")
 EOF

@@ -27,6 +27,26 @@ CLI::Validator durationValidator(bool allowZero) {
         "DURATION");
 }
 
+// A number from `low` to `high` (whole when `whole`), with a message that says what is expected: CLI11's own reads
+// "Value abc not in range 0.000000 to 10000000.000000".
+CLI::Validator numberValidator(double low, double high, bool whole, const std::string& expected,
+                               const std::string& range) {
+    return CLI::Validator(
+        [=](std::string& text) -> std::string {
+            std::size_t used = 0;
+            double value = 0;
+            try {
+                value = whole ? static_cast<double>(std::stoll(text, &used)) : std::stod(text, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used == 0 || used != text.size() || !(value >= low && value <= high))
+                return "bad value \"" + text + "\" (expected " + expected + ")";
+            return {};
+        },
+        range);
+}
+
 [[noreturn]] void badArgument(const std::string& option, const std::string& message) {
     throw CLI::ValidationError(option, message);
 }
@@ -63,7 +83,8 @@ ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
 
     app.add_option("--url", urlText, "http://HOST:PORT/PATH to request")->required();
     auto* rateOption = app.add_option("--rate", rate, "Constant rate in requests per second (with --duration)")
-                           ->check(CLI::Range(0.0, LoadSchedule::kMaxRps));
+                           ->check(numberValidator(0, LoadSchedule::kMaxRps, false,
+                                                   "requests per second, 0 to 10000000", "in [0 - 1e7]"));
     auto* durationOption = app.add_option("--duration", durationText, "How long to send at --rate: 500ms, 20s, 2m")
                                ->check(durationValidator(false));
     auto* scheduleOption = app.add_option("--schedule", scheduleText,
@@ -80,7 +101,7 @@ ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
         ->capture_default_str();
     app.add_option("--seed", seed, "Random seed for --arrivals poisson (default: random)");
     app.add_option("--connections", options.connections, "At most this many keep-alive connections")
-        ->check(CLI::Range(1, 1'000'000))
+        ->check(numberValidator(1, 1'000'000, true, "a whole number of connections, 1 to 1000000", "in [1 - 1000000]"))
         ->capture_default_str();
     app.add_option("--timeout", timeoutText, "A response not complete this long after its send is a timeout")
         ->check(durationValidator(false))
@@ -90,7 +111,7 @@ ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
     auto* bodyOption = app.add_option("--body", bodyText, "Request body");
     app.add_option("--body-file", bodyFile, "Request body from a file")->excludes(bodyOption);
     app.add_option("--threads", options.threads, "Event-loop threads (each takes its share of the one schedule)")
-        ->check(CLI::Range(1, 64))
+        ->check(numberValidator(1, 64, true, "a whole number of threads, 1 to 64", "in [1 - 64]"))
         ->capture_default_str();
     app.add_option("--cpu", cpuText, "Pin the generator to these cores: 1, 0,2 or 0-3");
     auto* busyPollFlag = app.add_flag(
@@ -102,8 +123,9 @@ ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
                  "for a generator on a core of its own (--cpu). Needs root or CAP_SYS_NICE, else a warning")
         ->excludes(busyPollFlag); // a real-time task that never sleeps is throttled by the kernel: 50 ms stalls
     app.add_option("--batch-window", batchWindowText,
-                   "Wake up for the schedule at most once per this window and send every request due by then (fewer "
-                   "wake-ups at high rates; each send's lateness is measured); 0 wakes up for every request")
+                   "While requests are due less than this apart, wake up once per window: read the responses that "
+                   "arrived and send every request due by then (fewer wake-ups at high rates; each send's lateness is "
+                   "measured, responses keep the kernel's arrival time); 0 wakes up for every request and response")
         ->check(durationValidator(true))
         ->capture_default_str();
     app.add_flag("--json", options.json, "Print the result as one JSON document on stdout");

@@ -35,8 +35,12 @@ TEST(LoadgenCli, MissingOrConflictingArgumentsAreNamed) {
 }
 
 TEST(LoadgenCli, BadValuesSayWhatIsExpected) {
-    expectRejected({"--url", kUrl, "--rate", "fast", "--duration", "1s"}, {"--rate"});
-    expectRejected({"--url", kUrl, "--rate", "-5", "--duration", "1s"}, {"--rate"});
+    expectRejected({"--url", kUrl, "--rate", "fast", "--duration", "1s"},
+                   {"--rate", "\"fast\"", "requests per second, 0 to 10000000"});
+    expectRejected({"--url", kUrl, "--rate", "-5", "--duration", "1s"}, {"--rate", "\"-5\""});
+    expectRejected({"--url", kUrl, "--rate", "10", "--duration", "1s", "--connections", "2.5"},
+                   {"--connections", "a whole number of connections"});
+    expectRejected({"--url", kUrl, "--rate", "10", "--duration", "1s", "--threads", "0"}, {"--threads", "1 to 64"});
     expectRejected({"--url", kUrl, "--rate", "10", "--duration", "10x"}, {"--duration", "10x", "500ms, 20s"});
     expectRejected({"--url", kUrl, "--rate", "10", "--duration", "0s"}, {"--duration", "longer than 0"});
     expectRejected({"--url", kUrl, "--rate", "0.1", "--duration", "1s"}, {"--rate", "sends no request"});
