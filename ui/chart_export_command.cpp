@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <QFileInfo>
 #include <QPalette>
 
 #include <cstdio>
@@ -103,6 +104,11 @@ int runChartExportCommand(const std::vector<std::string>& arguments) {
         return usage("--x: expected requested or achieved, got \"" + o.x + "\"");
     if (o.theme != "light" && o.theme != "dark")
         return usage("--theme: expected light or dark, got \"" + o.theme + "\"");
+    // Said before anything is loaded or drawn, and as the data export says it (bad input, exit 2).
+    const QFileInfo outFile(QString::fromStdString(o.out));
+    const QFileInfo outFolder(outFile.absolutePath());
+    if (!outFolder.isDir() || !outFolder.isWritable() || (outFile.exists() && !outFile.isWritable()))
+        return usage("--out: cannot write " + o.out + " (does the folder exist? is it writable?)");
     ChartOptions options;
     options.percentiles.clear();
     std::stringstream list(o.percentiles);

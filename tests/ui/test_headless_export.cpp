@@ -176,6 +176,9 @@ private slots:
                                              QStringLiteral("--out"),
                                              out}
                               << 2 << QStringLiteral("--width/--height: expected 16 to 20000");
+        QTest::newRow("folder missing") << QStringList{id, QStringLiteral("--chart"), QStringLiteral("spectrum"),
+                                                       QStringLiteral("--out"), QStringLiteral("/nonexistent/x.png")}
+                                        << 2 << QStringLiteral("--out: cannot write /nonexistent/x.png");
     }
 
     void errorsNameTheProblem() {
