@@ -92,7 +92,8 @@ HistoryPage::HistoryPage(QWidget* parent)
     table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 8);
     const int em = table_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    const int widths[] = {17, 11, 17, 6, 11, 12, 28, 6, 10}; // in 'M' widths: the knee column is the one to read
+    // In 'M' widths, chosen so that every column fits a 1600 px wide window next to the details pane.
+    const int widths[] = {14, 11, 15, 8, 11, 10, 22, 6, 8};
     for (int c = 0; c < RunListModel::ColumnCount; ++c)
         table_->setColumnWidth(c, widths[c] * em);
     // The date has one fixed format: measure it (plus the cell's padding) instead of guessing, so it is never elided.
