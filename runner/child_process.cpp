@@ -31,7 +31,9 @@ namespace loadscope {
 namespace bp = boost::process;
 using namespace std::chrono_literals;
 
-namespace {
+// Named, not anonymous: ChildProcess::Impl (declared in the header) holds these types, and GCC warns
+// (-Wsubobject-linkage) when a unity build includes this file into another translation unit.
+namespace child_process_detail {
 
 // A file descriptor that closes itself.
 class UniqueFd {
@@ -163,7 +165,9 @@ ExitStatus decodeWaitStatus(int status) {
     return result;
 }
 
-} // namespace
+} // namespace child_process_detail
+
+using namespace child_process_detail;
 
 std::string signalName(int signal) {
     if (const char* abbreviation = ::sigabbrev_np(signal))
