@@ -12,7 +12,6 @@
 
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <time.h>
 
 namespace loadscope::loadgen {
 
@@ -109,14 +108,6 @@ void ClientConnection::startRead() {
     });
 }
 
-namespace {
-std::int64_t clockNs(clockid_t clock) {
-    timespec now{};
-    clock_gettime(clock, &now);
-    return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-}
-} // namespace
-
 void ClientConnection::onReadable(const error_code& error) {
     if (error) {
         onRead(error, 0);
@@ -153,8 +144,7 @@ void ClientConnection::onReadable(const error_code& error) {
         timespec stamp{};
         std::memcpy(&stamp, CMSG_DATA(header), sizeof stamp);
         // The stamp is wall-clock time; move it onto the monotonic clock every other timestamp uses.
-        const std::int64_t wallNs = static_cast<std::int64_t>(stamp.tv_sec) * 1'000'000'000 + stamp.tv_nsec;
-        const std::int64_t arrivalNs = wallNs - (clockNs(CLOCK_REALTIME) - nowNs);
+        const std::int64_t arrivalNs = toNs(stamp) - (wallClockNowNs() - nowNs);
         lastArrivalNs_ = std::clamp(arrivalNs, sendNs_, nowNs);
     }
     onRead({}, static_cast<std::size_t>(bytes));

@@ -289,7 +289,6 @@ void LoadWorker::requestWritten(ClientConnection&, PendingRequest& request, std:
 
 void LoadWorker::responseReceived(ClientConnection& connection, const PendingRequest& request, int status,
                                   std::int64_t sendNs, std::int64_t completeNs, bool keepAlive) {
-    const std::int64_t nowNs = completeNs;
     --inFlight_;
     PartStats& stats = part(request);
     RequestCounters& counters = stats.counters;
@@ -298,17 +297,17 @@ void LoadWorker::responseReceived(ClientConnection& connection, const PendingReq
         ++counters.statusCounts[static_cast<std::size_t>(status)];
     if (status < 400)
         ++counters.ok;
-    const std::int64_t latencyUs = (nowNs - request.dueNs) / 1000;
+    const std::int64_t latencyUs = (completeNs - request.dueNs) / 1000;
     stats.latency.record(latencyUs);
-    stats.service.record((nowNs - sendNs) / 1000);
+    stats.service.record((completeNs - sendNs) / 1000);
     if (firstResponseNs_ == 0)
-        firstResponseNs_ = nowNs;
+        firstResponseNs_ = completeNs;
     // The achieved rate is the server's throughput inside the window: a warm-up request answered in it counts, as
     // it would for any observer of the server; the measured requests still in flight at its end do not.
-    if (nowNs >= timing_.measureStartNs && nowNs < timing_.measureEndNs)
+    if (completeNs >= timing_.measureStartNs && completeNs < timing_.measureEndNs)
         ++measured_.counters.completedInWindow;
     if (request.measured) {
-        SecondCounts& second = seconds_.at(secondOf(nowNs), shared_.timeline);
+        SecondCounts& second = seconds_.at(secondOf(completeNs), shared_.timeline);
         ++second.completed;
         if (status >= 400)
             ++second.errors;
