@@ -201,6 +201,22 @@ print(("limited" if why else "held"), f"{achieved:.0f} {cpu / completed * 10000:
 EOF
 }
 
+# One step at rate $1 against the current server, printed with label $2; sets verdict, achieved, cpu, late, why.
+measure_step() {
+  local before busy
+  before=$(server_cpu)
+  read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$1" "$server")
+  busy=$(cpu_percent "$before" "$(server_cpu)" "$((step_s + warmup_s))")
+  echo "loadgen $2: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per 10k; server busy $busy %) $why"
+}
+
+# A rate of the search counts as held when one of two attempts holds: wrk's maximum is the better of two runs too,
+# and a 10-50 ms stall of this VM ends a step near the server's limit by chance.
+search_step() {
+  measure_step "$1" "--rate $1"
+  [ "$verdict" = held ] || measure_step "$1" "--rate $1 (2nd try)"
+}
+
 echo "# loadgen benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), steps of ${step_s}s"
 echo "# server on core $server_core, client on core $client_core${realtime:+, both under $realtime}; raw outputs in $out"
 for server in $servers; do
@@ -223,28 +239,11 @@ for server in $servers; do
   echo "loadgen uses --connections $loadgen_connections"
   if [ -n "$fixed_rates" ]; then
     for rate in $fixed_rates; do
-      before=$(server_cpu)
-      read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$rate" "$server")
-      busy=$(cpu_percent "$before" "$(server_cpu)" "$((step_s + warmup_s))")
-      echo "loadgen --rate $rate $loadgen_args: $verdict (achieved $achieved, lateness p99 $late ms, CPU $cpu s per" \
-           "10k; server busy $busy %) $why"
+      measure_step "$rate" "--rate $rate $loadgen_args"
     done
     stop_server
     continue
   fi
-  # A rate of the search counts as held when one of two attempts holds: wrk's maximum is the better of two runs too,
-  # and a 10-50 ms stall of this VM ends a step near the server's limit by chance.
-  search_step() {
-    local attempt
-    for attempt in 1 2; do
-      before=$(server_cpu)
-      read -r verdict achieved cpu late _ why < <(run_loadgen "$server_url" "$1" "$server")
-      busy=$(cpu_percent "$before" "$(server_cpu)" "$((step_s + warmup_s))")
-      echo "loadgen --rate $1$([ "$attempt" = 2 ] && echo " (2nd try)"): $verdict (achieved $achieved, lateness p99" \
-           "$late ms, CPU $cpu s per 10k; server busy $busy %) $why"
-      if [ "$verdict" = held ]; then return; fi
-    done
-  }
   # Ramp up by 25 % from half of wrk's best (or down by a third, to 2,000 req/s at the least, while not even the first
   # rate holds), then bisect between the last held and the first limited rate.
   rate=$((best_wrk / 2))
