@@ -9,6 +9,7 @@ LOADSCOPE_PACKAGES=(
   # libraries
   qt6-base-dev qt6-svg-dev libgtest-dev libqcustomplot-dev libgl-dev
   libboost-dev libboost-filesystem-dev libsqlite3-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
+  libssl-dev # SHA-256 of imported result files
   # servers under test (run on Debian's /usr/bin/python3)
   python3 python3-aiohttp python3-tornado python3-uvloop python3-starlette python3-uvicorn
   # GUI checks and the sanitizer runtime
