@@ -45,7 +45,8 @@ std::filesystem::path existingDatabase(const std::string& path);
 // A database for the reading commands (list, show, compare): opened for writing when this user may write it, so that
 // runs whose Loadscope died are marked `interrupted` first; read-only otherwise (another user's results).
 RunStore openForReading(const std::filesystem::path& path);
-// "42", "#42", "last" (the newest run) -> run id; UsageError naming `what` when there is no such run.
+// "42", "#42", "last" (the newest run), "tag:NAME" (the newest run with that tag) -> run id; UsageError naming
+// `what` when there is no such run.
 std::int64_t resolveRunId(const RunStore& store, const std::string& text, const std::string& what = "RUN");
 
 // The process's arguments as given (recorded with each run).
@@ -60,6 +61,7 @@ Command addRunCommand(CLI::App& root);
 Command addListCommand(CLI::App& root);
 Command addShowCommand(CLI::App& root);
 Command addCompareCommand(CLI::App& root);
+Command addCheckCommand(CLI::App& root);
 Command addExportCommand(CLI::App& root);
 Command addImportCommand(CLI::App& root);
 Command addDeleteCommand(CLI::App& root);

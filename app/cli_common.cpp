@@ -78,13 +78,26 @@ std::int64_t resolveRunId(const RunStore& store, const std::string& text, const 
                              " holds no runs");
         return runs.front().id;
     }
+    if (text.rfind("tag:", 0) == 0) {
+        RunFilter tagged;
+        tagged.tag = text.substr(4);
+        tagged.limit = 1;
+        if (tagged.tag.empty())
+            throw UsageError(what + ": expected a tag after 'tag:' (e.g. tag:baseline)");
+        const auto runs = store.listRuns(tagged);
+        if (runs.empty())
+            throw UsageError(what + ": no run in " + store.path().string() + " carries the tag '" + tagged.tag +
+                             "' (tag runs with `loadscope run --tag NAME` or in History)");
+        return runs.front().id;
+    }
     std::string_view digits = text;
     if (!digits.empty() && digits.front() == '#')
         digits.remove_prefix(1);
     std::int64_t id = 0;
     const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
     if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || id <= 0)
-        throw UsageError(what + ": expected a run id (a number, see `loadscope list`) or 'last', got '" + text + "'");
+        throw UsageError(what + ": expected a run id (a number, see `loadscope list`), 'last' or tag:NAME, got '" +
+                         text + "'");
     if (!store.loadRun(id))
         throw UsageError(what + ": there is no run " + std::to_string(id) + " in " + store.path().string() +
                          " (see `loadscope list`)");

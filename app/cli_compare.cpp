@@ -1,8 +1,10 @@
 // loadscope compare RUN RUN...: every target of the runs side by side at the rates they all measured.
 #include "cli_command.h"
+#include "cli_summary.h"
 #include "cli_table.h"
-#include "knee.h"
+#include "cli_verdicts.h"
 #include "plan_text.h"
+#include "run_analysis.h"
 #include "run_store.h"
 
 #include <algorithm>
@@ -24,9 +26,16 @@ struct CompareOptions {
 struct Column {
     std::string title;
     std::string target;
-    std::optional<double> knee;
+    KneeEstimate knee;
+    const TargetAnalysis* analysis = nullptr;
     std::map<double, MergedMeasurement> byRate;
 };
+
+// Marked only when it could change what the number means: the generator's lateness could explain a break, requests
+// waited for connections, or the server restarted.
+bool flagged(const MergedMeasurement& m) {
+    return m.generatorMarker || m.flags.connectionLimited || m.flags.serverRestarted;
+}
 
 std::string cell(const MergedMeasurement& m, const std::string& metric) {
     if (m.steps == 0)
@@ -37,7 +46,7 @@ std::string cell(const MergedMeasurement& m, const std::string& metric) {
     else if (metric == "p90")
         text = formatMs(m.latency.p90Ms);
     else if (metric == "p99")
-        text = formatMs(m.latency.p99Ms);
+        text = p99Cell(m);
     else if (metric == "p99.9")
         text = formatMs(m.latency.p999Ms);
     else if (metric == "achieved")
@@ -47,9 +56,28 @@ std::string cell(const MergedMeasurement& m, const std::string& metric) {
     else
         text = std::to_string(m.errors.total());
     // A flag changes what a number means: mark it (legend below the table).
-    if (m.flags.generatorLimited || m.flags.connectionLimited || m.flags.serverRestarted)
+    if (m.limits && !m.verdict.met)
+        text += "!";
+    if (flagged(m))
         text += "*";
     return text;
+}
+
+// Every pair of columns while there are few, else each column against the first.
+void printVerdicts(const std::vector<Column>& columns) {
+    if (columns.size() < 2)
+        return;
+    std::cout << "\nIs the difference real?\n";
+    const bool allPairs = columns.size() <= 4;
+    for (std::size_t i = 0; i < columns.size(); ++i)
+        for (std::size_t j = i + 1; j < columns.size(); ++j) {
+            if (!allPairs && i > 0)
+                continue;
+            const auto verdict = comparePair(*columns[i].analysis, *columns[j].analysis);
+            printPairVerdict(std::cout, {columns[i].title, columns[i].analysis},
+                             {columns[j].title, columns[j].analysis}, verdict);
+        }
+    printVerdictLegend(std::cout);
 }
 
 int compareRuns(const CompareOptions& o) {
@@ -60,6 +88,7 @@ int compareRuns(const CompareOptions& o) {
     auto store = openForReading(existingDatabase(o.db));
 
     std::vector<Column> columns;
+    std::vector<std::unique_ptr<RunAnalysis>> analyses; // the columns point into them
     std::set<std::int64_t> seen;
     for (const auto& text : o.runs) {
         const auto id = resolveRunId(store, text);
@@ -67,15 +96,15 @@ int compareRuns(const CompareOptions& o) {
             throw UsageError("RUN: run " + std::to_string(id) + " is named twice");
         auto run = *store.loadRun(id);
         store.loadHistograms(run.steps);
-        const auto merged = mergeRepetitions(run.steps);
-        for (const auto& t : run.targets) {
+        analyses.push_back(std::make_unique<RunAnalysis>(analyzeRun(run)));
+        for (const auto& t : analyses.back()->targets) {
             Column c;
-            c.title = o.runs.size() > 1 ? "#" + std::to_string(id) + " " + t.name : t.name;
-            c.target = t.name;
-            c.knee = t.kneeRps;
-            for (const auto& m : merged)
-                if (m.targetName == t.name)
-                    c.byRate[m.requestedRps] = m;
+            c.title = o.runs.size() > 1 ? "#" + std::to_string(id) + " " + t.target : t.target;
+            c.target = t.target;
+            c.knee = t.knee;
+            c.analysis = &t;
+            for (const auto& m : t.measurements)
+                c.byRate[m.requestedRps] = m;
             columns.push_back(std::move(c));
         }
     }
@@ -115,24 +144,23 @@ int compareRuns(const CompareOptions& o) {
     }
     std::vector<std::string> knees{"knee"};
     for (const auto& c : columns)
-        knees.push_back(!c.knee                                                    ? std::string("none")
-                        : !c.byRate.empty() && *c.knee >= c.byRate.rbegin()->first ? ">= " + formatRps(*c.knee)
-                                                                                   : formatRps(*c.knee));
+        knees.push_back(c.knee.text());
     table.addRow(knees);
     table.print(std::cout);
-    bool anyFlagged = false;
+    bool anyFlagged = false, anyBroken = false;
     for (const auto& c : columns)
-        for (const auto& [rate, m] : c.byRate)
-            anyFlagged |= m.flags.generatorLimited || m.flags.connectionLimited || m.flags.serverRestarted;
-    if (anyFlagged)
-        std::cout << "* flagged (generator-limited, connection-limited or server restarted): see `loadscope show "
-                     "RUN`.\n";
-    for (const auto& knee : knees) {
-        if (knee.rfind(">= ", 0) == 0) {
-            std::cout << "A knee written \">= R\" is the highest rate measured: the target held every rate.\n";
-            break;
+        for (const auto& [rate, m] : c.byRate) {
+            anyFlagged |= flagged(m);
+            anyBroken |= m.limits && m.measured() && !m.verdict.met;
         }
-    }
+    if (anyBroken)
+        std::cout << "! the SLO was broken there.\n";
+    if (anyFlagged)
+        std::cout << "* flagged (the generator's lateness could explain the break, requests waited for a connection, "
+                     "or the server restarted): see `loadscope show RUN`.\n";
+    std::cout << "Knee: the highest rate meeting the SLO (interval: held with confidence - highest rate below a "
+                 "confident break; '+' nothing broke).\n";
+    printVerdicts(columns);
     return kExitOk;
 }
 

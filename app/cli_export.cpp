@@ -1,16 +1,15 @@
-// loadscope export RUN --format json|csv [--out FILE] and loadscope import FILE.
+// loadscope export RUN --format json|csv|hlog [--out FILE].
 #include "cli_command.h"
+#include "cli_files.h"
 #include "cli_summary.h"
 #include "cli_table.h"
+#include "hlog_writer.h"
 #include "plan_text.h"
 #include "run_store.h"
 
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <sstream>
-#include <unistd.h>
 
 namespace loadscope::cli {
 
@@ -144,36 +143,14 @@ std::string runToCsv(const Run& run) {
     return out.str();
 }
 
-// Writes next to the destination and renames, so a failed export never leaves half a file in its place.
-void writeFileAtomically(const std::string& path, const std::string& content) {
-    const auto temp = path + ".tmp-" + std::to_string(getpid());
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw UsageError("--out: cannot write " + path + " (does the folder exist? is it writable?)");
-        out << content;
-        out.flush();
-        if (!out) {
-            std::filesystem::remove(temp);
-            throw std::runtime_error("writing " + path + " failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, path, ec);
-    if (ec) {
-        std::filesystem::remove(temp);
-        throw std::runtime_error("cannot move the export into place at " + path + ": " + ec.message());
-    }
-}
-
 int exportRun(const ExportOptions& o) {
     std::string format = o.format;
     if (format.empty()) { // from the file name, else JSON
         const auto ext = std::filesystem::path(o.out).extension().string();
-        format = ext == ".csv" ? "csv" : "json";
+        format = ext == ".csv" ? "csv" : ext == ".hlog" ? "hlog" : "json";
     }
-    if (format != "json" && format != "csv")
-        throw UsageError("--format: expected json or csv, got '" + format + "'");
+    if (format != "json" && format != "csv" && format != "hlog")
+        throw UsageError("--format: expected json, csv or hlog, got '" + format + "'");
     auto store = RunStore::open(existingDatabase(o.db), RunStore::OpenMode::ReadOnly);
     const auto id = resolveRunId(store, o.run);
     std::string content;
@@ -181,6 +158,10 @@ int exportRun(const ExportOptions& o) {
         content = store.exportRunJson(id);
         if (content.empty() || content.back() != '\n')
             content += "\n";
+    } else if (format == "hlog") {
+        auto run = *store.loadRun(id);
+        store.loadHistograms(run.steps);
+        content = importers::runToHlog(run);
     } else {
         content = runToCsv(*store.loadRun(id));
     }
@@ -193,58 +174,21 @@ int exportRun(const ExportOptions& o) {
     return kExitOk;
 }
 
-struct ImportOptions {
-    std::string db;
-    std::string file;
-};
-
-int importRun(const ImportOptions& o) {
-    std::string content;
-    if (o.file == "-") {
-        content.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    } else {
-        std::ifstream in(o.file, std::ios::binary);
-        if (!in)
-            throw UsageError("FILE: cannot read " + o.file);
-        content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    auto store = RunStore::open(o.db);
-    try {
-        const auto id = store.importRunJson(content, o.file == "-" ? "stdin" : o.file);
-        const auto run = store.loadRun(id);
-        std::cout << "Imported " << (o.file == "-" ? "stdin" : o.file) << " as run " << id << " \""
-                  << (run ? run->name : "") << "\" (" << (run ? run->steps.size() : 0) << " steps) into " << o.db
-                  << "\n";
-    } catch (const StoreError& e) {
-        // The store names the field; a bad document is bad input, not a broken store.
-        throw UsageError(e.what());
-    }
-    return kExitOk;
-}
-
 } // namespace
 
 Command addExportCommand(CLI::App& root) {
     auto options = std::make_shared<ExportOptions>();
-    auto* app = root.add_subcommand("export", "Export one run as JSON (the whole run, re-importable) or CSV (one row "
-                                              "per step)");
+    auto* app = root.add_subcommand("export", "Export one run as JSON (the whole run, re-importable), CSV (one row "
+                                              "per step) or an HdrHistogram log (each step's histogram)");
     addDatabaseOption(*app, options->db);
     app->add_option("RUN", options->run, "The run's id (see `loadscope list`) or 'last'")->required();
-    app->add_option("--format", options->format, "json or csv (default: from --out's extension, else json)")
+    app->add_option("--format", options->format, "json, csv or hlog (default: from --out's extension, else json)")
         ->type_name("FORMAT");
     app->add_option("--out", options->out, "Write to FILE instead of standard output")->type_name("FILE");
     app->footer("Charts as images: `loadscope export RUN --chart KIND --out FILE.png` (or .pdf, .svg), KIND one of "
                 "latency-vs-rps, spectrum, timeline, comparison, resources; `loadscope export RUN --chart KIND --help` "
                 "lists the chart options (docs/cli.md).");
     return {app, [options] { return exportRun(*options); }};
-}
-
-Command addImportCommand(CLI::App& root) {
-    auto options = std::make_shared<ImportOptions>();
-    auto* app = root.add_subcommand("import", "Import a run exported with `loadscope export --format json`");
-    addDatabaseOption(*app, options->db);
-    app->add_option("FILE", options->file, "The JSON file ('-' for standard input)")->required();
-    return {app, [options] { return importRun(*options); }};
 }
 
 } // namespace loadscope::cli

@@ -31,8 +31,8 @@ int runParsed(int argc, char** argv) {
                 "130 cancelled.\nSee `loadscope COMMAND --help` for each command's options; docs/cli.md for more.");
 
     std::vector<Command> commands{addRunCommand(root),     addListCommand(root),   addShowCommand(root),
-                                  addCompareCommand(root), addExportCommand(root), addImportCommand(root),
-                                  addDeleteCommand(root),  addTargetsCommand(root)};
+                                  addCompareCommand(root), addCheckCommand(root),  addExportCommand(root),
+                                  addImportCommand(root),  addDeleteCommand(root), addTargetsCommand(root)};
     // CLI11 would only say "A subcommand is required" for a mistyped command: name it, and what would do.
     std::string names;
     bool known = false;

@@ -44,6 +44,12 @@ struct RunOptions {
     std::string arrivals;
     std::string pin;
     std::string loadgen;
+    std::string maxTime;
+    std::string searchStart;
+    std::string resolution;
+    std::vector<std::string> tags;
+    bool search = false;
+    bool sweep = false;
     bool noPin = false;
     bool noStopRule = false;
     bool faithful = false;
@@ -67,7 +73,39 @@ const std::map<std::string, std::string> kOptionOfField{{"targets", "--targets"}
                                                         {"slo", "--slo"},
                                                         {"arrivals", "--arrivals"},
                                                         {"pinning.server_core", "--pin"},
+                                                        {"search.max_time", "--max-time"},
+                                                        {"search.start_rps", "--search-start"},
+                                                        {"search.resolution", "--resolution"},
                                                         {"pinning.generator_core", "--pin"}};
+
+// --search / --sweep and the search's own options (which imply --search).
+void applySearchOptions(const RunOptions& o, BenchmarkPlan& plan) {
+    if (o.search && o.sweep)
+        throw UsageError("--search and --sweep: choose one");
+    if (o.search || !o.maxTime.empty() || !o.searchStart.empty() || !o.resolution.empty())
+        plan.mode = PlanMode::Search;
+    if (o.sweep)
+        plan.mode = PlanMode::Sweep;
+    if (!o.maxTime.empty())
+        plan.search.maxTimeS = parseDurationS(o.maxTime, "--max-time");
+    if (!o.searchStart.empty()) {
+        const auto rates = parseRates(o.searchStart);
+        if (rates.size() != 1)
+            throw UsageError("--search-start: expected one rate in requests per second, e.g. 500; got '" +
+                             o.searchStart + "'");
+        plan.search.startRps = rates.front();
+    }
+    if (!o.resolution.empty()) {
+        std::string text = o.resolution;
+        if (!text.empty() && text.back() == '%')
+            text.pop_back();
+        char* end = nullptr;
+        const double percent = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size() || !(percent >= 1 && percent <= 50))
+            throw UsageError("--resolution: expected a percentage from 1 to 50, e.g. 5%; got '" + o.resolution + "'");
+        plan.search.resolution = percent / 100.0;
+    }
+}
 
 std::string optionFor(const std::string& field) {
     auto base = field.substr(0, field.find('['));
@@ -181,6 +219,7 @@ BenchmarkPlan buildPlan(const RunOptions& o) {
         }
         plan.pinning.enabled = true;
     }
+    applySearchOptions(o, plan);
     if (o.noPin)
         plan.pinning.enabled = false;
     if (o.noStopRule)
@@ -236,8 +275,12 @@ private:
 
 void printDryRun(const BenchmarkPlan& plan) {
     std::cout << planToJson(plan) << "\n";
-    std::cout << plannedStepCount(plan) << " steps, about " << formatDuration(estimatedSeconds(plan))
-              << " (the stop rule may make it shorter). Save the JSON above and run it with --plan FILE.\n";
+    if (plan.mode == PlanMode::Search)
+        std::cout << describeSearch(plan) << ": about " << plannedStepCount(plan) << " probes, about "
+                  << formatDuration(estimatedSeconds(plan)) << ". Save the JSON above and run it with --plan FILE.\n";
+    else
+        std::cout << plannedStepCount(plan) << " steps, about " << formatDuration(estimatedSeconds(plan))
+                  << " (the stop rule may make it shorter). Save the JSON above and run it with --plan FILE.\n";
 }
 
 int runPlan(const RunOptions& o) {
@@ -301,10 +344,16 @@ int runPlan(const RunOptions& o) {
     if (!run)
         throw std::runtime_error("run " + std::to_string(runId) + " vanished from " + o.db);
     store.loadHistograms(run->steps);
+    if (!o.tags.empty()) {
+        auto writer = RunStore::open(o.db);
+        writer.setTags(runId, o.tags);
+        run->tags = o.tags;
+    }
     std::cout << "\n" << run->name << " (run " << runId << ", " << toString(run->status) << ")\n\n";
-    printSummaryTable(std::cout, *run);
+    const RunAnalysis analysis = analyzeRun(*run);
+    printSummaryTable(std::cout, *run, analysis);
     std::cout << "\n";
-    printKnees(std::cout, *run);
+    printKnees(std::cout, *run, analysis);
     std::cout << "\n";
     printProblems(std::cout, *run, false);
     std::cout << "Stored as run " << runId << " in " << o.db << ". More: `"
@@ -356,6 +405,19 @@ Command addRunCommand(CLI::App& root) {
     app->add_option("--name", o->name, "The run's name (default: \"PRESET: a vs b\")")->type_name("TEXT");
     app->add_option("--pin", o->pin, "Pin the server and the generator to these cores (default 0 and the last)")
         ->type_name("S,G");
+    app->add_flag("--search", o->search,
+                  "Find each target's knee by a search (climb x1.5 until the SLO breaks, then bisect) instead of a "
+                  "list of rates; --rates, if given, sets its start");
+    app->add_flag("--sweep", o->sweep, "Measure the listed rates (the default; overrides a preset's search)");
+    app->add_option("--max-time", o->maxTime, "With --search: a time budget; then it reports the bracket reached")
+        ->type_name("TIME");
+    app->add_option("--search-start", o->searchStart,
+                    "With --search: the first rate (default: from the ideal latency and the connections)")
+        ->type_name("RPS");
+    app->add_option("--resolution", o->resolution, "With --search: stop when the bracket is this narrow (default 5%)")
+        ->type_name("PERCENT");
+    app->add_option("--tag", o->tags, "Tag the stored run (repeatable), e.g. for `check --baseline tag:NAME`")
+        ->type_name("TAG");
     app->add_flag("--no-pin", o->noPin, "Do not pin the server and the generator to cores");
     app->add_flag("--no-stop-rule", o->noStopRule, "Measure every rate even after a target gave up");
     app->add_flag("--faithful", o->faithful, "With a seed preset: the founding benchmark's 300 s x 5 repetitions");

@@ -29,14 +29,16 @@ std::string planText(const Run& run) {
         std::vector<std::string> rates;
         for (double r : plan.rates)
             rates.push_back(formatNumber(r, 1));
-        std::string text =
-            "scenario " + plan.scenario + "; rates " + joinList(rates, ", ") + " rps; " +
-            formatDuration(plan.stepDurationS) + " steps, " + formatDuration(plan.warmupS) + " warm-up, " +
-            formatDuration(plan.cooldownS) + " cool-down; " + std::to_string(plan.repetitions) +
-            (plan.repetitions == 1 ? " repetition; " : " repetitions; ") + std::string(toString(plan.order)) +
-            "; stop rule " + (plan.stopRule ? "on" : "off") + "; SLO " + describeSlo(plan.slo) + "; connections " +
-            (plan.connections ? std::to_string(*plan.connections) : std::string("auto")) + "; " + plan.arrivals +
-            " arrivals; timeout " + formatDuration(plan.requestTimeoutS);
+        const std::string what =
+            plan.mode == PlanMode::Search ? describeSearch(plan) : "rates " + joinList(rates, ", ") + " rps";
+        std::string text = "scenario " + plan.scenario + "; " + what + "; " + formatDuration(plan.stepDurationS) +
+                           " steps, " + formatDuration(plan.warmupS) + " warm-up, " + formatDuration(plan.cooldownS) +
+                           " cool-down; " + std::to_string(plan.repetitions) +
+                           (plan.repetitions == 1 ? " repetition; " : " repetitions; ") +
+                           std::string(toString(plan.order)) + "; stop rule " + (plan.stopRule ? "on" : "off") +
+                           "; SLO " + describeSlo(plan.slo) + "; connections " +
+                           (plan.connections ? std::to_string(*plan.connections) : std::string("auto")) + "; " +
+                           plan.arrivals + " arrivals; timeout " + formatDuration(plan.requestTimeoutS);
         return text;
     } catch (const std::exception& e) {
         return std::string("(not readable: ") + e.what() + ")";
@@ -104,9 +106,10 @@ int showRun(const ShowOptions& o) {
         std::cout << "\n      " << (t.argv.empty() ? std::string("(never started)") : joinList(t.argv, " ")) << "\n";
     }
     std::cout << "\n";
-    printSummaryTable(std::cout, run);
+    const RunAnalysis analysis = analyzeRun(run);
+    printSummaryTable(std::cout, run, analysis);
     std::cout << "\n";
-    printKnees(std::cout, run);
+    printKnees(std::cout, run, analysis);
     std::cout << "\n";
     printProblems(std::cout, run, o.logs);
     return kExitOk;

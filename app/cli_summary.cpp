@@ -2,14 +2,12 @@
 
 #include "benchmark_plan.h"
 #include "cli_table.h"
-#include "knee.h"
 #include "plan_text.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <map>
-#include <optional>
+#include <set>
 #include <sstream>
 
 namespace loadscope::cli {
@@ -37,51 +35,42 @@ std::vector<std::string> lastLines(const std::string& text, int count) {
     return lines;
 }
 
-// The run's SLO and each target's ideal latency, from its stored plan and environment (absent for foreign runs).
-struct RunSlo {
-    std::optional<ServiceLevelObjective> slo;
-    std::map<std::string, double> idealMs;
-    std::optional<double> p99LimitMs(const std::string& target) const {
-        if (!slo)
-            return std::nullopt;
-        if (slo->p99MaxMs)
-            return *slo->p99MaxMs;
-        const auto it = idealMs.find(target);
-        if (it == idealMs.end())
-            return std::nullopt;
-        return slo->p99LimitMs(it->second);
-    }
-};
-
-RunSlo runSlo(const Run& run) {
-    RunSlo result;
+// The SLO in words, with the p99 limits once when every target shares one ("p99 <= 1.5 x ideal latency, errors <
+// 0.1 %: 75 ms").
+std::string sloText(const Run& run, const RunAnalysis& analysis) {
+    std::string text = "the run's SLO";
     try {
-        result.slo = planFromJson(run.planJson, "plan").slo;
+        text = describeSlo(planFromJson(run.planJson, "plan").slo);
     } catch (const std::exception&) {
-        return result;
     }
-    const auto env = nlohmann::json::parse(run.environmentJson, nullptr, false);
-    if (env.is_object() && env.contains("targets") && env["targets"].is_object())
-        for (const auto& [name, t] : env["targets"].items())
-            if (t.is_object() && t.contains("ideal_latency_ms") && t["ideal_latency_ms"].is_number())
-                result.idealMs[name] = t["ideal_latency_ms"].get<double>();
-    return result;
+    std::set<double> limits;
+    std::vector<std::string> each;
+    for (const auto& t : analysis.targets)
+        if (t.limits) {
+            limits.insert(t.limits->p99Ms);
+            each.push_back(formatNumber(t.limits->p99Ms, 1) + " ms for " + t.target);
+        }
+    if (limits.size() == 1)
+        return text + " (p99 limit " + formatNumber(*limits.begin(), 1) + " ms)";
+    return each.empty() ? text : text + " (p99 limit " + joinList(each, ", ") + ")";
 }
 
-std::string sloText(const Run& run) {
-    const auto context = runSlo(run);
-    if (!context.slo)
-        return "the run's SLO";
-    std::string text = describeSlo(*context.slo);
-    if (!context.slo->p99MaxMs) {
-        std::vector<std::string> limits;
-        for (const auto& t : run.targets)
-            if (const auto limit = context.p99LimitMs(t.name))
-                limits.push_back(formatNumber(*limit, 1) + " ms for " + t.name);
-        if (!limits.empty())
-            text += ": " + joinList(limits, ", ");
-    }
-    return text;
+std::string notesOf(const MergedMeasurement& m) {
+    std::vector<std::string> notes;
+    if (m.generatorMarker)
+        notes.emplace_back("generator-limited: its lateness could explain the break");
+    if (m.flags.connectionLimited)
+        notes.emplace_back("connection-limited");
+    if (m.flags.serverRestarted)
+        notes.emplace_back("server restarted");
+    if (m.failed > 0)
+        notes.push_back(std::to_string(m.failed) + " failed");
+    if (m.outliers() > 0)
+        notes.push_back(m.verdictNote.empty() ? std::to_string(m.outliers()) + " outlying repetition(s)"
+                                              : m.verdictNote);
+    if (m.approximate)
+        notes.emplace_back("no histograms: worst repetition shown");
+    return joinList(notes, "; ");
 }
 
 } // namespace
@@ -99,59 +88,71 @@ std::string describeFlags(const StepFlags& flags) {
     return joinList(words, ", ");
 }
 
-void printSummaryTable(std::ostream& out, const Run& run) {
-    auto merged = mergeRepetitions(run.steps);
-    // Whether the SLO held is judged on the merged measurement, as the knee is (one slow repetition of three does
-    // not make the rate break it, nor does a fast one hide it).
-    const auto context = runSlo(run);
-    for (auto& m : merged) {
-        const auto limit = context.p99LimitMs(m.targetName);
-        if (m.steps > 0 && limit) {
-            ServiceLevelObjective fixedLimit = *context.slo;
-            fixedLimit.p99MaxMs = *limit;
-            m.flags.sloViolated = !evaluateSlo(m.latency.p99Ms, m.due, m.ok, fixedLimit, 0).met;
-        }
-    }
+std::string p99Cell(const MergedMeasurement& m) {
+    std::string cell = formatMs(m.latency.p99Ms);
+    if (m.p99Interval)
+        cell += " [" + formatMs(m.p99Interval->low) + "-" + formatMs(m.p99Interval->high) + "]";
+    return cell;
+}
+
+std::string verdictCell(const MergedMeasurement& m) {
+    if (!m.limits || !m.measured())
+        return "-";
+    std::string cell = m.verdict.met ? "held" : "broken";
+    const bool sure = m.confidence == (m.verdict.met ? Confidence::Held : Confidence::Broken);
+    if (!sure)
+        cell += "?";
+    if (m.holdProbability)
+        cell += " (" + formatNumber(*m.holdProbability * 100, 0) + " %)";
+    return cell;
+}
+
+void printSummaryTable(std::ostream& out, const Run& run, const RunAnalysis& analysis) {
     int maxRepetitions = 1;
     for (const auto& s : run.steps)
         maxRepetitions = std::max(maxRepetitions, s.repetition);
+    bool anyInterval = false, anyProbability = false, fewRepetitions = false;
 
     TextTable table;
     table.addColumn("target", TextTable::Align::Left);
     table.addColumn("rate");
     if (maxRepetitions > 1)
         table.addColumn("reps");
-    for (const char* title : {"achieved", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "errors", "CPU %"})
+    for (const char* title : {"achieved", "p50 ms", "p90 ms", "p99 ms [95 % interval]", "p99.9 ms", "errors", "CPU %"})
         table.addColumn(title);
+    table.addColumn("SLO", TextTable::Align::Left);
     table.addColumn("notes", TextTable::Align::Left);
 
-    std::string previousTarget;
-    for (const auto& m : merged) {
-        std::vector<std::string> row;
-        row.push_back(m.targetName == previousTarget ? "" : m.targetName);
-        previousTarget = m.targetName;
-        row.push_back(formatRps(m.requestedRps));
-        if (maxRepetitions > 1)
-            row.push_back(std::to_string(m.steps) + "/" + std::to_string(m.steps + m.failed + m.skipped));
-        if (m.steps == 0) {
-            for (int i = 0; i < 7; ++i)
-                row.emplace_back("-");
-            row.push_back(m.skipped > 0 ? "skipped: " + m.statusMessage : m.statusMessage);
+    for (const auto& t : analysis.targets) {
+        bool first = true;
+        for (const auto& m : t.measurements) {
+            std::vector<std::string> row;
+            row.push_back(first ? t.target : "");
+            first = false;
+            row.push_back(formatRps(m.requestedRps));
+            if (maxRepetitions > 1)
+                row.push_back(std::to_string(m.steps) + "/" + std::to_string(m.steps + m.failed + m.skipped));
+            if (!m.measured()) {
+                for (int i = 0; i < 8; ++i)
+                    row.emplace_back("-");
+                row.push_back(m.skipped > 0 ? "skipped: " + m.statusMessage : m.statusMessage);
+                table.addRow(std::move(row));
+                continue;
+            }
+            anyInterval |= m.p99Interval.has_value();
+            anyProbability |= m.holdProbability.has_value();
+            fewRepetitions |= !m.p99Interval && m.steps < kMinRepetitionsForInterval;
+            row.push_back(formatRps(m.achievedRps));
+            row.push_back(formatMs(m.latency.p50Ms));
+            row.push_back(formatMs(m.latency.p90Ms));
+            row.push_back(p99Cell(m));
+            row.push_back(formatMs(m.latency.p999Ms));
+            row.push_back(errorsCell(m));
+            row.push_back(fixed(m.serverCpuPercent, 0));
+            row.push_back(verdictCell(m));
+            row.push_back(notesOf(m));
             table.addRow(std::move(row));
-            continue;
         }
-        row.push_back(formatRps(m.achievedRps));
-        row.push_back(formatMs(m.latency.p50Ms));
-        row.push_back(formatMs(m.latency.p90Ms));
-        row.push_back(formatMs(m.latency.p99Ms));
-        row.push_back(formatMs(m.latency.p999Ms));
-        row.push_back(errorsCell(m));
-        row.push_back(fixed(m.serverCpuPercent, 0));
-        std::string notes = describeFlags(m.flags);
-        if (m.failed > 0)
-            notes += std::string(notes.empty() ? "" : ", ") + std::to_string(m.failed) + " failed";
-        row.push_back(notes);
-        table.addRow(std::move(row));
     }
     if (table.empty()) {
         out << "No steps were measured.\n";
@@ -161,35 +162,40 @@ void printSummaryTable(std::ostream& out, const Run& run) {
     out << "Latency from each request's due time (corrected for coordinated omission); achieved = completed "
            "requests per second;\nCPU % = the server's, of one core."
         << (maxRepetitions > 1 ? " Repetitions merged through their histograms." : "") << "\n";
+    if (anyInterval || fewRepetitions)
+        out << "p99 interval: 95 % bootstrap over repetitions"
+            << (fewRepetitions ? " (an interval needs >= " + std::to_string(kMinRepetitionsForInterval) +
+                                     " repetitions: run with --repeat 3 or more)"
+                               : std::string())
+            << ".\n";
+    out << "SLO: held or broken with confidence; '?' = not sure either way"
+        << (anyProbability ? " (%: share of bootstrap resamples that met the SLO)" : "") << ".\n";
 }
 
-void printKnees(std::ostream& out, const Run& run) {
-    if (run.targets.empty())
+void printKnees(std::ostream& out, const Run& run, const RunAnalysis& analysis) {
+    if (analysis.targets.empty())
         return;
-    out << "Knee (the highest rate meeting " << sloText(run) << "):\n";
+    out << "Knee (the highest rate meeting " << sloText(run, analysis) << "), with its interval:\n";
     std::size_t width = 0;
-    for (const auto& t : run.targets)
-        width = std::max(width, t.name.size());
-    const auto merged = mergeRepetitions(run.steps);
-    for (const auto& t : run.targets) {
-        out << "  " << t.name << std::string(width - t.name.size(), ' ') << "  ";
-        if (t.kneeRps) {
-            // A knee at the highest rate measured is a lower bound: the target may hold more.
-            double highest = 0;
-            for (const auto& m : merged) // failed and skipped rates count: the target did not hold them
-                if (m.targetName == t.name)
-                    highest = std::max(highest, m.requestedRps);
-            if (*t.kneeRps >= highest)
-                out << ">= " << formatRps(*t.kneeRps) << " rps (held every rate measured)\n";
-            else
-                out << formatRps(*t.kneeRps) << " rps\n";
-            continue;
+    for (const auto& t : analysis.targets)
+        width = std::max(width, t.target.size());
+    const auto environment = nlohmann::json::parse(run.environmentJson, nullptr, false);
+    for (const auto& t : analysis.targets) {
+        out << "  " << t.target << std::string(width - t.target.size(), ' ') << "  " << t.knee.text();
+        if (t.knee.measuredAny && t.knee.sloKnown)
+            out << ": " << t.knee.explanation();
+        out << "\n";
+        if (environment.is_object() && environment.contains("targets") && environment["targets"].contains(t.target) &&
+            environment["targets"][t.target].contains("search")) {
+            const auto& search = environment["targets"][t.target]["search"];
+            out << "  " << std::string(width, ' ') << "  search: " << search.value("bracket", "") << "; "
+                << search.value("stop_reason", "") << " (" << search.value("probes", 0) << " probes)\n";
         }
-        bool measured = false;
-        for (const auto& m : merged)
-            measured |= m.targetName == t.name && m.steps > 0;
-        out << (measured ? "none: no measured rate met the SLO" : "none: nothing was measured") << "\n";
     }
+    const std::string line = kneeVerdictLine(analysis);
+    if (analysis.targets.size() > 1 && !line.empty())
+        out << "Verdict: " << line << "\n  ('>' holds more load: knee intervals apart; '\u2248' they overlap, "
+            << "the difference is not shown)\n";
 }
 
 void printProblems(std::ostream& out, const Run& run, bool logTails) {

@@ -75,7 +75,7 @@ Run assembleRun(const std::vector<std::vector<ImportedStep>>& files, const Assem
             r = std::max(r, s.repetition);
         }
     }
-    std::int64_t earliestMs = 0;
+    std::int64_t earliestMs = 0, latestMs = 0;
     std::vector<std::string> fileNames;
     for (std::size_t f = 0; f < files.size(); ++f) {
         for (const auto& imported : files[f]) {
@@ -103,6 +103,7 @@ Run assembleRun(const std::vector<std::vector<ImportedStep>>& files, const Assem
             step.generatorLogTail = logLine(p);
             if (step.startedMs > 0 && (earliestMs == 0 || step.startedMs < earliestMs))
                 earliestMs = step.startedMs;
+            latestMs = std::max(latestMs, step.finishedMs);
             const bool known = std::any_of(run.targets.begin(), run.targets.end(),
                                            [&](const TargetSnapshot& t) { return t.name == target; });
             if (!known) {
@@ -131,8 +132,9 @@ Run assembleRun(const std::vector<std::vector<ImportedStep>>& files, const Assem
                        (fileNames.size() == 1 ? fileNames.front() : std::to_string(fileNames.size()) + " files") +
                        " (" + toolList + ")";
         }
+        // A run dated when it was measured, when the files say so; else when it was imported.
         run.createdMs = earliestMs > 0 ? earliestMs : options.nowMs;
-        run.finishedMs = options.nowMs;
+        run.finishedMs = latestMs > 0 ? std::max(latestMs, run.createdMs) : options.nowMs;
         run.status = RunStatus::Completed;
         run.notes = "Imported with `loadscope import`; provenance per step under \"imports\" in the environment.";
     }

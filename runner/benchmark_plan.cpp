@@ -15,6 +15,24 @@ std::string_view toString(StepOrder order) {
     return order == StepOrder::Interleaved ? "interleaved" : "sequential";
 }
 
+std::string_view toString(PlanMode mode) {
+    return mode == PlanMode::Sweep ? "sweep" : "search";
+}
+
+std::optional<PlanMode> planModeFromString(std::string_view text) {
+    if (text == "sweep")
+        return PlanMode::Sweep;
+    if (text == "search")
+        return PlanMode::Search;
+    return std::nullopt;
+}
+
+double SearchSettings::probeDuration(double stepDurationS) const {
+    if (probeDurationS)
+        return std::min(*probeDurationS, stepDurationS);
+    return std::min(stepDurationS, std::max(2.0, stepDurationS / 3.0));
+}
+
 std::optional<StepOrder> stepOrderFromString(std::string_view text) {
     if (text == "interleaved")
         return StepOrder::Interleaved;
@@ -49,7 +67,18 @@ std::string planToJson(const BenchmarkPlan& plan) {
           {"server_core", plan.pinning.serverCore},
           {"generator_core", plan.pinning.generatorCore}}},
         {"arrivals", plan.arrivals},
+        {"mode", std::string(toString(plan.mode))},
     };
+    if (plan.mode == PlanMode::Search) {
+        const auto& search = plan.search;
+        doc["search"] = {{"start_rps", search.startRps ? json(*search.startRps) : json("auto")},
+                         {"growth", search.growth},
+                         {"resolution", search.resolution},
+                         {"probe_duration", search.probeDurationS ? json(*search.probeDurationS) : json("auto")},
+                         {"max_probes_per_rate", search.maxProbesPerRate},
+                         {"max_time", search.maxTimeS ? json(*search.maxTimeS) : json(nullptr)},
+                         {"max_rps", search.maxRps}};
+    }
     return doc.dump(2);
 }
 
@@ -214,6 +243,48 @@ void readPinning(const PlanReader& r, const json& value, CpuPinning& pinning) {
     }
 }
 
+void readSearch(const PlanReader& r, const json& value, SearchSettings& search) {
+    if (!value.is_object())
+        r.fail("search", "expected an object {\"start_rps\", \"growth\", \"resolution\", \"probe_duration\", "
+                         "\"max_probes_per_rate\", \"max_time\", \"max_rps\"}, got " +
+                             PlanReader::describe(value));
+    auto isAuto = [](const json& v) { return v.is_null() || (v.is_string() && v.get<std::string>() == "auto"); };
+    for (const auto& [key, v] : value.items()) {
+        const std::string field = "search." + key;
+        if (key == "start_rps") {
+            search.startRps = isAuto(v) ? std::nullopt : std::optional<double>(r.number(v, field));
+            if (search.startRps && !(*search.startRps > 0))
+                r.fail(field, "expected a rate above 0 requests per second, or \"auto\"");
+        } else if (key == "growth") {
+            search.growth = r.number(v, field);
+            if (!(search.growth > 1.0) || search.growth > 10)
+                r.fail(field, "expected a factor above 1 and at most 10 (1.5 raises the rate by half each probe)");
+        } else if (key == "resolution") {
+            search.resolution = r.number(v, field);
+            if (!(search.resolution >= 0.01) || search.resolution > 0.5)
+                r.fail(field, "expected a fraction from 0.01 to 0.5 (0.05: the knee within 5 %)");
+        } else if (key == "probe_duration") {
+            search.probeDurationS = isAuto(v) ? std::nullopt : std::optional<double>(r.duration(v, field));
+            if (search.probeDurationS && *search.probeDurationS < 1)
+                r.fail(field, "expected at least 1 s, or \"auto\"");
+        } else if (key == "max_probes_per_rate") {
+            search.maxProbesPerRate = r.integer(v, field);
+            if (search.maxProbesPerRate < 2 || search.maxProbesPerRate > 20)
+                r.fail(field, "expected 2 to 20 (a break is confirmed by a second probe)");
+        } else if (key == "max_time") {
+            search.maxTimeS = v.is_null() ? std::nullopt : std::optional<double>(r.duration(v, field));
+            if (search.maxTimeS && !(*search.maxTimeS > 0))
+                r.fail(field, "expected a duration above 0 s, or null for no budget");
+        } else if (key == "max_rps") {
+            search.maxRps = r.number(v, field);
+            if (!(search.maxRps > 0) || search.maxRps > 10'000'000)
+                r.fail(field, "expected a rate above 0 and at most 10,000,000 requests per second");
+        } else
+            r.fail(field, "unknown key (expected start_rps, growth, resolution, probe_duration, max_probes_per_rate, "
+                          "max_time or max_rps)");
+    }
+}
+
 // The closest known key to a misspelt one ("duration" -> "step_duration"), or "" when none is close.
 std::string closestKey(const std::string& key, const std::vector<std::string>& known) {
     auto distance = [](const std::string& a, const std::string& b) {
@@ -285,11 +356,18 @@ void readPlanKey(const PlanReader& r, const std::string& key, const json& v, Ben
         plan.arrivals = r.string(v, key);
         if (plan.arrivals != "uniform" && plan.arrivals != "poisson")
             r.fail(key, "expected \"uniform\" or \"poisson\", got " + PlanReader::describe(v));
-    } else {
-        static const std::vector<std::string> known{"name",        "preset",        "targets",         "scenario",
-                                                    "rates",       "step_duration", "warmup",          "cooldown",
-                                                    "repetitions", "connections",   "request_timeout", "order",
-                                                    "stop_rule",   "slo",           "pinning",         "arrivals"};
+    } else if (key == "mode") {
+        const auto mode = planModeFromString(r.string(v, key));
+        if (!mode)
+            r.fail(key, "expected \"sweep\" or \"search\", got " + PlanReader::describe(v));
+        plan.mode = *mode;
+    } else if (key == "search")
+        readSearch(r, v, plan.search);
+    else {
+        static const std::vector<std::string> known{
+            "name",     "preset",      "targets",     "scenario",        "rates", "step_duration", "warmup",
+            "cooldown", "repetitions", "connections", "request_timeout", "order", "stop_rule",     "slo",
+            "pinning",  "arrivals",    "mode",        "search"};
         const auto suggestion = closestKey(key, known);
         r.fail(key, "unknown key" + (suggestion.empty() ? std::string() : " (did you mean '" + suggestion + "'?)") +
                         " (expected one of: " + joinList(known, ", ") + ")");
@@ -371,13 +449,18 @@ std::optional<BenchmarkPlan> presetPlan(std::string_view name, bool faithful) {
     BenchmarkPlan plan;
     plan.preset = std::string(name);
     if (name == "quick") {
+        // A knee search: a sweep of a few fixed rates either stops below every knee (nothing separates) or costs
+        // many minutes; the search brackets each target's capacity in a few short probes.
         plan.targets = {"aiohttp", "tornado-async", "tornado-gen"};
         plan.scenario = "simple";
-        plan.rates = {250, 500, 1000, 1500};
+        plan.mode = PlanMode::Search;
         plan.stepDurationS = 5;
         plan.warmupS = 1;
-        plan.cooldownS = 1;
-        plan.repetitions = 1;
+        plan.cooldownS = 0.5;
+        plan.repetitions = 3;
+        plan.search.probeDurationS = 2;
+        plan.search.resolution = 0.1;
+        plan.search.maxTimeS = 240;
         return plan; // `faithful` only applies to the seed presets
     }
     if (name == "seed-simple" || name == "seed-complex") {
@@ -399,6 +482,21 @@ std::optional<BenchmarkPlan> presetPlan(std::string_view name, bool faithful) {
     return std::nullopt;
 }
 
+std::string describeSearch(const BenchmarkPlan& plan) {
+    const auto& search = plan.search;
+    const std::string start = search.startRps      ? formatNumber(*search.startRps, 1) + " req/s"
+                              : plan.rates.empty() ? std::string("an automatic rate")
+                                                   : formatNumber(plan.rates.front(), 1) + " req/s";
+    std::string text = "knee search from " + start + " (x" + formatNumber(search.growth, 2) + ", then bisect to " +
+                       formatNumber(search.resolution * 100, 1) + " %), " +
+                       formatDuration(search.probeDuration(plan.stepDurationS)) + " probes, up to " +
+                       std::to_string(search.maxProbesPerRate) + " per rate, the knee confirmed at " +
+                       formatDuration(plan.stepDurationS);
+    if (search.maxTimeS)
+        text += ", budget " + formatDuration(*search.maxTimeS);
+    return text;
+}
+
 std::string defaultRunName(const BenchmarkPlan& plan) {
     std::string prefix = plan.preset.empty() ? plan.scenario : plan.preset;
     return prefix + ": " + joinList(plan.targets, " vs ");
@@ -406,7 +504,14 @@ std::string defaultRunName(const BenchmarkPlan& plan) {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+namespace {
+// A search's length is not known in advance: on this project's machine a search took 8-14 probes per target.
+constexpr int kEstimatedProbesPerTarget = 12;
+} // namespace
+
 int plannedStepCount(const BenchmarkPlan& plan) {
+    if (plan.mode == PlanMode::Search)
+        return static_cast<int>(plan.targets.size()) * kEstimatedProbesPerTarget;
     return static_cast<int>(plan.targets.size() * plan.rates.size()) * std::max(plan.repetitions, 0);
 }
 
@@ -416,6 +521,14 @@ double estimatedSeconds(const BenchmarkPlan& plan) {
     constexpr double kServerStartS = 1.0;
     constexpr double kStepOverheadS = 0.3;
     const int steps = plannedStepCount(plan);
+    if (plan.mode == PlanMode::Search) {
+        const double targets = static_cast<double>(plan.targets.size());
+        const double probe =
+            plan.warmupS + plan.search.probeDuration(plan.stepDurationS) + plan.cooldownS + kStepOverheadS;
+        const double confirm = plan.warmupS + plan.stepDurationS + plan.cooldownS + kStepOverheadS;
+        const double estimate = (steps - targets) * probe + targets * (confirm + kServerStartS);
+        return plan.search.maxTimeS ? std::min(estimate, *plan.search.maxTimeS + confirm) : estimate;
+    }
     const double perStep = plan.warmupS + plan.stepDurationS + plan.cooldownS + kStepOverheadS;
     const double serverStarts = static_cast<double>(plan.targets.size()) * std::max(plan.repetitions, 0);
     return steps * perStep + serverStarts * kServerStartS;

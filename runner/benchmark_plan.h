@@ -2,6 +2,8 @@
 // BenchmarkPlan: what to measure. Targets x scenario x rates x repetitions, with the step timing, the order, the
 // stop rule and SLO, and CPU pinning. Stored with its run as JSON (docs/plan.md); loadable from a file.
 
+#include "slo.h" // ServiceLevelObjective
+
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -19,12 +21,19 @@ public:
 
 enum class StepOrder { Interleaved, Sequential };
 
-struct ServiceLevelObjective {
-    // p99 must stay at or below this many milliseconds; unset: 1.5 x the scenario's ideal latency.
-    std::optional<double> p99MaxMs;
-    double p99FactorOfIdeal = 1.5;
-    double maxErrorRate = 0.001; // fraction of due requests (0.1 %)
-    double p99LimitMs(double idealLatencyMs) const { return p99MaxMs ? *p99MaxMs : p99FactorOfIdeal * idealLatencyMs; }
+// sweep: every planned rate, every repetition. search: find each target's knee without a list of rates (the knee
+// search of analysis/knee_search.h); every probe is stored as an ordinary step.
+enum class PlanMode { Sweep, Search };
+
+struct SearchSettings {
+    std::optional<double> startRps;       // unset: from the scenario's ideal latency and the connections
+    double growth = 1.5;                  // the climb's factor
+    double resolution = 0.05;             // 5 %; never finer than 1 %
+    std::optional<double> probeDurationS; // unset: a third of the step duration, at least 2 s
+    int maxProbesPerRate = 3;             // an uncertain rate is probed again at most this often
+    std::optional<double> maxTimeS;       // a time budget for the whole search: then it reports the bracket reached
+    double maxRps = 50'000;               // never probe above
+    double probeDuration(double stepDurationS) const;
 };
 
 struct CpuPinning {
@@ -50,9 +59,13 @@ struct BenchmarkPlan {
     ServiceLevelObjective slo;
     CpuPinning pinning;
     std::string arrivals = "uniform"; // or "poisson"
+    PlanMode mode = PlanMode::Sweep;
+    SearchSettings search; // used in search mode
 };
 
 std::string_view toString(StepOrder order);
+std::string_view toString(PlanMode mode); // "sweep", "search"
+std::optional<PlanMode> planModeFromString(std::string_view text);
 std::optional<StepOrder> stepOrderFromString(std::string_view text);
 std::string planToJson(const BenchmarkPlan& plan);
 // Throws PlanError naming `sourceName` and the field for anything malformed; unknown keys are errors too.
@@ -68,6 +81,9 @@ double parseDurationS(std::string_view text, std::string_view field = "duration"
 std::string formatDuration(double seconds);
 // The SLO in words: "p99 <= 1.5 x ideal, errors < 0.1 %" or "p99 <= 75 ms, errors < 0.1 %".
 std::string describeSlo(const ServiceLevelObjective& slo);
+// "knee search from 500 req/s (x1.5, then bisect to 5 %), 2s probes, up to 3 per rate, the knee confirmed at 5s,
+// budget 4m" ("from the lowest rate" / "from an automatic rate" as the plan says).
+std::string describeSearch(const BenchmarkPlan& plan);
 // "quick: aiohttp vs tornado-async vs tornado-gen", "simple: aiohttp vs tornado-async" without a preset.
 std::string defaultRunName(const BenchmarkPlan& plan);
 

@@ -1,23 +1,17 @@
-// The benchmark loop: for each planned step in order, a ready server (fresh per target and repetition, restarted if
-// it died), the load generator, the result stored in one transaction; then each target's knee and the run's status.
+// A run from start to end: checks, pinning, the run and its targets recorded, the steps (a sweep or a knee search),
+// then each target's knee from the analysis library and the run's final status.
 #include "benchmark_runner.h"
 
+#include "benchmark_runner_impl.h"
 #include "connection_sizing.h"
 #include "environment_info.h"
 #include "install_paths.h"
-#include "knee.h"
 #include "plan_text.h"
-#include "run_store.h"
-#include "server_session.h"
-#include "step_executor.h"
-#include "step_schedule.h"
-#include "target_definition.h"
+#include "run_analysis.h"
 
 #include <sched.h>
 
-#include <algorithm>
 #include <chrono>
-#include <map>
 #include <thread>
 
 namespace loadscope {
@@ -43,50 +37,13 @@ int lastAllowedCore() {
     return 0;
 }
 
-// What the knee needs of each stored step, without keeping its histograms in memory.
-struct StepRecord {
-    std::int64_t id = 0;
-    std::string target;
-    double rate = 0;
-    std::int64_t due = 0, ok = 0;
-    bool measured = false; // status ok
-};
-
 } // namespace
 
-struct BenchmarkRunner::Impl {
-    BenchmarkPlan plan;
-    TargetCatalog catalog; // a copy: callers often pass a temporary (TargetCatalog::loadDefault())
-    Options options;
-    RunObserver* observer;
-    RunObserver silent;
-    std::atomic<bool> cancel{false};
-    std::atomic<RunStatus> status{RunStatus::Running};
-
-    Impl(BenchmarkPlan p, const TargetCatalog& c, Options o, RunObserver* obs)
-        : plan(std::move(p))
-        , catalog(c)
-        , options(std::move(o))
-        , observer(obs ? obs : &silent) {}
-
-    std::int64_t run();
-    void log(const std::string& line) { observer->logLine("runner", line); }
-    void drain(StepEvents& events, const Step& step) {
-        for (const auto& [source, line] : events.takeLogs())
-            observer->logLine(source, line);
-        if (auto progress = events.takeProgress())
-            observer->stepProgress(step, *progress);
-    }
-    // Waits `seconds`, waking for cancellation and forwarding server log lines.
-    void pause(double seconds, StepEvents& events) {
-        const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-        while (!cancel.load() && std::chrono::steady_clock::now() < until) {
-            std::this_thread::sleep_for(50ms);
-            for (const auto& [source, line] : events.takeLogs())
-                observer->logLine(source, line);
-        }
-    }
-};
+BenchmarkRunner::Impl::Impl(BenchmarkPlan p, const TargetCatalog& c, Options o, RunObserver* obs)
+    : plan(std::move(p))
+    , catalog(c)
+    , options(std::move(o))
+    , observer(obs ? obs : &silent) {}
 
 BenchmarkRunner::BenchmarkRunner(BenchmarkPlan plan, const TargetCatalog& catalog, Options options,
                                  RunObserver* observer)
@@ -95,7 +52,7 @@ BenchmarkRunner::BenchmarkRunner(BenchmarkPlan plan, const TargetCatalog& catalo
 BenchmarkRunner::~BenchmarkRunner() = default;
 
 std::int64_t BenchmarkRunner::run() {
-    return impl_->run();
+    return impl_->execute();
 }
 
 void BenchmarkRunner::requestCancel() {
@@ -106,8 +63,46 @@ RunStatus BenchmarkRunner::finalStatus() const {
     return impl_->status.load();
 }
 
-std::int64_t BenchmarkRunner::Impl::run() {
-    // --- checks before anything starts ---
+void BenchmarkRunner::Impl::drain(const Step& step) {
+    for (const auto& [source, line] : events.takeLogs())
+        observer->logLine(source, line);
+    if (auto progress = events.takeProgress())
+        observer->stepProgress(step, *progress);
+}
+
+void BenchmarkRunner::Impl::pause(double seconds) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (!cancel.load() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(50ms);
+        for (const auto& [source, line] : events.takeLogs())
+            observer->logLine(source, line);
+    }
+}
+
+std::int64_t BenchmarkRunner::Impl::execute() {
+    prepare();
+    observer->runStarted(run, plannedSteps);
+    try {
+        if (plan.mode == PlanMode::Search)
+            search();
+        else
+            sweep();
+    } catch (...) {
+        // The store or the machine failed under us: stop the servers, record what is known, then report.
+        sessions.clear();
+        try {
+            store->finishRun(run.id, RunStatus::Failed, nowMs());
+        } catch (...) {
+        }
+        status = RunStatus::Failed;
+        throw;
+    }
+    sessions.clear(); // every server stops here (the destructors stop their process groups)
+    finish();
+    return run.id;
+}
+
+void BenchmarkRunner::Impl::prepare() {
     if (const auto problems = validatePlan(plan, catalog); !problems.empty()) {
         std::string message = "the plan is not runnable:";
         for (const auto& p : problems)
@@ -122,12 +117,11 @@ std::int64_t BenchmarkRunner::Impl::run() {
     // Servers inherit our limits: let them accept as many connections as the generator may open.
     const auto fileLimit = raiseOpenFileLimit();
 
-    auto store = RunStore::open(options.databasePath);
-    if (const int interrupted = store.markInterruptedRuns(); interrupted > 0)
+    store.emplace(RunStore::open(options.databasePath));
+    if (const int interrupted = store->markInterruptedRuns(); interrupted > 0)
         log("marked " + std::to_string(interrupted) + " run(s) of a Loadscope that was killed as interrupted");
 
-    // --- CPU pinning: server on one core, generator on another, so they do not steal each other's time ---
-    std::optional<int> serverCore, generatorCore;
+    // CPU pinning: server on one core, generator on another, so they do not steal each other's time.
     std::string pinning = "off";
     const int cores = onlineCores();
     if (plan.pinning.enabled && cores >= 2) {
@@ -142,19 +136,27 @@ std::int64_t BenchmarkRunner::Impl::run() {
         pinning = "off (only " + std::to_string(cores) + " core)";
     }
 
-    // --- the run and its targets as they are now ---
-    Run run;
     run.name = plan.name;
     run.createdMs = nowMs();
     run.planJson = planToJson(plan);
-    auto environment = collectEnvironment(options.commandLine);
+    environment = collectEnvironment(options.commandLine);
     environment["pinning"] = pinning;
     environment["python"] = options.python;
     environment["open_file_limit"] = fileLimit;
     environment["loadgen"] = options.loadgenPath.string();
-    auto children = nlohmann::json::array();
-    std::vector<const TargetDefinition*> definitions;
-    std::vector<const Scenario*> scenarios;
+    recordTargets();
+    store->createRun(run);
+    environment["children"] = children;
+    store->setEnvironment(run.id, environment.dump());
+    plannedSteps = plannedStepCount(plan);
+    log("run " + std::to_string(run.id) + ": " +
+        (plan.mode == PlanMode::Search ? "knee search over " + std::to_string(plan.targets.size()) + " targets"
+                                       : std::to_string(plannedSteps) + " steps") +
+        ", pinning " + pinning);
+}
+
+// The targets as they are now, with the SLO limit each will be judged by (stored, so the run reads the same later).
+void BenchmarkRunner::Impl::recordTargets() {
     for (const auto& name : plan.targets) {
         const TargetDefinition* def = catalog.find(name);
         definitions.push_back(def);
@@ -184,223 +186,22 @@ std::int64_t BenchmarkRunner::Impl::run() {
                                         {"p99_limit_ms", plan.slo.p99LimitMs(scenarios.back()->idealLatencyMs)}};
         run.targets.push_back(std::move(snapshot));
     }
-    store.createRun(run);
-    environment["children"] = children;
-    store.setEnvironment(run.id, environment.dump());
+}
 
-    const auto schedule = orderSteps(plan);
-    const int total = static_cast<int>(schedule.size());
-    observer->runStarted(run, total);
-    log("run " + std::to_string(run.id) + ": " + std::to_string(total) + " steps, pinning " + pinning);
-
-    // A server lives for one target and repetition: from its first step to its last one (or the stop rule).
-    using SessionKey = std::pair<int, int>; // target index, repetition
-    std::map<SessionKey, int> lastStepOf;
-    for (int i = 0; i < total; ++i)
-        lastStepOf[{schedule[i].targetIndex, schedule[i].repetition}] = i;
-    std::map<SessionKey, std::unique_ptr<ServerSession>> sessions;
-    std::map<SessionKey, int> failedStarts;
-    StopRule stopRule(plan.stopRule);
-    StepEvents events;
-    std::vector<StepRecord> records;
-    int sequence = 0, okSteps = 0, failedSteps = 0;
-
-    try {
-        for (int i = 0; i < total && !cancel.load(); ++i) {
-            const auto& planned = schedule[i];
-            const SessionKey key{planned.targetIndex, planned.repetition};
-            const TargetDefinition& def = *definitions[planned.targetIndex];
-            const Scenario& scenario = *scenarios[planned.targetIndex];
-            TargetSnapshot& snapshot = run.targets[planned.targetIndex];
-
-            Step step;
-            step.runId = run.id;
-            step.targetId = snapshot.id;
-            step.targetName = def.name;
-            step.scenario = plan.scenario;
-            step.requestedRps = plan.rates[planned.rateIndex];
-            step.repetition = planned.repetition;
-            step.sequence = ++sequence;
-            step.startedMs = nowMs();
-            observer->stepStarted(step, i + 1, total);
-
-            auto finish = [&](Step& s) {
-                s.finishedMs = nowMs();
-                store.insertStep(s);
-                observer->stepFinished(s);
-                if (s.status == StepStatus::Ok)
-                    ++okSteps;
-                else if (s.status == StepStatus::Failed)
-                    ++failedSteps;
-                records.push_back({s.id, s.targetName, s.requestedRps, s.due, s.ok, s.status == StepStatus::Ok});
-            };
-
-            if (stopRule.hasGivenUp(def.name, planned.repetition)) {
-                step.status = StepStatus::Skipped;
-                step.statusMessage = stopRule.reason(def.name, planned.repetition);
-                finish(step);
-                continue;
-            }
-            if (failedStarts[key] >= 2) {
-                // Two starts failed in a row: a third would fail the same way and cost another timeout.
-                step.status = StepStatus::Failed;
-                step.statusMessage = "not started: the server failed to start twice in this repetition (see the "
-                                     "steps before)";
-                stopRule.record(def.name, planned.repetition, step.requestedRps, false);
-                finish(step);
-                continue;
-            }
-
-            auto& session = sessions[key];
-            if (!session)
-                session = std::make_unique<ServerSession>(def, options.python, serverCore,
-                                                          [&events, source = "server:" + def.name](std::string_view l) {
-                                                              events.pushLog(source, std::string(l));
-                                                          });
-            std::string restartReason;
-            if (!session->running()) {
-                if (session->starts() > 0) {
-                    const auto died = session->exitStatus();
-                    restartReason = "the server had exited (" + (died ? died->toString() : std::string("?")) +
-                                    ") since the previous step and was started again";
-                    log("warning: " + def.name + ": " + restartReason);
-                }
-                const auto started = session->start(cancel);
-                children.push_back({{"role", "server"},
-                                    {"target", def.name},
-                                    {"repetition", planned.repetition},
-                                    {"argv", session->argv()}});
-                if (snapshot.argv.empty()) {
-                    snapshot.argv = session->argv();
-                    store.updateTarget(snapshot);
-                }
-                log("started " + def.name + " on port " + std::to_string(session->port()) + ": " +
-                    joinList(session->argv(), " "));
-                if (!started.ok) {
-                    step.serverLogTail = session->logTail();
-                    if (cancel.load()) {
-                        step.status = StepStatus::Cancelled;
-                        step.statusMessage = "cancelled while the server was starting";
-                    } else {
-                        step.status = StepStatus::Failed;
-                        step.statusMessage = started.message;
-                        ++failedStarts[key];
-                        stopRule.record(def.name, planned.repetition, step.requestedRps, false);
-                    }
-                    finish(step);
-                    continue;
-                }
-                failedStarts[key] = 0;
-                if (!restartReason.empty()) {
-                    step.flags.serverRestarted = true;
-                    step.flags.reason = restartReason;
-                }
-            }
-
-            const auto sizing =
-                sizeConnections(step.requestedRps, scenario.idealLatencyMs, plan.connections, openFileHardLimit());
-            if (sizing.cappedByFileLimit)
-                log("warning: " + def.name + " @ " + formatNumber(step.requestedRps, 1) + " rps: " + sizing.note);
-            LoadRequest request;
-            request.loadgen = options.loadgenPath;
-            request.url = "http://127.0.0.1:" + std::to_string(session->port()) + scenario.path;
-            request.method = scenario.method;
-            request.headers = scenario.headers;
-            request.body = scenario.body;
-            request.rateRps = step.requestedRps;
-            request.durationS = plan.stepDurationS;
-            request.warmupS = plan.warmupS;
-            request.connections = sizing.connections;
-            request.timeoutS = plan.requestTimeoutS;
-            request.arrivals = plan.arrivals;
-            request.cpuCore = generatorCore;
-            // Alone on its core, the generator would otherwise wait for the idle core to wake up at each send: on a
-            // 2-vCPU VM that made 1 % of the sends 1-3 ms late (docs/loadgen.md, --busy-poll).
-            request.busyPoll = generatorCore.has_value() && generatorCore != serverCore;
-            request.serverProcessGroup = session->pid();
-            request.cancelGraceS = options.stepStopGraceS;
-
-            const auto mark = session->outputMark();
-            const auto execution = executeStep(request, step, cancel, events, [&] { drain(events, step); });
-            children.push_back({{"role", "loadgen"}, {"step", step.sequence}, {"argv", execution.argv}});
-            const bool serverDied = !session->running();
-
-            if (execution.cancelled) {
-                step.status = StepStatus::Cancelled;
-                step.statusMessage = "cancelled after " + formatNumber(std::max(0.0, step.durationS), 1) + " s of " +
-                                     formatNumber(plan.stepDurationS, 1) +
-                                     " s: partial numbers, left out of summaries and knees";
-            } else if (execution.generatorFailed) {
-                step.status = StepStatus::Failed;
-                step.statusMessage = execution.failure;
-            } else if (serverDied) {
-                const auto died = session->exitStatus();
-                step.status = StepStatus::Failed;
-                step.statusMessage =
-                    "the server exited during the step (" + (died ? died->toString() : std::string("?")) + ")";
-            }
-            // A healthy step keeps what the server printed during it; a failed one everything that is left.
-            step.serverLogTail = step.status == StepStatus::Ok ? session->logTail(mark) : session->logTail();
-
-            bool metSlo = false;
-            if (step.status == StepStatus::Ok) {
-                const auto verdict = evaluateStep(step, plan.slo, scenario.idealLatencyMs);
-                metSlo = verdict.met;
-                if (!verdict.met) {
-                    step.flags.sloViolated = true;
-                    step.flags.reason +=
-                        (step.flags.reason.empty() ? "" : "; ") + std::string("SLO: ") + verdict.reason;
-                }
-            }
-            if (step.status != StepStatus::Cancelled)
-                stopRule.record(def.name, planned.repetition, step.requestedRps, metSlo);
-            finish(step);
-            if (step.status == StepStatus::Failed && !serverDied && !execution.cancelled)
-                log("warning: " + def.name + " @ " + formatNumber(step.requestedRps, 1) +
-                    " rps failed: " + step.statusMessage);
-
-            // This server's work in this repetition is done: stop it now rather than let it idle next to others.
-            if (i == lastStepOf[key] || stopRule.hasGivenUp(def.name, planned.repetition))
-                sessions.erase(key);
-            if (i + 1 < total && plan.cooldownS > 0)
-                pause(plan.cooldownS, events);
+// Knees from the stored steps through the analysis library (the same answer `show` and the GUI give), then the
+// run's final status.
+void BenchmarkRunner::Impl::finish() {
+    if (auto stored = store->loadRun(run.id)) {
+        store->loadHistograms(stored->steps);
+        const RunAnalysis analysis = analyzeRun(*stored);
+        for (auto& snapshot : run.targets) {
+            const TargetAnalysis* target = analysis.find(snapshot.name);
+            snapshot.kneeRps = target ? target->knee.kneeRps : std::nullopt;
+            store->updateTarget(snapshot);
+            if (target)
+                environment["targets"][snapshot.name]["knee"] = target->knee.text();
         }
-    } catch (...) {
-        // The store or the machine failed under us: stop the servers, record what is known, then report.
-        sessions.clear();
-        try {
-            store.finishRun(run.id, RunStatus::Failed, nowMs());
-        } catch (...) {
-        }
-        status = RunStatus::Failed;
-        throw;
     }
-    sessions.clear(); // every server stops here (the destructors stop their process groups)
-
-    // --- knees: the highest rate whose repetitions, merged, met the SLO ---
-    for (std::size_t t = 0; t < run.targets.size(); ++t) {
-        auto& snapshot = run.targets[t];
-        std::map<double, std::vector<const StepRecord*>> byRate;
-        for (const auto& r : records)
-            if (r.target == snapshot.name && r.measured) // failed, skipped and cancelled steps do not count
-                byRate[r.rate].push_back(&r);
-        std::optional<double> knee;
-        for (const auto& [rate, group] : byRate) {
-            std::vector<std::int64_t> ids;
-            std::int64_t due = 0, ok = 0;
-            for (const auto* r : group) {
-                ids.push_back(r->id);
-                due += r->due;
-                ok += r->ok;
-            }
-            const double p99 = summarize(store.mergedHistograms(ids).first).p99Ms;
-            if (evaluateSlo(p99, due, ok, plan.slo, scenarios[t]->idealLatencyMs).met)
-                knee = std::max(knee.value_or(0.0), rate);
-        }
-        snapshot.kneeRps = knee;
-        store.updateTarget(snapshot);
-    }
-
     RunStatus final = RunStatus::Completed;
     if (cancel.load())
         final = RunStatus::Cancelled;
@@ -409,13 +210,12 @@ std::int64_t BenchmarkRunner::Impl::run() {
     else if (failedSteps > 0)
         final = RunStatus::CompletedWithFailures;
     environment["children"] = children;
-    store.setEnvironment(run.id, environment.dump());
+    store->setEnvironment(run.id, environment.dump());
     run.finishedMs = nowMs();
     run.status = final;
-    store.finishRun(run.id, final, run.finishedMs);
+    store->finishRun(run.id, final, run.finishedMs);
     status = final;
     observer->runFinished(run);
-    return run.id;
 }
 
 } // namespace loadscope

@@ -1,17 +1,5 @@
 #pragma once
 // Small text helpers shared by the plan's parsers and the command line (internal to runner/ and app/).
 
-#include <string>
-#include <string_view>
-#include <vector>
-
-namespace loadscope {
-
-// Splits on `separator`, trims spaces, drops empty items.
-std::vector<std::string> splitList(std::string_view text, char separator);
-std::string joinList(const std::vector<std::string>& items, std::string_view separator);
-std::string_view trim(std::string_view text);
-// A rate or latency without trailing zeros: 1500 -> "1500", 2.5 -> "2.5".
-std::string formatNumber(double value, int maxDecimals = 3);
-
-} // namespace loadscope
+// splitList, joinList, trim and formatNumber live in analysis/ (number_text.h), below the runner.
+#include "number_text.h"

@@ -54,7 +54,7 @@ std::vector<PlanProblem> validatePlan(const BenchmarkPlan& plan, const TargetCat
                                 "' (it has: " + joinList(known, ", ") + ")");
         }
     }
-    if (plan.rates.empty())
+    if (plan.rates.empty() && plan.mode == PlanMode::Sweep)
         add("rates", "no rates: give at least one, e.g. 500,1000 or 500:3000:500");
     for (std::size_t i = 0; i < plan.rates.size(); ++i) {
         const double r = plan.rates[i];
@@ -88,6 +88,24 @@ std::vector<PlanProblem> validatePlan(const BenchmarkPlan& plan, const TargetCat
         add("slo.max_error_rate", "expected a fraction from 0 to below 1");
     if (plan.arrivals != "uniform" && plan.arrivals != "poisson")
         add("arrivals", "expected \"uniform\" or \"poisson\"");
+    if (plan.mode == PlanMode::Search) {
+        const auto& search = plan.search;
+        if (search.startRps && !(*search.startRps > 0 && *search.startRps <= search.maxRps))
+            add("search.start_rps", "expected a rate above 0 and at most search.max_rps (" +
+                                        formatNumber(search.maxRps) + "), or unset for automatic");
+        if (!(search.growth > 1.0 && search.growth <= 10))
+            add("search.growth", "expected a factor above 1 and at most 10");
+        if (!(search.resolution >= 0.01 && search.resolution <= 0.5))
+            add("search.resolution", "expected a fraction from 0.01 (1 %) to 0.5");
+        if (search.maxProbesPerRate < 2 || search.maxProbesPerRate > 20)
+            add("search.max_probes_per_rate", "expected 2 to 20 (a break is confirmed by a second probe)");
+        if (search.maxTimeS && !(*search.maxTimeS > 0))
+            add("search.max_time", "expected a duration above 0 s");
+        if (search.probeDurationS && !(*search.probeDurationS >= 1))
+            add("search.probe_duration", "expected at least 1 s");
+        if (!(search.maxRps > 0 && search.maxRps <= kMaxPlanRps))
+            add("search.max_rps", "expected a rate above 0 and at most 10,000,000 requests per second");
+    }
     if (plan.pinning.enabled) {
         const int cores = static_cast<int>(std::thread::hardware_concurrency());
         if (cores > 0 && plan.pinning.serverCore >= cores)

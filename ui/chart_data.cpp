@@ -237,25 +237,22 @@ std::vector<std::pair<std::size_t, std::string>> ResultsDataset::series() const 
     return result;
 }
 
+const KneeEstimate* ResultsDataset::knee(std::size_t runIndex, const std::string& target) const {
+    if (runIndex >= analyses.size())
+        return nullptr;
+    const TargetAnalysis* t = analyses[runIndex].find(target);
+    return t ? &t->knee : nullptr;
+}
+
 std::optional<double> ResultsDataset::kneeRps(std::size_t runIndex, const std::string& target) const {
+    if (const KneeEstimate* k = knee(runIndex, target); k && k->sloKnown)
+        return k->kneeRps;
     if (runIndex >= runs.size())
         return std::nullopt;
     for (const auto& snapshot : runs[runIndex].targets)
-        if (snapshot.name == target && snapshot.kneeRps)
+        if (snapshot.name == target)
             return snapshot.kneeRps;
-    if (runIndex >= slo.size() || !slo[runIndex])
-        return std::nullopt;
-    const SloLimits& limits = *slo[runIndex];
-    std::optional<double> knee;
-    for (const MeasurementGroup* g : groupsOf(runIndex, target)) {
-        // A rate counts only when every repetition measured it and none was generator-limited: a rate the
-        // generator could not hold says nothing about the server.
-        if (!g->hasMeasurement() || g->failedRepetitions > 0 || g->generatorLimited)
-            continue;
-        if (g->merged.p99Ms <= limits.p99Ms && g->errorRate() <= limits.maxErrorRate)
-            knee = g->requestedRps;
-    }
-    return knee;
+    return std::nullopt;
 }
 
 std::optional<double> ResultsDataset::defaultFocusRate() const {
@@ -284,6 +281,12 @@ ResultsDataset buildDataset(std::vector<Run> runs, std::vector<std::optional<Slo
     std::set<double> rates;
     for (std::size_t r = 0; r < data.runs.size(); ++r) {
         Run& run = data.runs[r];
+        const std::optional<SloLimits> override = data.slo[r];
+        data.analyses.push_back(analyzeSteps(run.steps, {}, [&](const std::string& target) {
+            return override ? override : storedSloLimits(run, target);
+        }));
+        if (!data.slo[r] && !run.targets.empty())
+            data.slo[r] = storedSloLimits(run, run.targets.front().name);
         // Target order: the run's target list (the plan's order), then any target only its steps name.
         std::vector<std::string> order;
         for (const auto& t : run.targets)
@@ -311,6 +314,13 @@ ResultsDataset buildDataset(std::vector<Run> runs, std::vector<std::optional<Slo
                       [&](std::size_t a, std::size_t b) { return run.steps[a].repetition < run.steps[b].repetition; });
             fillFromSteps(group, run);
             mergeLatency(group, run, merger);
+            if (const TargetAnalysis* t = data.analyses[r].find(group.target))
+                if (const MergedMeasurement* m = t->at(group.requestedRps)) {
+                    group.analysis = *m;
+                    if (m->measured() && !m->approximate)
+                        group.merged = m->latency;
+                    group.achievedRps = m->achievedRps;
+                }
             data.groups.push_back(std::move(group));
         }
         for (const auto& name : order)

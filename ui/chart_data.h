@@ -6,7 +6,9 @@
 // the min-max band is the spread of the repetitions' own percentiles. Building a dataset is the expensive part (it
 // merges histograms) and runs off the GUI thread; the per-chart queries below are cheap.
 
+#include "run_analysis.h"
 #include "run_types.h"
+#include "slo.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -29,12 +31,6 @@ double summaryValue(const LatencySummary& summary, Percentile p);
 double ninesOf(double percent);
 double percentOfNines(double nines);
 
-// A run's service level objective, resolved to numbers (see run_slo.h).
-struct SloLimits {
-    double p99Ms = 0;
-    double maxErrorRate = 0.001; // fraction of due requests
-};
-
 // The repetitions of one (run, target, requested rate) measurement.
 struct MeasurementGroup {
     std::size_t runIndex = 0;
@@ -45,6 +41,9 @@ struct MeasurementGroup {
     std::vector<std::size_t> okSteps; // the repetitions that measured (status ok)
     int okRepetitions() const { return static_cast<int>(okSteps.size()); }
 
+    // The analysis library's answer for this measurement (analysis/measurement.h): merged percentiles, the p99
+    // interval, the SLO verdict and its confidence. `merged` is its latency, so a chart and the CLI show one number.
+    MergedMeasurement analysis;
     LatencySummary merged;    // of the ok repetitions' latency histograms merged
     bool approximate = false; // no histograms were available: the summary of the worst repetition stands in
     struct SpectrumPoint {
@@ -57,7 +56,7 @@ struct MeasurementGroup {
     double achievedMinRps = 0, achievedMaxRps = 0;
     std::int64_t due = 0;
     std::int64_t errors = 0;
-    double errorRate() const { return due > 0 ? static_cast<double>(errors) / static_cast<double>(due) : 0; }
+    double errorRate() const { return analysis.due > 0 ? failureRate(analysis.due, analysis.ok) : 0; }
     bool generatorLimited = false;
     bool connectionLimited = false;
     bool sloViolated = false;
@@ -70,12 +69,15 @@ struct MeasurementGroup {
     double rssMiB = 0, rssMinMiB = 0;                            // peak RSS: highest and lowest repetition
 
     bool hasMeasurement() const { return !okSteps.empty(); }
-    bool marked() const { return errors > 0 || generatorLimited || connectionLimited || failedRepetitions > 0; }
+    // Worth a marker on a chart: errors, failures, waits for connections, or a generator whose lateness could have
+    // changed the verdict (a lateness hiccup that could not is a note in the tooltip, not a marker).
+    bool marked() const { return errors > 0 || analysis.generatorMarker || connectionLimited || failedRepetitions > 0; }
 };
 
 struct ResultsDataset {
     std::vector<Run> runs;                     // as loaded; histograms are dropped once merged
-    std::vector<std::optional<SloLimits>> slo; // per run
+    std::vector<std::optional<SloLimits>> slo; // per run: the limit charts draw (the first target's, as stored)
+    std::vector<RunAnalysis> analyses;         // per run: knees and verdicts (analysis/run_analysis.h)
     std::vector<MeasurementGroup> groups;      // by run, then target (plan order), then rate ascending
     std::vector<std::string> targets;          // distinct target names, in the order they first appear
     std::vector<double> rates;                 // distinct requested rates, ascending
@@ -88,8 +90,10 @@ struct ResultsDataset {
     const MeasurementGroup* group(std::size_t runIndex, const std::string& target, double rate) const;
     // Every (run, target) pair that has steps, in display order.
     std::vector<std::pair<std::size_t, std::string>> series() const;
-    // The stored knee of a target, or (when the run finished without one) the highest rate whose merged p99 and
-    // error rate met the run's SLO; nullopt when neither is known or no rate met it.
+    // The knee with its interval, from the analysis library; nullptr for an unknown series.
+    const KneeEstimate* knee(std::size_t runIndex, const std::string& target) const;
+    // The knee's rate: the analysis's, or the stored one when the run has no SLO to judge by; nullopt when no rate
+    // met it.
     std::optional<double> kneeRps(std::size_t runIndex, const std::string& target) const;
     // The rate the single-rate charts open on: the highest rate that every series measured, else the highest one.
     std::optional<double> defaultFocusRate() const;
@@ -101,6 +105,8 @@ using HistogramMerger = std::function<LatencyHistogram(const std::vector<std::in
 
 // Groups the runs' steps and merges each group's histograms: in memory when every step carries its histogram,
 // otherwise through `merger`. Without either, a group's summary is its worst repetition's and `approximate` is set.
+// Verdicts, intervals and knees need the steps' histograms. `slo`: per run, limits that override the ones stored with
+// the run (for tests and foreign runs); nullopt or absent: the stored ones.
 ResultsDataset buildDataset(std::vector<Run> runs, std::vector<std::optional<SloLimits>> slo,
                             const HistogramMerger& merger = {});
 

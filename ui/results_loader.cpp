@@ -1,8 +1,6 @@
 #include "results_loader.h"
 
-#include "run_slo.h"
 #include "run_store.h"
-#include "target_definition.h"
 
 #include <charconv>
 
@@ -19,16 +17,13 @@ LoadedResults loadResults(const std::filesystem::path& database, const std::vect
                 result.error = database.string() + ": no run " + std::to_string(id);
                 return result;
             }
+            // Each repetition's histogram: the verdicts' intervals resample repetitions. The dataset frees them
+            // once merged.
+            store.loadHistograms(run->steps);
             runs.push_back(std::move(*run));
         }
-        const TargetCatalog catalog = TargetCatalog::loadDefault();
-        std::vector<std::optional<SloLimits>> slo;
-        for (const Run& run : runs)
-            slo.push_back(resolveSlo(run, catalog));
-        auto data = std::make_shared<ResultsDataset>(
-            buildDataset(std::move(runs), std::move(slo), [&store](const std::vector<std::int64_t>& stepIds) {
-                return store.mergedHistograms(stepIds).first;
-            }));
+        // The SLO each run was measured against comes from what is stored with it, not today's definitions.
+        auto data = std::make_shared<ResultsDataset>(buildDataset(std::move(runs), {}));
         result.data = std::move(data);
     } catch (const std::exception& e) {
         result.error = e.what();

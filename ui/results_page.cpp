@@ -29,50 +29,57 @@ std::size_t slotOf(ChartKind kind) {
     return static_cast<std::size_t>(kind);
 }
 
-// The answer to "which one holds more load?": every series' knee, best first, in its chart colour.
+// The answer to "which one holds more load?": every series' knee with its interval, most load first, in its chart
+// colour; between neighbours '>' where their knee intervals are apart and '≈' where they overlap.
 QString kneeVerdict(const ResultsDataset& data, const TargetColors& colors) {
     struct Entry {
         QString label;
         QColor color;
-        std::optional<double> knee;
-        bool heldAll = false;
+        KneeEstimate knee;
     };
     std::vector<Entry> entries;
     for (const auto& [runIndex, target] : data.series()) {
-        Entry e{QString::fromStdString(data.seriesLabel(runIndex, target)),
-                colors.color(QString::fromStdString(target)), data.kneeRps(runIndex, target)};
-        const auto groups = data.groupsOf(runIndex, target);
-        e.heldAll = e.knee && !groups.empty() && std::abs(groups.back()->requestedRps - *e.knee) < 1e-9;
-        entries.push_back(e);
+        const KneeEstimate* knee = data.knee(runIndex, target);
+        entries.push_back({QString::fromStdString(data.seriesLabel(runIndex, target)),
+                           colors.color(QString::fromStdString(target)), knee ? *knee : KneeEstimate{}});
     }
     if (entries.empty())
         return {};
-    const bool anyKnee = std::any_of(entries.begin(), entries.end(), [](const Entry& e) { return e.knee.has_value(); });
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const Entry& a, const Entry& b) { return a.knee.value_or(-1) > b.knee.value_or(-1); });
+    const bool anyKnee =
+        std::any_of(entries.begin(), entries.end(), [](const Entry& e) { return e.knee.kneeRps.has_value(); });
+    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return a.knee.kneeRps.value_or(-1) > b.knee.kneeRps.value_or(-1);
+    });
     QString slo;
     for (const auto& s : data.slo)
         if (s) {
-            slo = QObject::tr(" (p99 \u2264 %1, errors \u2264 %2 %)")
+            slo = QObject::tr(" (p99 \u2264 %1, errors < %2 %)")
                       .arg(formatLatency(s->p99Ms))
                       .arg(100 * s->maxErrorRate, 0, 'g', 3);
             break;
         }
     if (!anyKnee)
         return QObject::tr("No target met the SLO%1 at any rate measured.").arg(slo);
-    QStringList parts;
-    for (const Entry& e : entries) {
-        const QString value = !e.knee     ? QObject::tr("never met it")
-                              : e.heldAll ? QObject::tr("\u2265 %1/s (held every rate)").arg(formatRate(*e.knee))
-                                          : QObject::tr("%1/s").arg(formatRate(*e.knee));
+    QString line;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const Entry& e = entries[i];
+        if (i > 0) {
+            const auto order = compareKnees(entries[i - 1].knee, e.knee);
+            line += order.decidable && order.ordering == Ordering::Better ? QStringLiteral(" &nbsp;<b>&gt;</b>&nbsp; ")
+                                                                          : QStringLiteral(" &nbsp;\u2248&nbsp; ");
+        }
+        const QString value = QString::fromStdString(e.knee.sloKnown ? e.knee.text() : std::string("no SLO stored"));
         // One entry never wraps inside itself: non-breaking spaces and hyphens.
         QString entry = QStringLiteral("<span style='color:%1'>\u25a0</span> <b>%2</b> %3")
-                            .arg(e.color.name(), e.label.toHtmlEscaped(), value);
+                            .arg(e.color.name(), e.label.toHtmlEscaped(), value.toHtmlEscaped());
         entry.replace(QLatin1Char(' '), QStringLiteral("&nbsp;")).replace(QLatin1Char('-'), QChar(0x2011));
         entry.replace(QStringLiteral("<span&nbsp;style="), QStringLiteral("<span style="));
-        parts << entry;
+        line += entry;
     }
-    return QObject::tr("Highest load within the SLO%1: ").arg(slo) + parts.join(QStringLiteral(" &nbsp;\u00b7&nbsp; "));
+    return QObject::tr("Highest load within the SLO%1, req/s (interval: held with confidence \u2013 highest rate "
+                       "below a confident break; > apart, \u2248 overlapping): ")
+               .arg(slo) +
+           line;
 }
 
 } // namespace

@@ -177,18 +177,21 @@ TEST(PlanJson, ErrorsNameTheSourceAndTheField) {
     EXPECT_NE(err(R"({"arrivals": "bursty"})").find("plan.json: arrivals"), std::string::npos);
 }
 
-TEST(Presets, QuickIsAboutTwoMinutesAndSeedPresetsCoverEveryVariant) {
+TEST(Presets, QuickIsAKneeSearchOfAFewMinutesAndSeedPresetsCoverEveryVariant) {
     const auto names = presetNames();
     EXPECT_EQ(names, (std::vector<std::string>{"quick", "seed-simple", "seed-complex"}));
     const auto quick = presetPlan("quick");
     ASSERT_TRUE(quick);
     EXPECT_EQ(quick->targets, (std::vector<std::string>{"aiohttp", "tornado-async", "tornado-gen"}));
-    EXPECT_EQ(quick->rates, (std::vector<double>{250, 500, 1000, 1500}));
+    EXPECT_EQ(quick->mode, PlanMode::Search);
+    EXPECT_TRUE(quick->rates.empty()) << "the search needs no rates";
     EXPECT_EQ(quick->stepDurationS, 5);
-    EXPECT_EQ(quick->repetitions, 1);
-    EXPECT_EQ(plannedStepCount(*quick), 12);
-    EXPECT_GT(estimatedSeconds(*quick), 80);
-    EXPECT_LT(estimatedSeconds(*quick), 150);
+    EXPECT_GE(quick->repetitions, 3) << "enough repetitions for an interval";
+    EXPECT_EQ(quick->search.probeDuration(quick->stepDurationS), 2);
+    EXPECT_GT(estimatedSeconds(*quick), 120);
+    EXPECT_LE(estimatedSeconds(*quick), 250);
+    EXPECT_EQ(planFromJson(planToJson(*quick)).mode, PlanMode::Search) << "the search survives the JSON round trip";
+    EXPECT_EQ(planFromJson(planToJson(*quick)).search.maxTimeS, quick->search.maxTimeS);
     EXPECT_EQ(defaultRunName(*quick), "quick: aiohttp vs tornado-async vs tornado-gen");
 
     for (const char* name : {"seed-simple", "seed-complex"}) {

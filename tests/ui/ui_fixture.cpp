@@ -1,5 +1,7 @@
 #include "ui_fixture.h"
 
+#include "run_analysis.h"
+
 #include "benchmark_plan.h"
 
 #include <algorithm>
@@ -121,34 +123,6 @@ Step makeStep(const FixtureRunSpec& spec, const FixtureTarget& target, double ra
     return step;
 }
 
-// The highest rate whose merged p99 met the SLO with errors under 0.1 %, like the runner's knee.
-std::optional<double> kneeOf(const Run& run, const std::string& target, double sloP99Ms) {
-    std::optional<double> knee;
-    std::vector<double> rates;
-    for (const Step& s : run.steps)
-        if (s.targetName == target && std::find(rates.begin(), rates.end(), s.requestedRps) == rates.end())
-            rates.push_back(s.requestedRps);
-    std::sort(rates.begin(), rates.end());
-    for (double rate : rates) {
-        LatencyHistogram merged;
-        std::int64_t errors = 0, due = 0;
-        bool any = false;
-        for (const Step& s : run.steps)
-            if (s.targetName == target && s.requestedRps == rate && s.status == StepStatus::Ok) {
-                merged.merge(*s.latencyHistogram);
-                errors += s.errors.total();
-                due += s.due;
-                any = true;
-            }
-        if (!any)
-            continue;
-        const double p99 = static_cast<double>(merged.valueAtPercentile(99)) / 1000.0;
-        if (p99 <= sloP99Ms && (due == 0 || static_cast<double>(errors) / static_cast<double>(due) <= 0.001))
-            knee = rate;
-    }
-    return knee;
-}
-
 } // namespace
 
 Run makeFixtureRun(const FixtureRunSpec& spec) {
@@ -201,9 +175,12 @@ Run makeFixtureRun(const FixtureRunSpec& spec) {
             }
     }
     run.finishedMs = run.steps.empty() ? spec.createdMs : run.steps.back().finishedMs;
-    if (spec.storeKnees)
+    if (spec.storeKnees) {
+        // The runner's knee: the analysis library on the run as stored.
+        const RunAnalysis analysis = analyzeRun(run);
         for (auto& t : run.targets)
-            t.kneeRps = kneeOf(run, t.name, spec.sloP99Ms);
+            t.kneeRps = analysis.find(t.name)->knee.kneeRps;
+    }
     return run;
 }
 

@@ -1,0 +1,139 @@
+#include "knee_search.h"
+
+#include "number_text.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace loadscope {
+
+namespace {
+// Rates are whole requests per second above 10 (a bisection would otherwise chase fractions).
+double roundedRate(double rps) {
+    return rps >= 10 ? std::round(rps) : std::round(rps * 100) / 100;
+}
+} // namespace
+
+double defaultSearchStartRps(double idealLatencyMs, int connections) {
+    if (idealLatencyMs <= 0 || connections <= 0)
+        return 100;
+    const double carried = connections / (idealLatencyMs / 1000.0);
+    const double tenth = carried / 10.0;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(tenth)));
+    return std::max(1.0, std::floor(tenth / magnitude) * magnitude);
+}
+
+KneeSearch::KneeSearch(KneeSearchSettings settings)
+    : settings_(settings) {
+    settings_.resolution = std::max(0.01, settings_.resolution);
+    settings_.growth = std::max(1.0 + settings_.resolution, settings_.growth);
+    settings_.maxProbesPerRate = std::max(2, settings_.maxProbesPerRate);
+    const double start = roundedRate(std::clamp(settings_.startRps, settings_.minRps, settings_.maxRps));
+    next_ = SearchProbe{start, settings_.probeDurationS, "climb"};
+}
+
+std::optional<SearchProbe> KneeSearch::next() const {
+    if (done())
+        return std::nullopt;
+    return next_;
+}
+
+void KneeSearch::stop(std::string reason) {
+    if (!done())
+        stopReason_ = std::move(reason);
+}
+
+KneeSearch::Decision KneeSearch::decide(const RateState& state) const {
+    const auto& v = state.verdict;
+    const bool exhausted = state.probes >= settings_.maxProbesPerRate;
+    if (v.met)
+        return v.confidence == Confidence::Held || exhausted ? Decision::Held : Decision::Undecided;
+    // A break counts once a repetition confirms it.
+    if (state.probes >= 2 && (v.confidence == Confidence::Broken || exhausted))
+        return Decision::Broken;
+    return Decision::Undecided;
+}
+
+bool KneeSearch::bracketNarrowEnough() const {
+    return highestHeld_ && lowestBroken_ && *lowestBroken_ <= *highestHeld_ * (1.0 + settings_.resolution) + 1e-9;
+}
+
+std::string KneeSearch::bracketText() const {
+    std::string text = highestHeld_ ? "held " + rateText(*highestHeld_) : std::string("held no rate");
+    text += lowestBroken_ ? ", broke " + rateText(*lowestBroken_) : std::string(", broke no rate");
+    if (bracketNarrowEnough())
+        text += " (within " + formatNumber(settings_.resolution * 100, 1) + " %)";
+    return text;
+}
+
+void KneeSearch::record(const SearchProbe& probe, const RateVerdict& mergedAtRate) {
+    if (done())
+        return;
+    ++probes_;
+    auto& state = rates_[probe.rps];
+    ++state.probes;
+    state.fullDuration |= probe.durationS >= settings_.confirmDurationS - 1e-9;
+    state.verdict = mergedAtRate;
+    const Decision decision = decide(state);
+    if (decision == Decision::Undecided) {
+        if (probes_ >= settings_.maxProbes)
+            return stop("the search reached its limit of " + std::to_string(settings_.maxProbes) + " probes");
+        next_ = SearchProbe{probe.rps, probe.durationS, mergedAtRate.met ? "repeat (uncertain)" : "confirm break"};
+        return;
+    }
+    advance(probe.rps, decision);
+    if (!done() && probes_ >= settings_.maxProbes)
+        stop("the search reached its limit of " + std::to_string(settings_.maxProbes) + " probes");
+}
+
+void KneeSearch::advance(double rps, Decision decision) {
+    if (decision == Decision::Held) {
+        if (!highestHeld_ || rps > *highestHeld_)
+            highestHeld_ = rps;
+    } else {
+        if (!lowestBroken_ || rps < *lowestBroken_)
+            lowestBroken_ = rps;
+        // A confirmation that broke: the rate is no longer held, the next held one below takes its place.
+        if (highestHeld_ && *highestHeld_ >= rps) {
+            highestHeld_.reset();
+            for (const auto& [rate, state] : rates_)
+                if (rate < rps && decide(state) == Decision::Held)
+                    highestHeld_ = rate;
+        }
+    }
+    planNext();
+}
+
+void KneeSearch::planNext() {
+    const double probe = settings_.probeDurationS;
+    if (!lowestBroken_) { // still climbing
+        const double up = roundedRate(*highestHeld_ * settings_.growth);
+        if (*highestHeld_ >= settings_.maxRps)
+            return stop("held the highest rate allowed (" + rateText(settings_.maxRps) + " req/s)");
+        next_ = SearchProbe{std::min(up, settings_.maxRps), probe, "climb"};
+        return;
+    }
+    if (!highestHeld_) { // even the lowest rate tried broke: step down
+        const double down = roundedRate(*lowestBroken_ / settings_.growth);
+        if (*lowestBroken_ <= settings_.minRps || down < settings_.minRps)
+            return stop("broke the SLO even at " + rateText(*lowestBroken_) + " req/s");
+        next_ = SearchProbe{down, probe, "step down"};
+        return;
+    }
+    if (!bracketNarrowEnough()) {
+        const double mid = roundedRate(std::sqrt(*highestHeld_ * *lowestBroken_));
+        if (mid > *highestHeld_ && mid < *lowestBroken_) {
+            next_ = SearchProbe{mid, probe, "bisect"};
+            return;
+        }
+    }
+    // Narrow enough: the held rate must stand at the full step duration.
+    const auto& held = rates_[*highestHeld_];
+    if (!held.fullDuration) {
+        next_ = SearchProbe{*highestHeld_, settings_.confirmDurationS, "confirm knee"};
+        return;
+    }
+    stop("bracket reached: " + bracketText());
+}
+
+} // namespace loadscope

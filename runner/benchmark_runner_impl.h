@@ -1,0 +1,86 @@
+#pragma once
+// The inside of BenchmarkRunner (internal to runner/): the state one run shares between its parts, split by job:
+// benchmark_runner.cpp prepares and finishes a run, run_step.cpp measures one step, run_sweep.cpp and
+// run_search.cpp decide which steps to measure.
+
+#include "benchmark_runner.h"
+#include "measurement.h"
+#include "run_store.h"
+#include "server_session.h"
+#include "step_executor.h"
+#include "target_definition.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace loadscope {
+
+struct BenchmarkRunner::Impl {
+    Impl(BenchmarkPlan p, const TargetCatalog& c, Options o, RunObserver* obs);
+
+    BenchmarkPlan plan;
+    TargetCatalog catalog; // a copy: callers often pass a temporary (TargetCatalog::loadDefault())
+    Options options;
+    RunObserver* observer;
+    RunObserver silent;
+    std::atomic<bool> cancel{false};
+    std::atomic<RunStatus> status{RunStatus::Running};
+
+    // Set by prepare().
+    std::optional<RunStore> store;
+    Run run;
+    nlohmann::json environment;
+    nlohmann::json children = nlohmann::json::array();
+    std::vector<const TargetDefinition*> definitions;
+    std::vector<const Scenario*> scenarios;
+    std::optional<int> serverCore, generatorCore;
+    int plannedSteps = 0;
+
+    // A server lives for one session key: (target index, repetition) in a sweep, (target index, 0) in a search.
+    using SessionKey = std::pair<int, int>;
+    std::map<SessionKey, std::unique_ptr<ServerSession>> sessions;
+    std::map<SessionKey, int> failedStarts;
+    StepEvents events;
+    int sequence = 0, okSteps = 0, failedSteps = 0;
+
+    // What a measured step says about the SLO, for the stop rule and the search.
+    struct StepOutcome {
+        bool met = false;
+        Confidence confidence = Confidence::Uncertain;
+    };
+
+    std::int64_t execute();
+    void prepare();
+    void sweep();  // run_sweep.cpp
+    void search(); // run_search.cpp
+    void finish();
+
+    // run_step.cpp
+    Step newStep(int targetIndex, double rate, int repetition) const;
+    // Starts the session's server when needed, runs the generator, classifies and stores the step.
+    StepOutcome measure(Step& step, SessionKey key, double durationS);
+    void storeStep(Step& step);
+    SloLimits limitsOf(int targetIndex) const;
+
+    void log(const std::string& line) { observer->logLine("runner", line); }
+    void drain(const Step& step);
+    // Waits `seconds`, waking for cancellation and forwarding server log lines.
+    void pause(double seconds);
+
+private:
+    bool ensureServer(Step& step, SessionKey key);
+    LoadRequest loadRequestFor(const Step& step, const ServerSession& session, double durationS, int connections) const;
+    void classify(Step& step, const StepExecution& execution, bool serverDied, const ServerSession& session,
+                  double durationS);
+    StepOutcome judge(Step& step) const;
+    void recordTargets();
+};
+
+} // namespace loadscope

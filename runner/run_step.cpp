@@ -1,0 +1,192 @@
+// One step of a run: its server running (started, or started again when it died), the load generator, the step's
+// status and SLO verdict, and the step stored in one transaction.
+#include "benchmark_runner_impl.h"
+
+#include "connection_sizing.h"
+#include "plan_text.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace loadscope {
+
+namespace {
+std::int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+} // namespace
+
+SloLimits BenchmarkRunner::Impl::limitsOf(int targetIndex) const {
+    return resolveLimits(plan.slo, scenarios[static_cast<std::size_t>(targetIndex)]->idealLatencyMs);
+}
+
+Step BenchmarkRunner::Impl::newStep(int targetIndex, double rate, int repetition) const {
+    const TargetSnapshot& snapshot = run.targets[static_cast<std::size_t>(targetIndex)];
+    Step step;
+    step.runId = run.id;
+    step.targetId = snapshot.id;
+    step.targetName = snapshot.name;
+    step.scenario = plan.scenario;
+    step.requestedRps = rate;
+    step.repetition = repetition;
+    return step;
+}
+
+void BenchmarkRunner::Impl::storeStep(Step& step) {
+    if (step.sequence == 0)
+        step.sequence = ++sequence;
+    if (step.startedMs == 0)
+        step.startedMs = nowMs();
+    step.finishedMs = nowMs();
+    store->insertStep(step);
+    observer->stepFinished(step);
+    if (step.status == StepStatus::Ok)
+        ++okSteps;
+    else if (step.status == StepStatus::Failed)
+        ++failedSteps;
+}
+
+// Starts the session's server if it is not running. False when it could not: the step is then stored as failed or
+// cancelled.
+bool BenchmarkRunner::Impl::ensureServer(Step& step, SessionKey key) {
+    const TargetDefinition& def = *definitions[static_cast<std::size_t>(key.first)];
+    TargetSnapshot& snapshot = run.targets[static_cast<std::size_t>(key.first)];
+    auto& session = sessions[key];
+    if (!session)
+        session = std::make_unique<ServerSession>(
+            def, options.python, serverCore,
+            [this, source = "server:" + def.name](std::string_view l) { events.pushLog(source, std::string(l)); });
+    if (session->running())
+        return true;
+    std::string restartReason;
+    if (session->starts() > 0) {
+        const auto died = session->exitStatus();
+        restartReason = "the server had exited (" + (died ? died->toString() : std::string("?")) +
+                        ") since the previous step and was started again";
+        log("warning: " + def.name + ": " + restartReason);
+    }
+    const auto started = session->start(cancel);
+    children.push_back(
+        {{"role", "server"}, {"target", def.name}, {"repetition", key.second}, {"argv", session->argv()}});
+    if (snapshot.argv.empty()) {
+        snapshot.argv = session->argv();
+        store->updateTarget(snapshot);
+    }
+    log("started " + def.name + " on port " + std::to_string(session->port()) + ": " + joinList(session->argv(), " "));
+    if (!started.ok) {
+        step.serverLogTail = session->logTail();
+        if (cancel.load()) {
+            step.status = StepStatus::Cancelled;
+            step.statusMessage = "cancelled while the server was starting";
+        } else {
+            step.status = StepStatus::Failed;
+            step.statusMessage = started.message;
+            ++failedStarts[key];
+        }
+        return false;
+    }
+    failedStarts[key] = 0;
+    if (!restartReason.empty()) {
+        step.flags.serverRestarted = true;
+        step.flags.reason = restartReason;
+    }
+    return true;
+}
+
+LoadRequest BenchmarkRunner::Impl::loadRequestFor(const Step& step, const ServerSession& session, double durationS,
+                                                  int connections) const {
+    const auto index = static_cast<std::size_t>(std::find(plan.targets.begin(), plan.targets.end(), step.targetName) -
+                                                plan.targets.begin());
+    const Scenario& scenario = *scenarios[index];
+    LoadRequest request;
+    request.loadgen = options.loadgenPath;
+    request.url = "http://127.0.0.1:" + std::to_string(session.port()) + scenario.path;
+    request.method = scenario.method;
+    request.headers = scenario.headers;
+    request.body = scenario.body;
+    request.rateRps = step.requestedRps;
+    request.durationS = durationS;
+    request.warmupS = plan.warmupS;
+    request.connections = connections;
+    request.timeoutS = plan.requestTimeoutS;
+    request.arrivals = plan.arrivals;
+    request.cpuCore = generatorCore;
+    // Alone on its core, the generator would otherwise wait for the idle core to wake up at each send: on a 2-vCPU VM
+    // that made 1 % of the sends 1-3 ms late (docs/loadgen.md, --busy-poll).
+    request.busyPoll = generatorCore.has_value() && generatorCore != serverCore;
+    request.serverProcessGroup = session.pid();
+    request.cancelGraceS = options.stepStopGraceS;
+    return request;
+}
+
+void BenchmarkRunner::Impl::classify(Step& step, const StepExecution& execution, bool serverDied,
+                                     const ServerSession& session, double durationS) {
+    if (execution.cancelled) {
+        step.status = StepStatus::Cancelled;
+        step.statusMessage = "cancelled after " + formatNumber(std::max(0.0, step.durationS), 1) + " s of " +
+                             formatNumber(durationS, 1) + " s: partial numbers, left out of summaries and knees";
+    } else if (execution.generatorFailed) {
+        step.status = StepStatus::Failed;
+        step.statusMessage = execution.failure;
+    } else if (serverDied) {
+        const auto died = session.exitStatus();
+        step.status = StepStatus::Failed;
+        step.statusMessage = "the server exited during the step (" + (died ? died->toString() : std::string("?")) + ")";
+    }
+}
+
+// The step's own verdict (one repetition: confidence from its distance to the limit), flagged on the step.
+BenchmarkRunner::Impl::StepOutcome BenchmarkRunner::Impl::judge(Step& step) const {
+    if (step.status != StepStatus::Ok)
+        return {false, step.status == StepStatus::Failed ? Confidence::Broken : Confidence::Uncertain};
+    const auto index =
+        static_cast<int>(std::find(plan.targets.begin(), plan.targets.end(), step.targetName) - plan.targets.begin());
+    const SloLimits limits = limitsOf(index);
+    const auto verdict = evaluateSlo(step.latency.p99Ms, step.due, step.ok, limits);
+    if (!verdict.met) {
+        step.flags.sloViolated = true;
+        step.flags.reason += (step.flags.reason.empty() ? "" : "; ") + std::string("SLO: ") + verdict.reason;
+    }
+    return {verdict.met, confidenceOf(verdict, limits)};
+}
+
+BenchmarkRunner::Impl::StepOutcome BenchmarkRunner::Impl::measure(Step& step, SessionKey key, double durationS) {
+    step.sequence = ++sequence;
+    step.startedMs = nowMs();
+    observer->stepStarted(step, step.sequence, std::max(plannedSteps, step.sequence));
+    const TargetDefinition& def = *definitions[static_cast<std::size_t>(key.first)];
+    if (failedStarts[key] >= 2) {
+        // Two starts failed in a row: a third would fail the same way and cost another timeout.
+        step.status = StepStatus::Failed;
+        step.statusMessage = "not started: the server failed to start twice in a row (see the steps before)";
+        storeStep(step);
+        return {false, Confidence::Broken};
+    }
+    if (!ensureServer(step, key)) {
+        storeStep(step);
+        return judge(step);
+    }
+    ServerSession& session = *sessions[key];
+    const auto sizing =
+        sizeConnections(step.requestedRps, scenarios[static_cast<std::size_t>(key.first)]->idealLatencyMs,
+                        plan.connections, openFileHardLimit());
+    if (sizing.cappedByFileLimit)
+        log("warning: " + def.name + " @ " + formatNumber(step.requestedRps, 1) + " rps: " + sizing.note);
+    const LoadRequest request = loadRequestFor(step, session, durationS, sizing.connections);
+
+    const auto mark = session.outputMark();
+    const auto execution = executeStep(request, step, cancel, events, [&] { drain(step); });
+    children.push_back({{"role", "loadgen"}, {"step", step.sequence}, {"argv", execution.argv}});
+    const bool serverDied = !session.running();
+    classify(step, execution, serverDied, session, durationS);
+    // A healthy step keeps what the server printed during it; a failed one everything that is left.
+    step.serverLogTail = step.status == StepStatus::Ok ? session.logTail(mark) : session.logTail();
+    const StepOutcome outcome = judge(step);
+    storeStep(step);
+    if (step.status == StepStatus::Failed && !serverDied && !execution.cancelled)
+        log("warning: " + def.name + " @ " + formatNumber(step.requestedRps, 1) + " rps failed: " + step.statusMessage);
+    return outcome;
+}
+
+} // namespace loadscope

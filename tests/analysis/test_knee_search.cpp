@@ -1,0 +1,142 @@
+// The knee search's decisions against simulated targets whose capacity is known: it brackets the capacity within
+// its resolution, in fewer probes than a sweep at that resolution, steps down from a start above the capacity,
+// confirms the knee at the full duration, and stops on request keeping the bracket.
+#include "knee_search.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace loadscope;
+
+namespace {
+// A target that holds every rate up to `capacity`: clearly below it with confidence, within 3 % either side not for
+// sure, above it broken.
+RateVerdict simulated(double rps, double capacity) {
+    const bool met = rps <= capacity;
+    Confidence confidence = Confidence::Uncertain;
+    if (rps < capacity * 0.97)
+        confidence = Confidence::Held;
+    else if (rps > capacity * 1.03)
+        confidence = Confidence::Broken;
+    return {rps, met, confidence};
+}
+
+struct Outcome {
+    KneeSearch search;
+    int probes = 0;
+    SearchProbe last;
+};
+
+Outcome runSearch(KneeSearchSettings settings, double capacity) {
+    Outcome o{KneeSearch(settings), 0, {}};
+    while (auto probe = o.search.next()) {
+        ++o.probes;
+        o.last = *probe;
+        o.search.record(*probe, simulated(probe->rps, capacity));
+        if (o.probes > 200)
+            break;
+    }
+    return o;
+}
+} // namespace
+
+TEST(KneeSearch, BracketsTheCapacityWithinItsResolution) {
+    for (double capacity : {180.0, 1234.0, 2000.0, 9000.0}) {
+        KneeSearchSettings settings;
+        settings.startRps = 100;
+        const auto o = runSearch(settings, capacity);
+        ASSERT_TRUE(o.search.done());
+        ASSERT_TRUE(o.search.highestHeld()) << capacity;
+        ASSERT_TRUE(o.search.lowestBroken()) << capacity;
+        EXPECT_LE(*o.search.highestHeld(), capacity);
+        EXPECT_GT(*o.search.lowestBroken(), capacity);
+        EXPECT_GE(*o.search.highestHeld(), capacity * 0.9) << "within 10 % of the capacity";
+        EXPECT_LE(*o.search.lowestBroken(), *o.search.highestHeld() * 1.05 + 1) << o.search.bracketText();
+        // A sweep from the start to just past the capacity in 5 % steps takes log(capacity/100)/log(1.05) + 1 steps
+        // (and would confirm nothing); the search costs a few probes more only when the capacity is near the start.
+        const double sweepSteps = std::log(capacity / 100) / std::log(1.05) + 1;
+        EXPECT_LT(o.probes, std::max(sweepSteps, 16.0)) << "capacity " << capacity;
+        if (capacity >= 1000) {
+            EXPECT_LT(o.probes, sweepSteps / 2) << "capacity " << capacity;
+        }
+        EXPECT_EQ(o.last.purpose, "confirm knee");
+        EXPECT_EQ(o.last.durationS, settings.confirmDurationS);
+        EXPECT_EQ(o.last.rps, *o.search.highestHeld());
+    }
+}
+
+TEST(KneeSearch, ABreakIsConfirmedByARepetition) {
+    KneeSearchSettings settings;
+    settings.startRps = 1000;
+    KneeSearch search(settings);
+    auto probe = *search.next();
+    EXPECT_EQ(probe.rps, 1000);
+    search.record(probe, simulated(1000, 500));
+    probe = *search.next();
+    EXPECT_EQ(probe.rps, 1000) << "the first break is probed again";
+    EXPECT_EQ(probe.purpose, "confirm break");
+    search.record(probe, simulated(1000, 500));
+    probe = *search.next();
+    EXPECT_NEAR(probe.rps, 667, 1) << "a confirmed break at the start: step down";
+    EXPECT_EQ(probe.purpose, "step down");
+}
+
+TEST(KneeSearch, StepsDownFromAStartAboveTheCapacity) {
+    KneeSearchSettings settings;
+    settings.startRps = 5000;
+    const auto o = runSearch(settings, 700);
+    EXPECT_LE(*o.search.highestHeld(), 700);
+    EXPECT_GE(*o.search.highestHeld(), 630);
+}
+
+TEST(KneeSearch, AnUncertainRateIsProbedAtMostTheMaximum) {
+    KneeSearchSettings settings;
+    settings.startRps = 1000;
+    settings.maxProbesPerRate = 3;
+    KneeSearch search(settings);
+    const RateVerdict unsure{1000, true, Confidence::Uncertain};
+    for (int i = 0; i < 3; ++i) {
+        const auto probe = *search.next();
+        EXPECT_EQ(probe.rps, 1000);
+        search.record(probe, unsure);
+    }
+    EXPECT_EQ(search.highestHeld(), 1000) << "after three probes the point verdict decides";
+    EXPECT_EQ(search.next()->rps, 1500);
+}
+
+TEST(KneeSearch, AConfirmationThatBreaksMovesTheKneeDown) {
+    KneeSearchSettings settings;
+    settings.startRps = 1000;
+    settings.resolution = 0.5; // the climb's first bracket is narrow enough: go straight to the confirmation
+    KneeSearch search(settings);
+    search.record(*search.next(), {1000, true, Confidence::Held});
+    search.record(*search.next(), {1500, false, Confidence::Broken});
+    search.record(*search.next(), {1500, false, Confidence::Broken});
+    auto probe = *search.next();
+    EXPECT_EQ(probe.purpose, "confirm knee");
+    EXPECT_EQ(probe.rps, 1000);
+    search.record(probe, {1000, false, Confidence::Broken}); // the long probe broke: 1000 is not held after all
+    EXPECT_FALSE(search.highestHeld());
+    EXPECT_EQ(search.lowestBroken(), 1000);
+    EXPECT_EQ(search.next()->purpose, "step down");
+}
+
+TEST(KneeSearch, StopKeepsTheBracketReached) {
+    KneeSearchSettings settings;
+    settings.startRps = 100;
+    KneeSearch search(settings);
+    search.record(*search.next(), simulated(100, 1000));
+    search.record(*search.next(), simulated(150, 1000));
+    search.stop("the time budget of 30s ran out");
+    EXPECT_FALSE(search.next());
+    EXPECT_EQ(search.highestHeld(), 150);
+    EXPECT_EQ(search.bracketText(), "held 150, broke no rate");
+    EXPECT_EQ(search.stopReason(), "the time budget of 30s ran out");
+}
+
+TEST(KneeSearch, DefaultStartFromIdealLatencyAndConnections) {
+    EXPECT_EQ(defaultSearchStartRps(50, 256), 500);  // 256 / 0.05 s = 5120 req/s; a tenth, rounded down
+    EXPECT_EQ(defaultSearchStartRps(125, 256), 200); // 2048 -> 204.8 -> 200
+    EXPECT_EQ(defaultSearchStartRps(0, 256), 100);
+}
