@@ -36,8 +36,7 @@ struct ImportOptions {
 };
 
 std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -59,7 +58,8 @@ std::vector<double> parseRateList(const std::string& text) {
         }
         if (part.empty() || used != part.size() || !(value > 0) || value > 10'000'000)
             throw UsageError("--rate: expected requests per second (above 0), one or one per file separated by "
-                             "commas, got '" + part + "'");
+                             "commas, got '" +
+                             part + "'");
         rates.push_back(value);
         if (end == std::string::npos)
             break;
@@ -155,11 +155,11 @@ int importFiles(const ImportOptions& o) {
             throw UsageError(e.what());
         }
     }
-    const bool loadscopeRun =
-        std::find(formats.begin(), formats.end(), FileFormat::LoadscopeRun) != formats.end();
+    const bool loadscopeRun = std::find(formats.begin(), formats.end(), FileFormat::LoadscopeRun) != formats.end();
     if (loadscopeRun) {
         if (o.files.size() > 1 || !o.target.empty() || !o.rate.empty() || !o.name.empty() || !o.into.empty())
-            throw UsageError("a Loadscope run file (" + o.files.front() + ") is imported alone and as it is: "
+            throw UsageError("a Loadscope run file (" + o.files.front() +
+                             ") is imported alone and as it is: "
                              "without other files, --target, --rate, --name or --into");
         return importLoadscopeJson(o, o.files.front());
     }
@@ -218,8 +218,8 @@ int importFiles(const ImportOptions& o) {
     }
     store.setEnvironment(runId, added.environmentJson);
     store.setTags(runId, added.tags);
-    std::cout << "Added " << added.steps.size() << (added.steps.size() == 1 ? " step" : " steps") << " to run "
-              << runId << " \"" << added.name << "\" in " << o.db << ":\n";
+    std::cout << "Added " << added.steps.size() << (added.steps.size() == 1 ? " step" : " steps") << " to run " << runId
+              << " \"" << added.name << "\" in " << o.db << ":\n";
     printSteps(added, 0);
     return kExitOk;
 }
@@ -243,8 +243,7 @@ Command addImportCommand(CLI::App& root) {
                     "The requested rate: one for every file or one per file, comma separated (default: the rate "
                     "each file shows, to 3 digits)")
         ->type_name("RPS[,RPS...]");
-    app->add_option("--name", options->name, "The new run's name (default: 'Imported FILE (TOOL)')")
-        ->type_name("TEXT");
+    app->add_option("--name", options->name, "The new run's name (default: 'Imported FILE (TOOL)')")->type_name("TEXT");
     app->add_option("--into", options->into, "Add the steps to this run ('last', an id) instead of a new run")
         ->type_name("RUN");
     app->add_option("--hlog-unit", options->hlogUnit,

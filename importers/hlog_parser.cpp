@@ -28,6 +28,8 @@ std::optional<double> microsPerUnit(std::string_view unit) {
 }
 
 struct TagState {
+    std::optional<double> microsPerUnit; // decided at the tag's first non-empty interval (or by --hlog-unit)
+    std::string unitNote;
     LatencyHistogram histogram;
     LatencyHistogram second; // the interval(s) of the timeline's current second
     std::int64_t currentSecond = -1;
@@ -103,26 +105,29 @@ std::vector<ImportedStep> parseHlog(InputFile& file, const ParseOptions& options
         const auto data = decodeHdrHistogram(f[3], &error);
         if (!data)
             file.failAt(file.lineNumber(), "column 4 (histogram): " + error);
-        if (!scale && !data->counters.empty() && *maxColumn > 0) {
-            const double ratio = static_cast<double>(data->counters.back().highest) / *maxColumn;
-            const int decade = static_cast<int>(std::lround(std::log10(ratio)));
-            const char* unit = decade == 6 ? "ns" : decade == 3 ? "us" : decade == 0 ? "ms" : nullptr;
-            scale = microsPerUnit(unit ? unit : "ns");
-            unitNote = unit ? std::string("values in ") + unit + " (from the max column, read as milliseconds)"
-                            : "values read as nanoseconds (HdrHistogram's convention; --hlog-unit to change)";
-        }
-        const double factor = scale ? *scale : 0.001;
-        const auto maxUs = static_cast<std::int64_t>(std::llround(*maxColumn * 1000.0)); // the column is in ms
-        if (data->significantDigits < LatencyHistogram::kSignificantDigits && layoutNote.empty())
-            layoutNote = "; the log keeps " + std::to_string(data->significantDigits) +
-                         " significant digits, so values are within " +
-                         (data->significantDigits == 2 ? std::string("1 %") : std::string("10 %"));
         auto [it, inserted] = tags.try_emplace(tag);
         TagState& state = it->second;
         if (inserted) {
             tagOrder.push_back(tag);
             state.firstStart = *start;
+            state.microsPerUnit = scale;
+            state.unitNote = unitNote;
         }
+        if (!state.microsPerUnit && !data->counters.empty() && *maxColumn > 0) {
+            // Each writer picks its ratio, per interval even: decide per tag.
+            const double ratio = static_cast<double>(data->counters.back().highest) / *maxColumn;
+            const int decade = static_cast<int>(std::lround(std::log10(ratio)));
+            const char* unit = decade == 6 ? "ns" : decade == 3 ? "us" : decade == 0 ? "ms" : nullptr;
+            state.microsPerUnit = microsPerUnit(unit ? unit : "ns");
+            state.unitNote = unit ? std::string("values in ") + unit + " (from the max column, read as milliseconds)"
+                                  : "values read as nanoseconds (HdrHistogram's convention; --hlog-unit to change)";
+        }
+        const double factor = state.microsPerUnit ? *state.microsPerUnit : 0.001;
+        const auto maxUs = static_cast<std::int64_t>(std::llround(*maxColumn * 1000.0)); // the column is in ms
+        if (data->significantDigits < LatencyHistogram::kSignificantDigits && layoutNote.empty())
+            layoutNote = "; the log keeps " + std::to_string(data->significantDigits) +
+                         " significant digits, so values are within " +
+                         (data->significantDigits == 2 ? std::string("1 %") : std::string("10 %"));
         state.firstStart = std::min(state.firstStart, *start);
         state.lastEnd = std::max(state.lastEnd, *start + *length);
         ++state.intervals;
@@ -141,8 +146,6 @@ std::vector<ImportedStep> parseHlog(InputFile& file, const ParseOptions& options
     }
     if (tags.empty())
         file.fail("no intervals: expected HdrHistogram log lines 'start,length,max,HISTF...'");
-    if (unitNote.empty())
-        unitNote = "values read as nanoseconds (HdrHistogram's convention; --hlog-unit to change)";
 
     const double origin = baseTime ? *baseTime : (startTime ? *startTime : 0.0);
     std::vector<ImportedStep> steps;
@@ -173,7 +176,9 @@ std::vector<ImportedStep> parseHlog(InputFile& file, const ParseOptions& options
         p.format = "hlog V2";
         p.fidelity = Fidelity::Exact;
         p.tag = name;
-        p.detail = std::to_string(state.intervals) + " intervals merged; " + unitNote +
+        if (state.unitNote.empty())
+            state.unitNote = "values read as nanoseconds (HdrHistogram's convention; --hlog-unit to change)";
+        p.detail = std::to_string(state.intervals) + " intervals merged; " + state.unitNote +
                    "; counts exact, values as HdrHistogram adds them" + layoutNote + "; no error counts in the log";
         steps.push_back(std::move(imported));
     }

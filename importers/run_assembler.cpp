@@ -38,6 +38,25 @@ std::string logLine(const Provenance& p) {
         text += "Tag: " + p.tag + "\n";
     return text;
 }
+// "aiohttp@1000rps#2", the tags `loadscope export --format hlog` writes (hlogTag): target and rate back.
+bool parseExportTag(const std::string& tag, std::string& target, double& rate) {
+    const auto at = tag.rfind('@');
+    const auto rps = tag.rfind("rps#");
+    if (at == std::string::npos || at == 0 || rps == std::string::npos || rps < at)
+        return false;
+    try {
+        std::size_t used = 0;
+        const std::string number = tag.substr(at + 1, rps - at - 1);
+        rate = std::stod(number, &used);
+        if (used != number.size() || !(rate > 0))
+            return false;
+    } catch (const std::exception&) {
+        return false;
+    }
+    target = tag.substr(0, at);
+    return true;
+}
+
 } // namespace
 
 double roundRate(double rps) {
@@ -85,11 +104,16 @@ Run assembleRun(const std::vector<std::vector<ImportedStep>>& files, const Assem
             if (fileNames.empty() || fileNames.back() != p.fileName)
                 fileNames.push_back(p.fileName);
             std::string target = options.target.empty() ? p.tool : options.target;
-            if (p.tool == "hlog" && !p.tag.empty())
+            double rate = 0, tagRate = 0;
+            std::string tagTarget;
+            if (p.tool == "hlog" && parseExportTag(p.tag, tagTarget, tagRate)) // a Loadscope export
+                target = options.target.empty() ? tagTarget : options.target;
+            else if (p.tool == "hlog" && !p.tag.empty())
                 target = options.target.empty() ? p.tag : options.target + ":" + p.tag;
-            double rate = 0;
             if (!options.rates.empty())
                 rate = options.rates.size() == 1 ? options.rates[0] : options.rates[f];
+            else if (tagRate > 0)
+                rate = tagRate;
             else if (imported.measuredRps)
                 rate = roundRate(*imported.measuredRps);
             if (!(rate > 0))

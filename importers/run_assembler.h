@@ -12,7 +12,8 @@ namespace loadscope::importers {
 
 struct AssembleOptions {
     std::string name;          // the run's name; empty: "Imported <files>"
-    std::string target;        // every step's target; empty: the tool's name (an hlog tag: the tag)
+    std::string target;        // every step's target; empty: the tool's name (an hlog tag: the tag, or for a log
+                               // Loadscope exported, the target and rate its tags name)
     std::vector<double> rates; // empty: the rate each file shows; one: every file; else one per file
     std::int64_t nowMs = 0;    // when the import happens
 };

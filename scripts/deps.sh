@@ -12,6 +12,8 @@ LOADSCOPE_PACKAGES=(
   libssl-dev # SHA-256 of imported result files
   # servers under test (run on Debian's /usr/bin/python3)
   python3 python3-aiohttp python3-tornado python3-uvloop python3-starlette python3-uvicorn
+  # importer tests: HdrHistogram's Java implementation reads our logs and writes logs we read
+  libhdrhistogram-java default-jdk-headless
   # GUI checks and the sanitizer runtime
   xvfb xauth
 )

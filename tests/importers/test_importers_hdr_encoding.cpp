@@ -4,6 +4,7 @@
 #include "hdr_encoding.h"
 #include "hlog_writer.h"
 #include "importer_test_support.h"
+#include "run_assembler.h"
 
 #include <gtest/gtest.h>
 
@@ -194,4 +195,11 @@ TEST(HdrEncoding, ExportedRunImportsBackUnchanged) {
         EXPECT_EQ(steps[i].step.startedMs, run.steps[i].startedMs);
         EXPECT_DOUBLE_EQ(steps[i].step.durationS, 10);
     }
+    // The tags give the targets and rates back.
+    const auto again = assembleRun({steps}, AssembleOptions{});
+    ASSERT_EQ(again.steps.size(), 3u);
+    EXPECT_EQ(again.steps[0].targetName, "aiohttp");
+    EXPECT_EQ(again.steps[1].requestedRps, 2000);
+    EXPECT_EQ(again.steps[2].targetName, "tornado__async");
+    EXPECT_EQ(again.steps[2].requestedRps, 3000);
 }
