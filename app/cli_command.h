@@ -64,6 +64,7 @@ Command addCompareCommand(CLI::App& root);
 Command addCheckCommand(CLI::App& root);
 Command addExportCommand(CLI::App& root);
 Command addImportCommand(CLI::App& root);
+Command addReportCommand(CLI::App& root); // cli_report.cpp (report/)
 Command addDeleteCommand(CLI::App& root);
 Command addTargetsCommand(CLI::App& root); // cli_targets.cpp (the targets layer)
 

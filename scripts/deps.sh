@@ -14,6 +14,8 @@ LOADSCOPE_PACKAGES=(
   python3 python3-aiohttp python3-tornado python3-uvloop python3-starlette python3-uvicorn
   # importer tests: HdrHistogram's Java implementation reads our logs and writes logs we read
   libhdrhistogram-java default-jdk-headless
+  # the HTML report checked in a real browser (report.chromium)
+  chromium fonts-dejavu-core
   # GUI checks and the sanitizer runtime
   xvfb xauth
 )

@@ -166,3 +166,26 @@ TEST(CliImport, LoadscopeRunJsonStillImportsThroughTheSameCommand) {
     EXPECT_EQ(exitCode(alone), 2);
     EXPECT_TRUE(contains(alone.err, "is imported alone")) << alone.err;
 }
+
+TEST(CliImport, ReportOfAnImportedRunAsHtmlAndMarkdown) {
+    const ImportHome home;
+    ASSERT_EQ(exitCode(home.run({"import", file("vegeta_results.csv"), file("wrk2_readme_latency.txt"), "--target",
+                                 "nginx", "--rate", "500,2000"})),
+              0);
+    const auto html = (home.dir() / "report.html").string();
+    const auto r = home.run({"report", "last", "--out", html});
+    ASSERT_EQ(exitCode(r), 0) << r.err;
+    std::ifstream in(html);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_TRUE(contains(text.str(), "<svg")) << text.str().substr(0, 500);
+    EXPECT_TRUE(contains(text.str(), "Imported from other tools' result files"));
+    const auto md = home.run({"report", "1"});
+    ASSERT_EQ(exitCode(md), 0) << md.err;
+    EXPECT_TRUE(contains(md.out, "# Loadscope report")) << md.out;
+    EXPECT_TRUE(contains(md.out, "step 2: wrk2 text wrk2_readme_latency.txt, rebuilt from printed percentiles"))
+        << md.out;
+    const auto bad = home.run({"report", "1", "--format", "pdf"});
+    EXPECT_EQ(exitCode(bad), 2);
+    EXPECT_TRUE(contains(bad.err, "--format: expected html or md, got 'pdf'")) << bad.err;
+}

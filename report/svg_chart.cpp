@@ -1,0 +1,263 @@
+#include "svg_chart.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+
+namespace loadscope::report {
+
+namespace {
+
+constexpr int kMarginLeft = 70, kMarginRight = 20, kMarginTop = 36, kMarginBottom = 88;
+
+std::string num(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", v);
+    return text;
+}
+
+// Where a value lies on an axis before scaling to pixels.
+double axisValue(double v, AxisScale scale) {
+    switch (scale) {
+    case AxisScale::Linear:
+        return v;
+    case AxisScale::Log:
+        return std::log10(std::max(v, 1e-9));
+    case AxisScale::Percentile:
+        return -std::log10(std::max(1.0 - std::min(v, 99.9999) / 100.0, 1e-6));
+    }
+    return v;
+}
+
+struct Range {
+    double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
+    bool empty() const { return !(lo <= hi); }
+    void add(double v) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+    }
+};
+
+std::vector<double> ticksFor(const Range& r, AxisScale scale) {
+    if (scale == AxisScale::Percentile) {
+        std::vector<double> ticks;
+        for (double p : {0.0, 50.0, 90.0, 99.0, 99.9, 99.99, 99.999})
+            if (p <= r.hi + 1e-9)
+                ticks.push_back(p);
+        return ticks;
+    }
+    if (scale == AxisScale::Log) {
+        std::vector<double> ticks;
+        const double lo = std::pow(10.0, std::floor(std::log10(std::max(r.lo, 1e-9))));
+        for (double decade = lo; decade <= r.hi * 1.0001; decade *= 10)
+            for (double m : {1.0, 2.0, 5.0})
+                if (decade * m >= r.lo * 0.9999 && decade * m <= r.hi * 1.0001)
+                    ticks.push_back(decade * m);
+        return ticks;
+    }
+    return niceTicks(r.lo, r.hi);
+}
+
+std::string percentileText(double p) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", p);
+    return text;
+}
+
+} // namespace
+
+std::string escapeXml(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string axisNumber(double value) {
+    char text[32];
+    if (std::fabs(value) >= 10000 && std::fmod(value, 1000) == 0)
+        std::snprintf(text, sizeof text, "%gk", value / 1000);
+    else
+        std::snprintf(text, sizeof text, "%g", std::round(value * 1e6) / 1e6);
+    return text;
+}
+
+std::vector<double> niceTicks(double lo, double hi, int target) {
+    if (!(hi > lo)) {
+        hi = lo + 1;
+    }
+    const double rough = (hi - lo) / std::max(target, 1);
+    const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
+    double step = magnitude;
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (m * magnitude >= rough) {
+            step = m * magnitude;
+            break;
+        }
+    std::vector<double> ticks;
+    for (double t = std::ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step)
+        ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
+    return ticks;
+}
+
+const std::string& seriesColor(std::size_t index) {
+    static const std::vector<std::string> palette{"#0072b2", "#d55e00", "#009e73", "#cc79a7",
+                                                  "#e69f00", "#56b4e9", "#7f7f7f", "#000000"};
+    return palette[index % palette.size()];
+}
+
+std::string renderSvg(const Chart& chart, int width, int height) {
+    Range xr, yr;
+    for (const auto& s : chart.series)
+        for (const auto& p : s.points) {
+            if (chart.xScale != AxisScale::Linear && p.x <= 0 && chart.xScale != AxisScale::Percentile)
+                continue;
+            xr.add(p.x);
+            yr.add(p.y);
+        }
+    for (const auto& m : chart.markers)
+        xr.add(m.x);
+    const int plotW = width - kMarginLeft - kMarginRight;
+    const int plotH = height - kMarginTop - kMarginBottom;
+    std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"" + escapeXml(chart.id) +
+                      "\" viewBox=\"0 0 " + std::to_string(width) + " " + std::to_string(height) + "\" width=\"" +
+                      std::to_string(width) + "\" height=\"" + std::to_string(height) +
+                      "\" role=\"img\" aria-label=\"" + escapeXml(chart.title) + "\">\n";
+    svg += "<title>" + escapeXml(chart.title) + "</title>\n";
+    svg += "<rect x=\"0\" y=\"0\" width=\"" + std::to_string(width) + "\" height=\"" + std::to_string(height) +
+           "\" fill=\"#ffffff\"/>\n";
+    svg += "<text x=\"" + std::to_string(kMarginLeft) + "\" y=\"22\" class=\"chart-title\">" + escapeXml(chart.title) +
+           "</text>\n";
+    if (xr.empty() || yr.empty()) {
+        svg += "<rect x=\"" + std::to_string(kMarginLeft) + "\" y=\"" + std::to_string(kMarginTop) + "\" width=\"" +
+               std::to_string(plotW) + "\" height=\"" + std::to_string(plotH) +
+               "\" fill=\"none\" stroke=\"#999\"/>\n<text x=\"" + std::to_string(kMarginLeft + plotW / 2) + "\" y=\"" +
+               std::to_string(kMarginTop + plotH / 2) + "\" text-anchor=\"middle\">no data</text>\n</svg>\n";
+        return svg;
+    }
+    // Axes start at 0 for linear latency and rate charts, so slopes are not exaggerated.
+    if (chart.yScale == AxisScale::Linear)
+        yr.lo = std::min(yr.lo, 0.0);
+    if (chart.xScale == AxisScale::Linear)
+        xr.lo = std::min(xr.lo, 0.0);
+    const auto xTicks = ticksFor(xr, chart.xScale);
+    const auto yTicks = ticksFor(yr, chart.yScale);
+    if (chart.yScale == AxisScale::Linear && !yTicks.empty())
+        yr.hi = std::max(yr.hi, yTicks.back());
+    if (chart.xScale == AxisScale::Linear && !xTicks.empty())
+        xr.hi = std::max(xr.hi, xTicks.back());
+    const double ax0 = axisValue(chart.xScale == AxisScale::Percentile ? std::min(xr.lo, 0.0) : xr.lo, chart.xScale);
+    double ax1 = axisValue(xr.hi, chart.xScale);
+    const double ay0 = axisValue(yr.lo, chart.yScale);
+    double ay1 = axisValue(yr.hi, chart.yScale);
+    if (!(ax1 > ax0))
+        ax1 = ax0 + 1;
+    if (!(ay1 > ay0))
+        ay1 = ay0 + 1;
+    auto px = [&](double x) { return kMarginLeft + (axisValue(x, chart.xScale) - ax0) / (ax1 - ax0) * plotW; };
+    auto py = [&](double y) {
+        return kMarginTop + plotH - (axisValue(y, chart.yScale) - ay0) / (ay1 - ay0) * plotH * 0.95;
+    };
+
+    // Grid and ticks.
+    svg += "<g class=\"grid\" stroke=\"#e4e4e4\" stroke-width=\"1\">\n";
+    for (double t : yTicks)
+        svg += "<line x1=\"" + std::to_string(kMarginLeft) + "\" x2=\"" + std::to_string(kMarginLeft + plotW) +
+               "\" y1=\"" + num(py(t)) + "\" y2=\"" + num(py(t)) + "\"/>\n";
+    for (double t : xTicks)
+        svg += "<line y1=\"" + std::to_string(kMarginTop) + "\" y2=\"" + std::to_string(kMarginTop + plotH) +
+               "\" x1=\"" + num(px(t)) + "\" x2=\"" + num(px(t)) + "\"/>\n";
+    svg += "</g>\n<g class=\"ticks\" font-size=\"12\" fill=\"#333\">\n";
+    for (double t : yTicks)
+        svg += "<text x=\"" + std::to_string(kMarginLeft - 6) + "\" y=\"" + num(py(t) + 4) + "\" text-anchor=\"end\">" +
+               axisNumber(t) + "</text>\n";
+    for (double t : xTicks)
+        svg += "<text x=\"" + num(px(t)) + "\" y=\"" + std::to_string(kMarginTop + plotH + 16) +
+               "\" text-anchor=\"middle\">" +
+               (chart.xScale == AxisScale::Percentile ? percentileText(t) : axisNumber(t)) + "</text>\n";
+    svg += "</g>\n";
+    svg += "<rect x=\"" + std::to_string(kMarginLeft) + "\" y=\"" + std::to_string(kMarginTop) + "\" width=\"" +
+           std::to_string(plotW) + "\" height=\"" + std::to_string(plotH) + "\" fill=\"none\" stroke=\"#888\"/>\n";
+    svg += "<text x=\"" + std::to_string(kMarginLeft + plotW / 2) + "\" y=\"" +
+           std::to_string(kMarginTop + plotH + 34) + "\" text-anchor=\"middle\" class=\"axis-label\">" +
+           escapeXml(chart.xLabel) + "</text>\n";
+    svg += "<text transform=\"translate(16 " + std::to_string(kMarginTop + plotH / 2) +
+           ") rotate(-90)\" text-anchor=\"middle\" class=\"axis-label\">" + escapeXml(chart.yLabel) + "</text>\n";
+
+    // Markers (knees).
+    for (const auto& m : chart.markers) {
+        svg += "<g class=\"marker\"><line x1=\"" + num(px(m.x)) + "\" x2=\"" + num(px(m.x)) + "\" y1=\"" +
+               std::to_string(kMarginTop) + "\" y2=\"" + std::to_string(kMarginTop + plotH) + "\" stroke=\"" +
+               escapeXml(m.color) + "\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/><title>" + escapeXml(m.label) +
+               "</title></g>\n";
+    }
+
+    // Series: one <g> per group so the legend can toggle them together.
+    std::map<std::string, int> groupIndex;
+    std::vector<std::pair<std::string, std::string>> legend; // group, colour
+    for (const auto& s : chart.series) {
+        const std::string group = s.group.empty() ? s.name : s.group;
+        if (!groupIndex.count(group)) {
+            groupIndex[group] = static_cast<int>(legend.size());
+            legend.emplace_back(group, s.color);
+        }
+        std::string points;
+        std::string dots;
+        for (const auto& p : s.points) {
+            if (chart.xScale == AxisScale::Log && p.x <= 0)
+                continue;
+            if (chart.yScale == AxisScale::Log && p.y <= 0)
+                continue;
+            points += num(px(p.x)) + "," + num(py(p.y)) + " ";
+            const std::string label =
+                p.label.empty() ? s.name + ": " + axisNumber(p.x) + ", " + axisNumber(p.y) : p.label;
+            if (s.points.size() <= 200)
+                dots += "<circle cx=\"" + num(px(p.x)) + "\" cy=\"" + num(py(p.y)) + "\" r=\"3\" fill=\"" +
+                        escapeXml(s.color) + "\"><title>" + escapeXml(label) + "</title></circle>";
+        }
+        svg += "<g class=\"series\" data-group=\"" + std::to_string(groupIndex[group]) + "\" data-name=\"" +
+               escapeXml(s.name) + "\"><polyline fill=\"none\" stroke=\"" + escapeXml(s.color) +
+               "\" stroke-width=\"2\"" + (s.dashed ? " stroke-dasharray=\"6 4\"" : "") + " points=\"" + points +
+               "\"/>" + dots + "</g>\n";
+    }
+    // Legend below the plot, in rows.
+    int lx = kMarginLeft, ly = kMarginTop + plotH + 54;
+    for (std::size_t i = 0; i < legend.size(); ++i) {
+        const int entryWidth = 30 + 7 * static_cast<int>(legend[i].first.size());
+        if (lx + entryWidth > width - kMarginRight && lx > kMarginLeft) {
+            lx = kMarginLeft;
+            ly += 18;
+        }
+        svg += "<g class=\"legend-entry\" data-group=\"" + std::to_string(i) + "\" tabindex=\"0\"><rect x=\"" +
+               std::to_string(lx) + "\" y=\"" + std::to_string(ly - 9) + "\" width=\"14\" height=\"10\" fill=\"" +
+               escapeXml(legend[i].second) + "\"/><text x=\"" + std::to_string(lx + 19) + "\" y=\"" +
+               std::to_string(ly) + "\" font-size=\"12\">" + escapeXml(legend[i].first) + "</text></g>\n";
+        lx += entryWidth;
+    }
+    svg += "</svg>\n";
+    return svg;
+}
+
+} // namespace loadscope::report
