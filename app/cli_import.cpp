@@ -33,6 +33,7 @@ struct ImportOptions {
     std::string name;
     std::string into;
     std::string hlogUnit;
+    std::string slo;
 };
 
 std::int64_t nowMs() {
@@ -91,9 +92,17 @@ int importLoadscopeJson(const ImportOptions& o, const std::string& file) {
     return kExitOk;
 }
 
-// The plan an imported run shows: its targets, rates and the longest step; the default SLO.
-std::string importedPlanJson(const Run& run) {
+// The plan an imported run shows: its targets, rates and the longest step; the SLO given with --slo, else the
+// default, relative to an ideal latency the files do not give: then the run has no verdicts.
+std::string importedPlanJson(const Run& run, const std::string& slo) {
     BenchmarkPlan plan;
+    if (!slo.empty()) {
+        try {
+            plan.slo = parseSlo(slo);
+        } catch (const PlanError& e) {
+            throw UsageError(std::string("--slo: ") + e.what());
+        }
+    }
     plan.name = run.name;
     plan.scenario = "imported";
     std::set<double> rates;
@@ -157,10 +166,11 @@ int importFiles(const ImportOptions& o) {
     }
     const bool loadscopeRun = std::find(formats.begin(), formats.end(), FileFormat::LoadscopeRun) != formats.end();
     if (loadscopeRun) {
-        if (o.files.size() > 1 || !o.target.empty() || !o.rate.empty() || !o.name.empty() || !o.into.empty())
+        if (o.files.size() > 1 || !o.target.empty() || !o.rate.empty() || !o.name.empty() || !o.into.empty() ||
+            !o.slo.empty())
             throw UsageError("a Loadscope run file (" + o.files.front() +
                              ") is imported alone and as it is: "
-                             "without other files, --target, --rate, --name or --into");
+                             "without other files, --target, --rate, --name, --slo or --into");
         return importLoadscopeJson(o, o.files.front());
     }
 
@@ -188,7 +198,7 @@ int importFiles(const ImportOptions& o) {
         } catch (const ImportError& e) {
             throw UsageError(e.what());
         }
-        run.planJson = importedPlanJson(run);
+        run.planJson = importedPlanJson(run, o.slo);
         const auto id = store.importRunJson(runToJson(run), "import"); // one transaction
         std::cout << "Imported " << o.files.size() << (o.files.size() == 1 ? " file" : " files") << " as run " << id
                   << " \"" << run.name << "\" into " << o.db << ":\n";
@@ -197,6 +207,8 @@ int importFiles(const ImportOptions& o) {
         return kExitOk;
     }
 
+    if (!o.slo.empty())
+        throw UsageError("--slo: a run keeps the SLO it was planned with; --slo is for a new run, not with --into");
     const auto runId = resolveRunId(store, o.into, "--into");
     auto existing = store.loadRun(runId);
     Run added;
@@ -246,6 +258,10 @@ Command addImportCommand(CLI::App& root) {
     app->add_option("--name", options->name, "The new run's name (default: 'Imported FILE (TOOL)')")->type_name("TEXT");
     app->add_option("--into", options->into, "Add the steps to this run ('last', an id) instead of a new run")
         ->type_name("RUN");
+    app->add_option("--slo", options->slo,
+                    "The SLO the new run is judged by, e.g. 'p99<75ms,errors<0.1%' (without it an import has no "
+                    "verdicts: the default SLO is relative to an ideal latency the files do not give)")
+        ->type_name("SLO");
     app->add_option("--hlog-unit", options->hlogUnit,
                     "Unit of HdrHistogram log values: ns, us, ms, s (default: from the log's max column, else ns)")
         ->type_name("UNIT");

@@ -189,3 +189,16 @@ TEST(CliImport, ReportOfAnImportedRunAsHtmlAndMarkdown) {
     EXPECT_EQ(exitCode(bad), 2);
     EXPECT_TRUE(contains(bad.err, "--format: expected html or md, got 'pdf'")) << bad.err;
 }
+
+TEST(CliImport, SloGivesAnImportedRunItsVerdictsAndKnee) {
+    const ImportHome home;
+    ASSERT_EQ(exitCode(home.run({"import", file("vegeta_results.csv"), file("wrk2_readme_latency.txt"), "--target",
+                                 "nginx", "--rate", "500,2000", "--slo", "p99<5ms,errors<60%"})),
+              0);
+    const auto md = home.run({"report", "1"});
+    ASSERT_EQ(exitCode(md), 0) << md.err;
+    EXPECT_TRUE(contains(md.out, "**nginx 500")) << md.out; // 500 held (p99 3.5 ms), 2000 broke (p99 11.2 ms)
+    const auto bad = home.run({"import", file("tank_phout.txt"), "--slo", "p99 under 5"});
+    EXPECT_EQ(exitCode(bad), 2);
+    EXPECT_TRUE(contains(bad.err, "--slo:")) << bad.err;
+}
