@@ -46,11 +46,15 @@ void KneeSearch::stop(std::string reason) {
 KneeSearch::Decision KneeSearch::decide(const RateState& state) const {
     const auto& v = state.verdict;
     const bool exhausted = state.probes >= settings_.maxProbesPerRate;
-    if (v.met)
-        return v.confidence == Confidence::Held || exhausted ? Decision::Held : Decision::Undecided;
-    // A break counts once a repetition confirms it.
-    if (state.probes >= 2 && (v.confidence == Confidence::Broken || exhausted))
+    if (v.met && (v.confidence == Confidence::Held || exhausted))
+        return Decision::Held;
+    // A break counts once a repetition confirms it: a second probe that broke on its own, and more probes broken than
+    // held (a hiccup in one probe merged with a good repeat is not a confirmation).
+    const int heldProbes = state.probes - state.brokenProbes;
+    if (state.brokenProbes >= 2 && state.brokenProbes > heldProbes && v.confidence != Confidence::Held)
         return Decision::Broken;
+    if (exhausted)
+        return v.met ? Decision::Held : Decision::Broken;
     return Decision::Undecided;
 }
 
@@ -66,12 +70,13 @@ std::string KneeSearch::bracketText() const {
     return text;
 }
 
-void KneeSearch::record(const SearchProbe& probe, const RateVerdict& mergedAtRate) {
+void KneeSearch::record(const SearchProbe& probe, bool probeMet, const RateVerdict& mergedAtRate) {
     if (done())
         return;
     ++probes_;
     auto& state = rates_[probe.rps];
     ++state.probes;
+    state.brokenProbes += probeMet ? 0 : 1;
     state.fullDuration |= probe.durationS >= settings_.confirmDurationS - 1e-9;
     state.verdict = mergedAtRate;
     const Decision decision = decide(state);

@@ -38,9 +38,10 @@ public:
 
     // What to measure next; nullopt when the search is over (see stopReason()).
     std::optional<SearchProbe> next() const;
-    // The verdict at `probe.rps`, every probe there merged, after `probe` was measured. A probe that failed to
-    // measure at all (the server died) should be reported as broken with confidence.
-    void record(const SearchProbe& probe, const RateVerdict& mergedAtRate);
+    // After `probe` was measured: `probeMet`, its own point verdict, and `mergedAtRate`, the verdict of every probe at
+    // that rate merged. A probe that failed to measure at all (the server died) is reported as not met and broken
+    // with confidence.
+    void record(const SearchProbe& probe, bool probeMet, const RateVerdict& mergedAtRate);
     // Ends the search early (a time budget, a cancel), keeping the bracket reached.
     void stop(std::string reason);
 
@@ -55,6 +56,7 @@ public:
 private:
     struct RateState {
         int probes = 0;
+        int brokenProbes = 0; // probes whose own verdict broke the SLO
         bool fullDuration = false;
         RateVerdict verdict;
     };

@@ -78,13 +78,15 @@ const std::map<std::string, std::string> kOptionOfField{{"targets", "--targets"}
                                                         {"search.resolution", "--resolution"},
                                                         {"pinning.generator_core", "--pin"}};
 
-// --search / --sweep and the search's own options (which imply --search).
+// --search / --sweep and the search's own options (which imply --search). Rates listed with --rates are rates to
+// measure: they make a preset's search a sweep unless --search asks for the search.
 void applySearchOptions(const RunOptions& o, BenchmarkPlan& plan) {
     if (o.search && o.sweep)
         throw UsageError("--search and --sweep: choose one");
-    if (o.search || !o.maxTime.empty() || !o.searchStart.empty() || !o.resolution.empty())
+    const bool searchAsked = o.search || !o.maxTime.empty() || !o.searchStart.empty() || !o.resolution.empty();
+    if (searchAsked)
         plan.mode = PlanMode::Search;
-    if (o.sweep)
+    if (o.sweep || (o.rates && !searchAsked))
         plan.mode = PlanMode::Sweep;
     if (!o.maxTime.empty())
         plan.search.maxTimeS = parseDurationS(o.maxTime, "--max-time");
@@ -279,7 +281,10 @@ void printDryRun(const BenchmarkPlan& plan) {
         std::cout << describeSearch(plan) << ": about " << plannedStepCount(plan) << " probes, about "
                   << formatDuration(estimatedSeconds(plan)) << ". Save the JSON above and run it with --plan FILE.\n";
     else
-        std::cout << plannedStepCount(plan) << " steps, about " << formatDuration(estimatedSeconds(plan))
+        std::cout << plannedStepCount(plan) << " steps (" << plan.rates.size() << " rates, " << plan.targets.size()
+                  << (plan.targets.size() == 1 ? " target, " : " targets, ") << plan.repetitions
+                  << (plan.repetitions == 1 ? " repetition" : " repetitions") << "), about "
+                  << formatDuration(estimatedSeconds(plan))
                   << " (the stop rule may make it shorter). Save the JSON above and run it with --plan FILE.\n";
 }
 
@@ -408,7 +413,8 @@ Command addRunCommand(CLI::App& root) {
     app->add_flag("--search", o->search,
                   "Find each target's knee by a search (climb x1.5 until the SLO breaks, then bisect) instead of a "
                   "list of rates; --rates, if given, sets its start");
-    app->add_flag("--sweep", o->sweep, "Measure the listed rates (the default; overrides a preset's search)");
+    app->add_flag("--sweep", o->sweep,
+                  "Measure the plan's rates, not a search (implied by --rates unless --search is given)");
     app->add_option("--max-time", o->maxTime, "With --search: a time budget; then it reports the bracket reached")
         ->type_name("TIME");
     app->add_option("--search-start", o->searchStart,

@@ -70,16 +70,20 @@ void BenchmarkRunner::Impl::search() {
             Step step = newStep(ts.index, probe->rps, static_cast<int>(atRate.size()) + 1);
             log(step.targetName + ": " + probe->purpose + " at " + formatNumber(probe->rps, 1) + " rps for " +
                 formatDuration(probe->durationS));
-            measure(step, {ts.index, 0}, probe->durationS);
+            const StepOutcome outcome = measure(step, {ts.index, 0}, probe->durationS);
             if (step.status == StepStatus::Cancelled)
                 break;
+            // An overloaded server keeps working off its backlog after the load stops, which would break the next
+            // probe too: after a break, the next probe starts a fresh server.
+            if (!outcome.met)
+                sessions.erase({ts.index, 0});
             if (step.status == StepStatus::Ok) {
                 step.timeline.clear();
                 step.serverLogTail.clear();
                 step.generatorLogTail.clear();
                 atRate.push_back(std::move(step));
             }
-            ts.search.record(*probe, mergedVerdict(atRate, limitsOf(ts.index), probe->rps));
+            ts.search.record(*probe, outcome.met, mergedVerdict(atRate, limitsOf(ts.index), probe->rps));
             if (ts.search.done()) {
                 log(plan.targets[static_cast<std::size_t>(ts.index)] + ": search over: " + ts.search.stopReason());
                 sessions.erase({ts.index, 0});

@@ -185,9 +185,9 @@ TEST(Presets, QuickIsAKneeSearchOfAFewMinutesAndSeedPresetsCoverEveryVariant) {
     EXPECT_EQ(quick->targets, (std::vector<std::string>{"aiohttp", "tornado-async", "tornado-gen"}));
     EXPECT_EQ(quick->mode, PlanMode::Search);
     EXPECT_TRUE(quick->rates.empty()) << "the search needs no rates";
-    EXPECT_EQ(quick->stepDurationS, 5);
+    EXPECT_EQ(quick->stepDurationS, 6);
     EXPECT_GE(quick->repetitions, 3) << "enough repetitions for an interval";
-    EXPECT_EQ(quick->search.probeDuration(quick->stepDurationS), 2);
+    EXPECT_EQ(quick->search.probeDuration(quick->stepDurationS), 3);
     EXPECT_GT(estimatedSeconds(*quick), 120);
     EXPECT_LE(estimatedSeconds(*quick), 250);
     EXPECT_EQ(planFromJson(planToJson(*quick)).mode, PlanMode::Search) << "the search survives the JSON round trip";
