@@ -1,22 +1,20 @@
 // loadscope import FILE...: result files of other load tools (importers/), or a run exported as JSON by Loadscope.
 // Every file is read and checked before the database is touched; a new run is written in one transaction.
-#include "benchmark_plan.h"
 #include "cli_command.h"
 #include "cli_table.h"
 #include "format_registry.h"
-#include "run_assembler.h"
-#include "run_json.h"
+#include "result_import.h"
 #include "run_store.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
-#include <set>
 
 namespace loadscope::cli {
 
@@ -36,39 +34,6 @@ struct ImportOptions {
     std::string slo;
 };
 
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-// "2000" or "500,1000,2000".
-std::vector<double> parseRateList(const std::string& text) {
-    std::vector<double> rates;
-    if (text.empty())
-        return rates;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const auto end = text.find(',', start);
-        const auto part = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        std::size_t used = 0;
-        double value = 0;
-        try {
-            value = std::stod(part, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (part.empty() || used != part.size() || !(value > 0) || value > 10'000'000)
-            throw UsageError("--rate: expected requests per second (above 0), one or one per file separated by "
-                             "commas, got '" +
-                             part + "'");
-        rates.push_back(value);
-        if (end == std::string::npos)
-            break;
-        start = end + 1;
-    }
-    return rates;
-}
-
 int importLoadscopeJson(const ImportOptions& o, const std::string& file) {
     std::string content;
     if (file == "-") {
@@ -76,7 +41,7 @@ int importLoadscopeJson(const ImportOptions& o, const std::string& file) {
     } else {
         std::ifstream in(file, std::ios::binary);
         if (!in)
-            throw UsageError("FILE: cannot read " + file);
+            throw UsageError(file + ": cannot read (" + std::strerror(errno) + ")");
         content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
     const std::string source = file == "-" ? "stdin" : file;
@@ -90,34 +55,6 @@ int importLoadscopeJson(const ImportOptions& o, const std::string& file) {
         throw UsageError(e.what()); // the store names the field; a bad document is bad input, not a broken store
     }
     return kExitOk;
-}
-
-// The plan an imported run shows: its targets, rates and the longest step; the SLO given with --slo, else the
-// default, relative to an ideal latency the files do not give: then the run has no verdicts.
-std::string importedPlanJson(const Run& run, const std::string& slo) {
-    BenchmarkPlan plan;
-    if (!slo.empty()) {
-        try {
-            plan.slo = parseSlo(slo);
-        } catch (const PlanError& e) {
-            throw UsageError(std::string("--slo: ") + e.what());
-        }
-    }
-    plan.name = run.name;
-    plan.scenario = "imported";
-    std::set<double> rates;
-    for (const auto& s : run.steps) {
-        if (std::find(plan.targets.begin(), plan.targets.end(), s.targetName) == plan.targets.end())
-            plan.targets.push_back(s.targetName);
-        rates.insert(s.requestedRps);
-        plan.repetitions = std::max(plan.repetitions, s.repetition);
-        plan.stepDurationS = std::max(0.0, s.durationS);
-    }
-    plan.rates.assign(rates.begin(), rates.end());
-    plan.warmupS = 0;
-    plan.cooldownS = 0;
-    plan.stopRule = false;
-    return planToJson(plan);
 }
 
 void printSteps(const Run& run, std::size_t firstNew) {
@@ -147,92 +84,53 @@ void printSteps(const Run& run, std::size_t firstNew) {
 }
 
 int importFiles(const ImportOptions& o) {
-    if (!isKnownTool(o.tool))
-        throw UsageError("--tool: expected " + toolChoices() + ", got '" + o.tool + "'");
-    // Which format each file is; a Loadscope run file is imported alone, as it always was.
-    std::vector<FileFormat> formats;
-    for (const auto& file : o.files) {
-        if (file == "-") {
-            if (o.files.size() > 1 || (o.tool != "auto" && o.tool != "loadscope"))
-                throw UsageError("FILE: '-' (standard input) reads a Loadscope run JSON, alone; give other tools' "
-                                 "files by name");
-            return importLoadscopeJson(o, file);
-        }
-        try {
-            formats.push_back(detectFormat(file, o.tool));
-        } catch (const ImportError& e) {
-            throw UsageError(e.what());
-        }
-    }
-    const bool loadscopeRun = std::find(formats.begin(), formats.end(), FileFormat::LoadscopeRun) != formats.end();
+    // A Loadscope run file (or '-', standard input) is imported alone, as it always was.
+    const bool loadscopeRun =
+        o.files.front() == "-" || (o.tool == "loadscope" || (o.tool == "auto" && isLoadscopeRunFile(o.files.front())));
     if (loadscopeRun) {
         if (o.files.size() > 1 || !o.target.empty() || !o.rate.empty() || !o.name.empty() || !o.into.empty() ||
             !o.slo.empty())
             throw UsageError("a Loadscope run file (" + o.files.front() +
-                             ") is imported alone and as it is: "
-                             "without other files, --target, --rate, --name, --slo or --into");
+                             ") is imported alone and as it is: without other files, --target, --rate, --name, --slo "
+                             "or --into");
         return importLoadscopeJson(o, o.files.front());
     }
-
-    // Read every file before touching the database: a bad one stops the import with nothing written.
-    AssembleOptions assemble;
-    assemble.name = o.name;
-    assemble.target = o.target;
-    assemble.rates = parseRateList(o.rate);
-    assemble.nowMs = nowMs();
-    ParseOptions parse;
-    parse.hlogUnit = o.hlogUnit;
-    std::vector<std::vector<ImportedStep>> steps;
+    ResultImportRequest request;
+    request.files = o.files;
+    request.tool = o.tool;
+    request.target = o.target;
+    request.rates = o.rate;
+    request.name = o.name;
+    request.slo = o.slo;
+    request.hlogUnit = o.hlogUnit;
+    if (!o.into.empty() && !o.slo.empty())
+        throw UsageError("--slo: a run keeps the SLO it was planned with; --slo is for a new run, not with --into");
+    // Every file is read and checked before the database is opened: bad input neither creates nor touches it.
+    ParsedImport parsed;
     try {
-        for (std::size_t i = 0; i < o.files.size(); ++i)
-            steps.push_back(importFile(o.files[i], formats[i], parse));
+        parsed = readImportFiles(request);
+    } catch (const ImportError& e) {
+        throw UsageError(e.what()); // bad input: the message names the file, the line or the option
+    }
+    auto store = RunStore::open(o.db);
+    if (!o.into.empty())
+        request.intoRunId = resolveRunId(store, o.into, "--into");
+    ResultImportOutcome outcome;
+    try {
+        outcome = importResults(store, request, parsed);
     } catch (const ImportError& e) {
         throw UsageError(e.what());
     }
-
-    auto store = RunStore::open(o.db);
-    if (o.into.empty()) {
-        Run run;
-        try {
-            run = assembleRun(steps, assemble);
-        } catch (const ImportError& e) {
-            throw UsageError(e.what());
-        }
-        run.planJson = importedPlanJson(run, o.slo);
-        const auto id = store.importRunJson(runToJson(run), "import"); // one transaction
-        std::cout << "Imported " << o.files.size() << (o.files.size() == 1 ? " file" : " files") << " as run " << id
-                  << " \"" << run.name << "\" into " << o.db << ":\n";
-        printSteps(run, 0);
-        std::cout << "See it with `" << suggestedCommand("show " + std::to_string(id), o.db) << "`.\n";
+    if (outcome.addedToExisting) {
+        std::cout << "Added " << outcome.run.steps.size() << (outcome.run.steps.size() == 1 ? " step" : " steps")
+                  << " to run " << outcome.runId << " \"" << outcome.run.name << "\" in " << o.db << ":\n";
+        printSteps(outcome.run, 0);
         return kExitOk;
     }
-
-    if (!o.slo.empty())
-        throw UsageError("--slo: a run keeps the SLO it was planned with; --slo is for a new run, not with --into");
-    const auto runId = resolveRunId(store, o.into, "--into");
-    auto existing = store.loadRun(runId);
-    Run added;
-    try {
-        added = assembleRun(steps, assemble, &*existing);
-    } catch (const ImportError& e) {
-        throw UsageError(e.what());
-    }
-    // Everything is checked; the writes follow (targets, then each step in its own transaction).
-    for (auto& target : added.targets)
-        if (target.id == 0)
-            store.addTarget(runId, target);
-    for (auto& step : added.steps) {
-        step.runId = runId;
-        for (const auto& target : added.targets)
-            if (target.name == step.targetName)
-                step.targetId = target.id;
-        store.insertStep(step);
-    }
-    store.setEnvironment(runId, added.environmentJson);
-    store.setTags(runId, added.tags);
-    std::cout << "Added " << added.steps.size() << (added.steps.size() == 1 ? " step" : " steps") << " to run " << runId
-              << " \"" << added.name << "\" in " << o.db << ":\n";
-    printSteps(added, 0);
+    std::cout << "Imported " << o.files.size() << (o.files.size() == 1 ? " file" : " files") << " as run "
+              << outcome.runId << " \"" << outcome.run.name << "\" into " << o.db << ":\n";
+    printSteps(outcome.run, 0);
+    std::cout << "See it with `" << suggestedCommand("show " + std::to_string(outcome.runId), o.db) << "`.\n";
     return kExitOk;
 }
 

@@ -49,12 +49,21 @@ std::vector<double> ticksFor(const Range& r, AxisScale scale) {
         return ticks;
     }
     if (scale == AxisScale::Log) {
-        std::vector<double> ticks;
+        // 1-2-5 in each decade; a range narrower than that (2 to 7 ms) gets every whole multiple, then linear ticks.
         const double lo = std::pow(10.0, std::floor(std::log10(std::max(r.lo, 1e-9))));
-        for (double decade = lo; decade <= r.hi * 1.0001; decade *= 10)
-            for (double m : {1.0, 2.0, 5.0})
-                if (decade * m >= r.lo * 0.9999 && decade * m <= r.hi * 1.0001)
-                    ticks.push_back(decade * m);
+        for (const auto& multiples : {std::vector<double>{1, 2, 5}, std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9}}) {
+            std::vector<double> ticks;
+            for (double decade = lo; decade <= r.hi * 1.0001; decade *= 10)
+                for (double m : multiples)
+                    if (decade * m >= r.lo * 0.9999 && decade * m <= r.hi * 1.0001)
+                        ticks.push_back(decade * m);
+            if (ticks.size() >= 3)
+                return ticks;
+        }
+        std::vector<double> ticks;
+        for (double t : niceTicks(r.lo, r.hi, 4))
+            if (t > 0)
+                ticks.push_back(t);
         return ticks;
     }
     return niceTicks(r.lo, r.hi);

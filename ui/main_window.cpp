@@ -3,6 +3,7 @@
 #include "app_settings.h"
 #include "background_job.h"
 #include "chart_export.h"
+#include "format_registry.h"
 #include "history_page.h"
 #include "live_run_wiring.h"
 #include "results_page.h"
@@ -30,6 +31,8 @@
 #include <QStyle>
 #include <QTemporaryFile>
 
+#include <algorithm>
+
 #include <boost/version.hpp>
 #include <qcustomplot.h>
 #include <sqlite3.h>
@@ -51,6 +54,16 @@ bool isDatabaseFile(const QString& path) {
 
 bool isJsonFile(const QString& path) {
     return QFileInfo(path).suffix().toLower() == QLatin1String("json");
+}
+
+// A result file of another tool, recognised from its first bytes (importers/format_registry.h).
+bool isResultFile(const QString& path) {
+    try {
+        importers::detectFormat(path.toStdString());
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
 }
 
 // What a place shows until its real page is installed: how to do the same from the command line.
@@ -153,7 +166,7 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&New database\u2026"), QKeySequence::New, this, &MainWindow::newDatabaseDialog);
     recentMenu_ = file->addMenu(tr("Open &recent"));
     file->addSeparator();
-    file->addAction(tr("&Import run JSON\u2026"), QKeySequence(tr("Ctrl+I")), this, &MainWindow::importDialog);
+    file->addAction(tr("&Import results\u2026"), QKeySequence(tr("Ctrl+I")), this, &MainWindow::importDialog);
     QMenu* exportMenu = file->addMenu(tr("&Export"));
     exportMenu->addAction(tr("Chart as &PNG\u2026"), QKeySequence(tr("Ctrl+E")), this,
                           [this] { results_->exportChartInteractive(ExportFormat::Png); });
@@ -163,6 +176,8 @@ void MainWindow::buildMenus() {
                           [this] { results_->exportChartInteractive(ExportFormat::Svg); });
     exportMenu->addAction(tr("Chart data as &CSV\u2026"), results_, &ResultsPage::exportCsvInteractive);
     exportMenu->addAction(tr("Run as &JSON\u2026"), results_, &ResultsPage::exportRunJsonInteractive);
+    exportMenu->addAction(tr("&Report (HTML)\u2026"), this, [this] { exportReportInteractive(false); });
+    exportMenu->addAction(tr("Report (&Markdown)\u2026"), this, [this] { exportReportInteractive(true); });
     exportMenu->addSeparator();
     exportMenu->addAction(tr("Copy chart to clip&board"), QKeySequence(tr("Ctrl+Shift+C")), results_,
                           &ResultsPage::copyChart);
@@ -321,10 +336,11 @@ void MainWindow::updateRecentMenu() {
 }
 
 void MainWindow::importDialog() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import a run"), QDir::homePath(),
-                                                      tr("Exported runs (*.json);;All files (*)"));
-    if (!path.isEmpty())
-        importRunJson(path);
+    const QStringList paths =
+        QFileDialog::getOpenFileNames(this, tr("Import results"), QDir::homePath(),
+                                      tr("Results (*.json *.csv *.txt *.hlog *.log *.out);;All files (*)"));
+    if (!paths.isEmpty())
+        importFiles(paths);
 }
 
 void MainWindow::importRunJson(const QString& path) {
@@ -366,20 +382,29 @@ void MainWindow::importRunJson(const QString& path) {
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
     const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.size() == 1 && urls.front().isLocalFile() &&
-        (isDatabaseFile(urls.front().toLocalFile()) || isJsonFile(urls.front().toLocalFile())))
+    if (urls.isEmpty() || !std::all_of(urls.begin(), urls.end(), [](const QUrl& url) { return url.isLocalFile(); }))
+        return;
+    // One database to open, or files to import: exported runs (.json) and files whose format is recognised.
+    const bool database = urls.size() == 1 && isDatabaseFile(urls.front().toLocalFile());
+    const bool importable = std::all_of(urls.begin(), urls.end(), [](const QUrl& url) {
+        return isJsonFile(url.toLocalFile()) || isResultFile(url.toLocalFile());
+    });
+    if (database || importable)
         event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
     const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.size() != 1 || !urls.front().isLocalFile())
+    if (urls.isEmpty())
         return;
-    const QString path = urls.front().toLocalFile();
-    if (isDatabaseFile(path))
-        openDatabase(path.toStdString());
-    else if (isJsonFile(path))
-        importRunJson(path);
+    QStringList paths;
+    for (const QUrl& url : urls)
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.size() == 1 && isDatabaseFile(paths.front()))
+        openDatabase(paths.front().toStdString());
+    else if (!paths.isEmpty())
+        importFiles(paths);
     event->acceptProposedAction();
 }
 

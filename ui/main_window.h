@@ -1,6 +1,7 @@
 #pragma once
 // The main window: four places in a sidebar (Launcher, Live run, History, Results), the menus, the status bar with
-// the open database, drag and drop of a .sqlite (open) or an exported .json (import), settings in QSettings.
+// the open database, drag and drop of a .sqlite (open), an exported .json or other tools' result files (import),
+// settings in QSettings. Imports of result files and report exports are in main_window_files.cpp.
 
 #include <QMainWindow>
 
@@ -13,6 +14,9 @@ class QStackedWidget;
 
 namespace loadscope {
 
+namespace importers {
+struct ResultImportRequest;
+}
 class HistoryPage;
 class ResultsPage;
 
@@ -30,6 +34,12 @@ public:
     const std::filesystem::path& database() const { return database_; }
     // Imports an exported run into the open database (background), then shows it.
     void importRunJson(const QString& path);
+    // Imports files: one Loadscope run JSON as importRunJson does; other tools' result files through a dialog
+    // (ResultImportDialog, opened window-modal) that asks what they do not say, then in the background.
+    void importFiles(const QStringList& paths);
+    // Writes the report of the runs shown in Results (HTML or Markdown) to `path`, in the background; reportWritten
+    // follows.
+    void exportReport(const QString& path, bool markdown);
 
     void setCurrentPlace(Place place);
     Place currentPlace() const;
@@ -52,6 +62,8 @@ signals:
     void runImported(qint64 runId);
     // An error was reported to the user (also in the status bar).
     void errorShown(const QString& message);
+    // A report was written (or failed: `ok` false, with an error shown).
+    void reportWritten(const QString& path, bool ok);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -63,6 +75,8 @@ private:
     void openDatabaseDialog();
     void newDatabaseDialog();
     void importDialog();
+    void runResultImport(const importers::ResultImportRequest& request);
+    void exportReportInteractive(bool markdown);
     void showSettings();
     void showAbout();
     void showError(const QString& message);
