@@ -43,7 +43,7 @@ TEST(ImportBroken, EmptyAndUnknownFiles) {
     EXPECT_CONTAINS(failure("blank.txt", "\n\n  \n"), "blank.txt: empty");
     EXPECT_CONTAINS(failure("notes.txt", "hello world\n"), "notes.txt: not a format Loadscope imports");
     EXPECT_CONTAINS(failure("notes.txt", "hello world\n"), "its first line is 'hello world'");
-    EXPECT_CONTAINS(failure("results.bin", std::string("\x0e\xff\x81\x03\x01\x01\x06Result\x00", 16)), "binary data");
+    EXPECT_CONTAINS(failure("results.bin", std::string("\x0e\xff\x81\x03\x01\x01\x06Result\x00", 14)), "binary data");
     EXPECT_CONTAINS(
         failure("missing.csv", "x", "auto").substr(0, 0) +
             [] {
