@@ -58,6 +58,12 @@ KneeSearch::Decision KneeSearch::decide(const RateState& state) const {
     return Decision::Undecided;
 }
 
+bool KneeSearch::confidentBreakAbove(double rps) const {
+    return std::any_of(rates_.begin(), rates_.end(), [rps](const auto& entry) {
+        return entry.first > rps && entry.second.verdict.confidence == Confidence::Broken;
+    });
+}
+
 bool KneeSearch::bracketNarrowEnough() const {
     return highestHeld_ && lowestBroken_ && *lowestBroken_ <= *highestHeld_ * (1.0 + settings_.resolution) + 1e-9;
 }
@@ -136,6 +142,14 @@ void KneeSearch::planNext() {
     const auto& held = rates_[*highestHeld_];
     if (!held.fullDuration) {
         next_ = SearchProbe{*highestHeld_, settings_.confirmDurationS, "confirm knee"};
+        return;
+    }
+    // The knee's interval closes only at a rate broken with confidence. A break decided by the point verdict after
+    // the last allowed repeat leaves it open ("2407+"), so try once a little higher, where a break is clearer.
+    if (!confidentBreakAbove(*highestHeld_) && !triedAbove_ && *lowestBroken_ < settings_.maxRps) {
+        triedAbove_ = true;
+        const double above = std::min(settings_.maxRps, roundedRate(*lowestBroken_ * std::sqrt(settings_.growth)));
+        next_ = SearchProbe{above, probe, "confirm break above"};
         return;
     }
     stop("bracket reached: " + bracketText());

@@ -2,9 +2,10 @@
 // The knee search's decisions for one target (the idea of MLRsearch, draft-ietf-bmwg-mlrsearch): climb from a
 // start rate by a factor until the SLO breaks and a repetition confirms the break (or step down while even the start
 // breaks), then bisect between the highest held and the lowest broken rate until they are within the resolution,
-// and finally confirm the held rate at the full step duration. A rate is probed again only while its verdict is
-// uncertain, up to a maximum. The caller measures each probe, merges every probe at that rate (mergeRepetitions) and
-// reports the merged verdict back; this class never touches a server.
+// and finally confirm the held rate at the full step duration; when no rate broke with confidence (only by the point
+// verdict after the last repeat), one rate a little higher is probed so that the knee's interval can close. A rate is
+// probed again only while its verdict is uncertain, up to a maximum. The caller measures each probe, merges every probe
+// at that rate (mergeRepetitions) and reports the merged verdict back; this class never touches a server.
 
 #include "knee.h"
 
@@ -29,7 +30,8 @@ struct KneeSearchSettings {
 struct SearchProbe {
     double rps = 0;
     double durationS = 0;
-    std::string purpose; // "climb", "confirm break", "repeat (uncertain)", "bisect", "confirm knee", "step down"
+    std::string purpose; // "climb", "confirm break", "repeat (uncertain)", "bisect", "confirm knee", "step down",
+                         // "confirm break above"
 };
 
 class KneeSearch {
@@ -65,12 +67,14 @@ private:
     void advance(double rps, Decision decision);
     void planNext();
     bool bracketNarrowEnough() const;
+    bool confidentBreakAbove(double rps) const;
 
     KneeSearchSettings settings_;
     std::map<double, RateState> rates_;
     std::optional<SearchProbe> next_;
     std::optional<double> highestHeld_, lowestBroken_;
     int probes_ = 0;
+    bool triedAbove_ = false; // the one probe above an unsure break, to close the knee's interval
     std::string stopReason_;
 };
 

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 using namespace loadscope;
 
@@ -158,4 +160,37 @@ TEST(KneeSearch, DefaultStartFromIdealLatencyAndConnections) {
     EXPECT_EQ(defaultSearchStartRps(50, 256), 500);  // 256 / 0.05 s = 5120 req/s; a tenth, rounded down
     EXPECT_EQ(defaultSearchStartRps(125, 256), 200); // 2048 -> 204.8 -> 200
     EXPECT_EQ(defaultSearchStartRps(0, 256), 100);
+}
+
+TEST(KneeSearch, AnUnsureBreakIsFollowedByOneProbeHigherToCloseTheInterval) {
+    // A target that is unsure at 1100 (the point verdict breaks, the bootstrap cannot tell) and broken with
+    // confidence at 1400: after the bracket 1000-1100 and the knee's confirmation, the search tries once higher.
+    KneeSearchSettings settings;
+    settings.startRps = 1000;
+    settings.growth = 1.1;
+    settings.resolution = 0.1;
+    settings.probeDurationS = 2;
+    settings.confirmDurationS = 2;
+    KneeSearch search(settings);
+    std::vector<SearchProbe> probes;
+    while (auto probe = search.next()) {
+        probes.push_back(*probe);
+        RateVerdict v{probe->rps, probe->rps <= 1000, Confidence::Held};
+        if (probe->rps > 1000)
+            v.confidence = probe->rps >= 1150 ? Confidence::Broken : Confidence::Uncertain;
+        search.record(*probe, v.met, v);
+        ASSERT_LT(probes.size(), 20u);
+    }
+    ASSERT_GE(probes.size(), 2u);
+    const auto above = std::find_if(probes.begin(), probes.end(),
+                                    [](const SearchProbe& p) { return p.purpose == "confirm break above"; });
+    ASSERT_NE(above, probes.end()) << "the search tried above the unsure break";
+    EXPECT_EQ(above->rps, std::round(1100 * std::sqrt(1.1)));
+    EXPECT_EQ(probes.back().rps, above->rps) << "and repeated it to confirm the break there";
+    EXPECT_EQ(search.highestHeld(), 1000);
+    EXPECT_EQ(search.lowestBroken(), 1100);
+    EXPECT_EQ(std::count_if(probes.begin(), probes.end(),
+                            [](const SearchProbe& p) { return p.purpose == "confirm break above"; }),
+              1)
+        << "only once";
 }
