@@ -18,12 +18,12 @@ namespace loadscope {
 
 using namespace std::chrono_literals;
 
-namespace {
-
 std::int64_t nowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
+
+namespace {
 
 // The highest-numbered core this process may run on ("the last core").
 int lastAllowedCore() {

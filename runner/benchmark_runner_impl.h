@@ -22,6 +22,9 @@
 
 namespace loadscope {
 
+// Wall-clock milliseconds since the epoch, for the times stored with runs and steps.
+std::int64_t nowMs();
+
 struct BenchmarkRunner::Impl {
     Impl(BenchmarkPlan p, const TargetCatalog& c, Options o, RunObserver* obs);
 

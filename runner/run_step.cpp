@@ -10,13 +10,6 @@
 
 namespace loadscope {
 
-namespace {
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-} // namespace
-
 SloLimits BenchmarkRunner::Impl::limitsOf(int targetIndex) const {
     return resolveLimits(plan.slo, scenarios[static_cast<std::size_t>(targetIndex)]->idealLatencyMs);
 }

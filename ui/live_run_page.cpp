@@ -27,7 +27,7 @@
 namespace loadscope {
 
 namespace {
-constexpr auto kProblemStyle = "color: #d55e00;";
+constexpr auto kStatusProblemStyle = "color: #d55e00;";
 
 QString statusWords(RunStatus status) {
     switch (status) {
@@ -248,7 +248,7 @@ double LiveRunPage::runSeconds() const {
 
 void LiveRunPage::setStatus(const QString& text, bool problem) {
     status_->setText(text);
-    status_->setStyleSheet(problem ? QLatin1String(kProblemStyle) : QString());
+    status_->setStyleSheet(problem ? QLatin1String(kStatusProblemStyle) : QString());
 }
 
 void LiveRunPage::onRunStarted(const Run& run, int totalSteps) {

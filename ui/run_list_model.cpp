@@ -11,7 +11,7 @@ namespace loadscope {
 
 namespace {
 
-QString rateText(double rate) {
+QString rateCell(double rate) {
     return QString::number(rate, 'g', 10);
 }
 
@@ -75,11 +75,11 @@ QString RunListModel::ratesText(const std::vector<double>& rates) {
     if (rates.size() <= 4) {
         QStringList parts;
         for (double r : rates)
-            parts << rateText(r);
+            parts << rateCell(r);
         return parts.join(QStringLiteral(", "));
     }
     return QStringLiteral("%1, %2 \u2026 %3 (%4)")
-        .arg(rateText(rates[0]), rateText(rates[1]), rateText(rates.back()))
+        .arg(rateCell(rates[0]), rateCell(rates[1]), rateCell(rates.back()))
         .arg(rates.size());
 }
 
@@ -95,7 +95,7 @@ QString RunListModel::kneeText(const RunSummary& run) {
     QStringList parts;
     for (const auto& [target, knee] : knees)
         parts << QStringLiteral("%1 %2").arg(QString::fromStdString(target),
-                                             knee ? rateText(*knee) : QStringLiteral("\u2013"));
+                                             knee ? rateCell(*knee) : QStringLiteral("\u2013"));
     return parts.join(QStringLiteral(" \u00b7 "));
 }
 
@@ -174,7 +174,7 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
         case RatesColumn: {
             QStringList all;
             for (double r : run.rates)
-                all << rateText(r);
+                all << rateCell(r);
             return all.join(QStringLiteral(", "));
         }
         default:
