@@ -2,8 +2,7 @@
 // targets in a temporary XDG_CONFIG_HOME), the real load generator, a temporary database. Checks exit codes, the
 // messages of usage errors, the summary table, list/show/compare/export/import/delete, and what Ctrl+C and SIGKILL
 // leave behind.
-#include "child_process.h"
-#include "install_paths.h"
+#include "cli_home.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -21,92 +20,7 @@
 using namespace loadscope;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::string readFile(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-// A temporary home: XDG_CONFIG_HOME (user targets) and XDG_DATA_HOME for the child, a database path, and a marker
-// in the environment of every process the child starts, to find any that outlive it.
-class CliHome {
-public:
-    CliHome() {
-        std::random_device random;
-        marker_ = std::to_string(getpid()) + "-" + std::to_string(random());
-        dir_ = std::filesystem::temp_directory_path() / ("loadscope-cli-test-" + marker_);
-        std::filesystem::create_directories(dir_ / "config" / "loadscope" / "targets");
-    }
-    ~CliHome() {
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-    const std::filesystem::path& dir() const { return dir_; }
-    std::string db() const { return (dir_ / "runs.sqlite").string(); }
-    std::string markerVariable() const { return "LOADSCOPE_CLI_TEST_MARKER=" + marker_; }
-
-    void writeRefserverTarget(const std::string& name, std::vector<std::string> extraArgs = {}) const {
-        nlohmann::json argv = {"{bin}/loadscope-refserver", "--port", "{port}"};
-        for (auto& a : extraArgs)
-            argv.push_back(a);
-        const nlohmann::json definition = {{"name", name},
-                                           {"argv", argv},
-                                           {"scenarios", {{"simple", {{"path", "/simple"}, {"ideal_ms", 5}}}}},
-                                           {"readiness", {{"path", "/health"}, {"timeout_s", 5}}}};
-        std::ofstream(dir_ / "config" / "loadscope" / "targets" / (name + ".json")) << definition.dump(2);
-    }
-    void writeTarget(const std::string& name, const nlohmann::json& definition) const {
-        std::ofstream(dir_ / "config" / "loadscope" / "targets" / (name + ".json")) << definition.dump(2);
-    }
-
-    ChildProcessOptions options(std::vector<std::string> args) const {
-        ChildProcessOptions o;
-        o.argv = {(binDir() / "loadscope").string()};
-        o.argv.insert(o.argv.end(), args.begin(), args.end());
-        o.env = {{"XDG_CONFIG_HOME", (dir_ / "config").string()},
-                 {"XDG_DATA_HOME", (dir_ / "data").string()},
-                 {"LOADSCOPE_CLI_TEST_MARKER", marker_},
-                 {"DISPLAY", ""},
-                 {"WAYLAND_DISPLAY", ""},
-                 {"QT_QPA_PLATFORM", ""}};
-        return o;
-    }
-    CommandResult run(std::vector<std::string> args, std::chrono::milliseconds timeout = 60s) const {
-        return runCommand(options(std::move(args)), timeout);
-    }
-    // Processes still alive that carry this home's marker in their environment.
-    std::vector<pid_t> markedProcesses() const {
-        std::vector<pid_t> found;
-        const auto marker = markerVariable();
-        for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-            const auto name = entry.path().filename().string();
-            if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit))
-                continue;
-            const auto environment = readFile(entry.path() / "environ");
-            if (environment.find(marker) != std::string::npos &&
-                !contains(readFile(entry.path() / "status"), "State:\tZ"))
-                found.push_back(std::stoi(name));
-        }
-        return found;
-    }
-
-private:
-    std::filesystem::path dir_;
-    std::string marker_;
-};
-
-int exitCode(const CommandResult& r) {
-    return r.status && r.status->exited ? r.status->code : -1;
-}
-
-} // namespace
+using namespace loadscope::cli_test;
 
 TEST(Cli, HelpListsEveryCommandAndEachCommandHasItsOwn) {
     CliHome home;
