@@ -85,10 +85,11 @@ KneeComparison compareKnees(const KneeEstimate& a, const KneeEstimate& b) {
         return c;
     }
     const std::string both = a.text() + " and " + b.text();
-    if (a.lowEnd() > b.highEnd()) {
+    // A held with confidence a rate at or above the one where B broke with confidence (or the reverse).
+    if (a.lowEnd() >= b.highEnd()) {
         c.ordering = Ordering::Better;
         c.reason = "knee intervals " + both + " do not overlap";
-    } else if (b.lowEnd() > a.highEnd()) {
+    } else if (b.lowEnd() >= a.highEnd()) {
         c.ordering = Ordering::Worse;
         c.reason = "knee intervals " + both + " do not overlap";
     } else {

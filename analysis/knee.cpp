@@ -23,7 +23,7 @@ double KneeEstimate::lowEnd() const {
 double KneeEstimate::highEnd() const {
     if (openEnded())
         return std::numeric_limits<double>::infinity();
-    return highestBelowBreak.value_or(0.0);
+    return *brokenWithConfidence;
 }
 
 std::string KneeEstimate::text() const {
@@ -36,9 +36,7 @@ std::string KneeEstimate::text() const {
     if (heldEveryRate())
         return rateText(*kneeRps) + "+";
     const std::string low = heldWithConfidence ? rateText(*heldWithConfidence) : "?";
-    const std::string high = rateText(highestBelowBreak.value_or(*kneeRps)) + (openEnded() ? "+" : "");
-    if (heldWithConfidence && *heldWithConfidence == *kneeRps && highestBelowBreak == kneeRps && !openEnded())
-        return rateText(*kneeRps);
+    const std::string high = openEnded() ? rateText(highestMeasuredRps) + "+" : rateText(*brokenWithConfidence);
     return rateText(*kneeRps) + " (" + low + "-" + high + ")";
 }
 

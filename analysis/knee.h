@@ -3,8 +3,8 @@
 // - the lowest rate broken with confidence caps everything: a knee never sits above it, however lucky a higher
 //   rate was;
 // - the knee is the highest rate below that cap whose point verdict held;
-// - its interval runs from the highest rate held with confidence (below the cap) to the highest rate measured below
-//   the cap (the knee could be any rate in between), open-ended ("3000+") when nothing broke with confidence.
+// - its interval runs from the highest rate held with confidence (below the cap) to the cap itself, the lowest rate
+//   broken with confidence (the capacity lies in between), open-ended ("3000+") when nothing broke with confidence.
 
 #include "measurement.h"
 
@@ -24,9 +24,9 @@ struct RateVerdict {
 struct KneeEstimate {
     bool sloKnown = false;                    // false: no verdicts (no SLO stored with the run)
     std::optional<double> kneeRps;            // the point knee
-    std::optional<double> heldWithConfidence; // the interval's low end
-    std::optional<double> brokenWithConfidence;
-    std::optional<double> highestBelowBreak; // the interval's high end
+    std::optional<double> heldWithConfidence;   // the interval's low end
+    std::optional<double> brokenWithConfidence; // the interval's high end
+    std::optional<double> highestBelowBreak;    // the highest rate measured below the cap
     double lowestMeasuredRps = 0, highestMeasuredRps = 0;
     bool measuredAny = false;
 
@@ -34,11 +34,12 @@ struct KneeEstimate {
     bool openEnded() const { return !brokenWithConfidence.has_value(); }
     // The knee is the highest rate measured, held with confidence, and nothing broke.
     bool heldEveryRate() const;
-    // The interval's ends as numbers for comparisons: low (0 without a confident hold), high (infinity when
-    // open-ended; 0 when even the lowest rate broke with confidence).
+    // The interval's ends as numbers for comparisons: low (0 without a confident hold), high (the confident break;
+    // infinity when open-ended). A knee holds more load than another when its low end reaches the other's high end.
     double lowEnd() const;
     double highEnd() const;
-    // "1750 (1500-2000)", "3000+", "2500 (2000-3000+)", "1500", "never met the SLO", "unknown (no SLO stored)".
+    // "1750 (1500-2000)", "3000+", "2500 (2000-3000+)" (nothing broke with confidence up to 3000), "1500 (?-2000)",
+    // "never met the SLO", "unknown (no SLO stored)".
     std::string text() const;
     // The knee alone, for tables: "1750", ">= 3000", "-".
     std::string shortText() const;

@@ -64,7 +64,7 @@ TEST(Comparison, KneesDifferOnlyWhenTheirIntervalsDoNotOverlap) {
         {{1000, true, Confidence::Held}, {1500, true, Confidence::Uncertain}, {2000, false, Confidence::Broken}});
     const auto c = estimateKnee({{1000, true, Confidence::Uncertain}, {2000, false, Confidence::Broken}});
     EXPECT_EQ(a.text(), "2000+");
-    EXPECT_EQ(b.text(), "1500 (1000-1500)");
+    EXPECT_EQ(b.text(), "1500 (1000-2000)");
     EXPECT_EQ(compareKnees(a, c).ordering, Ordering::Better) << "2000+ against at most 1000";
     EXPECT_EQ(compareKnees(a, b).ordering, Ordering::Better);
     EXPECT_EQ(compareKnees(b, c).ordering, Ordering::Same) << "b held 1000 with confidence, c may hold 1000 too";
@@ -82,5 +82,5 @@ TEST(Comparison, TheVerdictLineRanksByKneeWithSymbols) {
         }
     }
     const auto analysis = analyzeSteps(steps, {"slow", "fast"}, kLimit75);
-    EXPECT_EQ(kneeVerdictLine(analysis), "fast 3000+ > slow 1000");
+    EXPECT_EQ(kneeVerdictLine(analysis), "fast 3000+ > slow 1000 (1000-2000)");
 }

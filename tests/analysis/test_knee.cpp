@@ -25,7 +25,7 @@ TEST(Knee, NeverAboveARateBrokenWithConfidence) {
     EXPECT_EQ(knee.kneeRps, 1000);
     EXPECT_EQ(knee.brokenWithConfidence, 1500);
     EXPECT_FALSE(knee.heldEveryRate());
-    EXPECT_EQ(knee.text(), "1000");
+    EXPECT_EQ(knee.text(), "1000 (1000-1500)") << "held with confidence up to 1000, broken with confidence from 1500";
 }
 
 TEST(Knee, ACoinTossBreakIsNotConfidentAndDoesNotCapTheKnee) {
@@ -52,7 +52,7 @@ TEST(Knee, AnOutlyingRepetitionWidensTheIntervalButDoesNotMoveTheKnee) {
     const auto clean = kneeOf(steps);
     EXPECT_EQ(clean.kneeRps, 1000);
     EXPECT_EQ(clean.heldWithConfidence, 1000);
-    EXPECT_EQ(clean.text(), "1000");
+    EXPECT_EQ(clean.text(), "1000 (1000-1500)");
 
     steps[3 * 4 + 1] = lognormalStep("a", 1000, 5, 300, 0.1, 99); // repetition 5 at 1000 rps: a VM hiccup
     const auto merged = mergeRepetitions(steps, kLimit75);
@@ -69,7 +69,7 @@ TEST(Knee, AnOutlyingRepetitionWidensTheIntervalButDoesNotMoveTheKnee) {
     const auto knee = estimateKnee(merged, "a");
     EXPECT_EQ(knee.kneeRps, 1000) << "the knee stays";
     EXPECT_EQ(knee.heldWithConfidence, 500) << "the interval widens";
-    EXPECT_EQ(knee.text(), "1000 (500-1000)");
+    EXPECT_EQ(knee.text(), "1000 (500-1500)");
 }
 
 TEST(Knee, OpenEndedWhenNothingBrokeWithConfidence) {
