@@ -117,21 +117,23 @@ int compareRuns(const CompareOptions& o) {
         if (std::all_of(columns.begin(), columns.end(), [&](const Column& c) { return c.byRate.count(rate) > 0; }))
             common.push_back(rate);
     if (common.empty()) {
-        std::cout << "No rate was measured by every target. Rates per target:\n";
+        // Searches choose each target's rates, imports bring their own: the knees still compare.
+        std::cout << "No rate was measured by every target, so only the knees compare. Rates per target:\n";
         for (const auto& c : columns) {
             std::vector<std::string> rates;
             for (const auto& [rate, m] : c.byRate)
                 rates.push_back(formatRps(rate));
             std::cout << "  " << c.title << ": " << joinList(rates, ", ") << "\n";
         }
-        return kExitFailures;
+        std::cout << "\n";
     }
 
     const std::string unit = o.metric == "achieved" ? " (rps)"
                              : o.metric == "cpu"    ? " (server CPU %)"
                              : o.metric == "errors" ? " (count)"
                                                     : " latency (ms)";
-    std::cout << o.metric << unit << " at the rates every target measured:\n";
+    if (!common.empty())
+        std::cout << o.metric << unit << " at the rates every target measured:\n";
     TextTable table;
     table.addColumn("rate");
     for (const auto& c : columns)
@@ -158,8 +160,8 @@ int compareRuns(const CompareOptions& o) {
     if (anyFlagged)
         std::cout << "* flagged (the generator's lateness could explain the break, requests waited for a connection, "
                      "or the server restarted): see `loadscope show RUN`.\n";
-    std::cout << "Knee: the highest rate meeting the SLO (interval: held with confidence - highest rate below a "
-                 "confident break; '+' nothing broke).\n";
+    std::cout << "Knee: the highest rate meeting the SLO (interval: the highest rate held with confidence - the lowest "
+                 "rate broken with confidence; '+' nothing broke).\n";
     printVerdicts(columns);
     return kExitOk;
 }

@@ -1,5 +1,7 @@
 #include "chart_data.h"
 
+#include "number_text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -207,9 +209,18 @@ double percentOfNines(double nines) {
 }
 
 std::string ResultsDataset::seriesLabel(std::size_t runIndex, const std::string& target) const {
-    if (!multiRun() || runIndex >= runs.size())
+    if (runIndex >= runs.size())
         return target;
-    return target + " (run " + std::to_string(runs[runIndex].id) + ")";
+    // Results another tool measured are told apart on every chart (their latency may not be corrected for
+    // coordinated omission, their histogram may be rebuilt from printed percentiles).
+    const auto& tags = runs[runIndex].tags;
+    const bool imported = std::find(tags.begin(), tags.end(), "imported") != tags.end();
+    std::vector<std::string> notes;
+    if (multiRun())
+        notes.push_back("run " + std::to_string(runs[runIndex].id));
+    if (imported)
+        notes.emplace_back("imported");
+    return notes.empty() ? target : target + " (" + joinList(notes, ", ") + ")";
 }
 
 std::vector<const MeasurementGroup*> ResultsDataset::groupsOf(std::size_t runIndex, const std::string& target) const {

@@ -83,7 +83,8 @@ struct ResultsDataset {
     std::vector<double> rates;                 // distinct requested rates, ascending
 
     bool multiRun() const { return runs.size() > 1; }
-    // "aiohttp" for a single run, "aiohttp (run 12)" when runs are compared.
+    // "aiohttp" for a single run, "aiohttp (run 12)" when runs are compared; "imported" added for results
+    // another tool measured ("wrk2 (imported)").
     std::string seriesLabel(std::size_t runIndex, const std::string& target) const;
     // The groups of one (run, target), ascending by rate.
     std::vector<const MeasurementGroup*> groupsOf(std::size_t runIndex, const std::string& target) const;

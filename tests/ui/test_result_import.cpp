@@ -5,6 +5,7 @@
 #include "history_page.h"
 #include "main_window.h"
 #include "result_import_dialog.h"
+#include "results_loader.h"
 #include "results_page.h"
 #include "run_store.h"
 #include "ui_fixture.h"
@@ -109,6 +110,10 @@ private slots:
         QCOMPARE(run->steps.size(), std::size_t{2});
         QCOMPARE(run->steps[1].targetName, std::string("nginx"));
         QCOMPARE(run->steps[1].requestedRps, 2000.0);
+        // Every chart names an imported series as such.
+        const auto results = loadResults(database, {runId});
+        QVERIFY(results.data);
+        QCOMPARE(results.data->seriesLabel(0, "nginx"), std::string("nginx (imported)"));
 
         // Adding to the run shown: the dialog offers it.
         imported.clear();
