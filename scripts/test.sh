@@ -7,6 +7,8 @@ source scripts/deps.sh
 loadscope_install_deps
 
 jobs=$(nproc 2>/dev/null || echo 2)
+# ccache (when the CMake build found it) shares objects between clones and worktrees of the same sources.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 export QT_QPA_PLATFORM=offscreen
 # The sanitizer runtime must stay quiet about leaks in Python children we never build; our own code is checked.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
