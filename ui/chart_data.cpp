@@ -1,5 +1,6 @@
 #include "chart_data.h"
 
+#include "benchmark_plan.h"
 #include "number_text.h"
 
 #include <algorithm>
@@ -119,6 +120,16 @@ void mergeLatency(MeasurementGroup& group, Run& run, const HistogramMerger& merg
     });
     group.merged = run.steps[*worst].latency;
     group.approximate = group.okSteps.size() > 1;
+}
+
+bool isSearchRun(const Run& run) {
+    if (run.planJson.empty())
+        return false;
+    try {
+        return planFromJson(run.planJson, "plan").mode == PlanMode::Search;
+    } catch (const std::exception&) {
+        return false; // an imported or old run without a readable plan is drawn as a sweep
+    }
 }
 
 double repetitionValue(const Run& run, std::size_t stepIndex, Percentile p) {
@@ -296,6 +307,7 @@ ResultsDataset buildDataset(std::vector<Run> runs, std::vector<std::optional<Slo
         data.analyses.push_back(analyzeSteps(run.steps, {}, [&](const std::string& target) {
             return override ? override : storedSloLimits(run, target);
         }));
+        data.searches.push_back(isSearchRun(run));
         if (!data.slo[r] && !run.targets.empty())
             data.slo[r] = storedSloLimits(run, run.targets.front().name);
         // Target order: the run's target list (the plan's order), then any target only its steps name.
@@ -420,9 +432,20 @@ std::vector<int> repetitionsAt(const ResultsDataset& data, double rate) {
     return {repetitions.begin(), repetitions.end()};
 }
 
+std::vector<std::pair<std::size_t, std::string>> seriesByTarget(const ResultsDataset& data) {
+    auto all = data.series();
+    const auto position = [&](const std::string& target) {
+        return std::find(data.targets.begin(), data.targets.end(), target) - data.targets.begin();
+    };
+    std::stable_sort(all.begin(), all.end(), [&](const auto& a, const auto& b) {
+        return std::pair(position(a.second), a.first) < std::pair(position(b.second), b.first);
+    });
+    return all;
+}
+
 std::vector<ComparisonBar> comparisonAt(const ResultsDataset& data, double rate) {
     std::vector<ComparisonBar> bars;
-    for (const auto& [runIndex, target] : data.series()) {
+    for (const auto& [runIndex, target] : seriesByTarget(data)) {
         const MeasurementGroup* g = data.group(runIndex, target, rate);
         if (!g || !g->hasMeasurement())
             continue;
@@ -433,6 +456,7 @@ std::vector<ComparisonBar> comparisonAt(const ResultsDataset& data, double rate)
         bar.group = g;
         bar.p50Ms = g->merged.p50Ms;
         bar.p99Ms = g->merged.p99Ms;
+        bar.p99Interval = g->analysis.p99Interval;
         bar.p50MinMs = bar.p50MaxMs = run.steps[g->okSteps.front()].latency.p50Ms;
         bar.p99MinMs = bar.p99MaxMs = run.steps[g->okSteps.front()].latency.p99Ms;
         for (const std::size_t index : g->okSteps) {
