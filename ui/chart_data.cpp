@@ -3,6 +3,8 @@
 #include "benchmark_plan.h"
 #include "number_text.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -132,6 +134,20 @@ bool isSearchRun(const Run& run) {
     }
 }
 
+// The brackets a search stored in the run's environment (targets.NAME.search.bracket).
+std::map<std::string, SearchBracket> storedBrackets(const Run& run) {
+    std::map<std::string, SearchBracket> brackets;
+    const auto environment = nlohmann::json::parse(run.environmentJson, nullptr, false);
+    if (!environment.is_object() || !environment.contains("targets") || !environment["targets"].is_object())
+        return brackets;
+    for (const auto& [target, info] : environment["targets"].items())
+        if (info.is_object() && info.contains("search") && info["search"].is_object() &&
+            info["search"].contains("bracket") && info["search"]["bracket"].is_string())
+            if (const auto bracket = parseBracketText(info["search"]["bracket"].get<std::string>()))
+                brackets[target] = *bracket;
+    return brackets;
+}
+
 double repetitionValue(const Run& run, std::size_t stepIndex, Percentile p) {
     return summaryValue(run.steps[stepIndex].latency, p);
 }
@@ -259,6 +275,13 @@ std::vector<std::pair<std::size_t, std::string>> ResultsDataset::series() const 
     return result;
 }
 
+std::optional<SearchBracket> ResultsDataset::searchBracket(std::size_t runIndex, const std::string& target) const {
+    if (runIndex >= searchBrackets.size())
+        return std::nullopt;
+    const auto it = searchBrackets[runIndex].find(target);
+    return it == searchBrackets[runIndex].end() ? std::nullopt : std::optional<SearchBracket>(it->second);
+}
+
 const KneeEstimate* ResultsDataset::knee(std::size_t runIndex, const std::string& target) const {
     if (runIndex >= analyses.size())
         return nullptr;
@@ -308,6 +331,8 @@ ResultsDataset buildDataset(std::vector<Run> runs, std::vector<std::optional<Slo
             return override ? override : storedSloLimits(run, target);
         }));
         data.searches.push_back(isSearchRun(run));
+        data.searchBrackets.push_back(data.searches.back() ? storedBrackets(run)
+                                                           : std::map<std::string, SearchBracket>{});
         if (!data.slo[r] && !run.targets.empty())
             data.slo[r] = storedSloLimits(run, run.targets.front().name);
         // Target order: the run's target list (the plan's order), then any target only its steps name.

@@ -133,6 +133,12 @@ void ComparisonChart::addBars(const ComparisonBar& bar, double x, std::optional<
         valueText->setPositionAlignment(Qt::AlignHCenter | (clipped ? Qt::AlignTop : Qt::AlignBottom));
         valueText->setText(clipped ? formatLatency(value) + QStringLiteral(" \u2191") : formatLatency(value));
         valueText->setProperty("themed", true);
+        // Above bars and whiskers, on the background: a whisker never runs through a number.
+        valueText->setLayer(QStringLiteral("legend"));
+        QColor background = theme().background;
+        background.setAlpha(200);
+        valueText->setBrush(background);
+        valueText->setPadding(QMargins(2, 0, 2, 0));
         linkToLegend(valueText, p99);
     }
     const std::shared_ptr<const ResultsDataset> keep = this->data();

@@ -280,10 +280,14 @@ void LatencyRpsChart::addSearchBrackets() {
         QCPGraph* owner = seriesOwner_.value(seriesLabel(runIndex, target));
         if (!data.isSearch(runIndex) || !knee || !owner || !knee->measuredAny || options().achievedRateAxis)
             continue;
-        // From the highest rate held with confidence (or the lowest measured) to the lowest broken with confidence
-        // (or, open-ended, the highest measured): where the search left the capacity.
-        const double low = knee->heldWithConfidence.value_or(knee->lowestMeasuredRps);
-        const double high = knee->brokenWithConfidence.value_or(knee->highestMeasuredRps);
+        // The bracket the search ended on (stored with the run): its highest held and lowest broken rate, an open
+        // end at the lowest or highest rate measured. A run that stored none: the knee's interval.
+        const std::optional<SearchBracket> stored = data.searchBracket(runIndex, target);
+        const double low = stored ? stored->held.value_or(knee->lowestMeasuredRps)
+                                  : knee->heldWithConfidence.value_or(knee->lowestMeasuredRps);
+        const double high = stored ? stored->broken.value_or(knee->highestMeasuredRps)
+                                   : knee->brokenWithConfidence.value_or(knee->highestMeasuredRps);
+        const bool broke = stored ? stored->broken.has_value() : knee->brokenWithConfidence.has_value();
         auto* span = new QCPItemRect(this);
         span->setClipToAxisRect(true);
         for (QCPItemPosition* corner : {span->topLeft, span->bottomRight}) {
@@ -302,7 +306,7 @@ void LatencyRpsChart::addSearchBrackets() {
         span->setProperty("searchBracket", true);
         span->setProperty("bracketText", tr("%1: final bracket %2 (held) \u2013 %3 (%4)")
                                              .arg(seriesLabel(runIndex, target), formatRate(low), formatRate(high),
-                                                  knee->brokenWithConfidence ? tr("broken") : tr("nothing broke")));
+                                                  broke ? tr("broken") : tr("nothing broke")));
         linkToLegend(span, owner);
         if (!entry) {
             entry = addGraph();

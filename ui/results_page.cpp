@@ -33,7 +33,7 @@ std::size_t slotOf(ChartKind kind) {
 QString sloWords(const ResultsDataset& data) {
     for (const auto& s : data.slo)
         if (s)
-            return QObject::tr(" (p99 \u2264 %1, errors < %2 %)")
+            return QObject::tr(" (p99 \u2264 %1, errors &lt; %2 %)") // rich text: "<" would open a tag
                 .arg(formatLatency(s->p99Ms))
                 .arg(100 * s->maxErrorRate, 0, 'g', 3);
     return {};

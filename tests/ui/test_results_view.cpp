@@ -18,6 +18,7 @@
 
 #include <QFile>
 #include <QTest>
+#include <QTextDocument>
 
 using namespace loadscope;
 using namespace loadscope::test;
@@ -316,9 +317,14 @@ private slots:
         QCOMPARE(verdictLineText(*data).toStdString(), kneeVerdictLine(analyzeRun(run)));
         ResultsPage page;
         page.setDataset(data);
-        QVERIFY(page.verdictHtml().contains(QStringLiteral("aiohttp")));
-        QVERIFY(page.verdictHtml().contains(QStringLiteral("\u2248")) ||
-                page.verdictHtml().contains(QStringLiteral(">")));
+        // As shown: the SLO in words, then the CLI's line (with a colour swatch before each entry).
+        QTextDocument shown;
+        shown.setHtml(page.verdictHtml());
+        QString plain = shown.toPlainText();
+        plain.replace(QChar(0x2011), QLatin1Char('-')).remove(QChar(0x25a0));
+        QVERIFY2(plain.contains(QStringLiteral("errors < 0.1 %)")), qPrintable(plain));
+        QVERIFY2(plain.simplified().endsWith(verdictLineText(*data).simplified()), qPrintable(plain));
+        QCOMPARE(page.verdictHtml().count(QStringLiteral("<span style='color:")), 3);
     }
 
     void isTheDifferenceRealPerRateAndForTheKnees() {
@@ -387,6 +393,20 @@ private slots:
         QCOMPARE(spans.front()->topLeft->coords().x(), knee->heldWithConfidence.value_or(knee->lowestMeasuredRps));
         QCOMPARE(spans.front()->bottomRight->coords().x(),
                  knee->brokenWithConfidence.value_or(knee->highestMeasuredRps));
+        // The bracket the search stored with the run wins over the knee's interval.
+        Run stored = fixtureRun(spec, 14);
+        stored.environmentJson =
+            R"json({"targets":{"aiohttp":{"search":{"bracket":"held 1500, broke 1650 (within 10 %)"}}}})json";
+        const auto withBracket = datasetOf({stored});
+        QCOMPARE(withBracket->searchBracket(0, "aiohttp")->held, 1500.0);
+        auto chart2 = shown<LatencyRpsChart>(withBracket);
+        for (int i = 0; i < chart2->itemCount(); ++i)
+            if (auto* rect = qobject_cast<QCPItemRect*>(chart2->item(i));
+                rect && rect->property("searchBracket").toBool()) {
+                QCOMPARE(rect->topLeft->coords().x(), 1500.0);
+                QCOMPARE(rect->bottomRight->coords().x(), 1650.0);
+            }
+        QVERIFY(graphNamed(*chart2, QStringLiteral("search's final bracket")));
         // A sweep has none.
         auto sweep = shown<LatencyRpsChart>(datasetOf({fixtureRun({}, 13)}));
         for (int i = 0; i < sweep->itemCount(); ++i)
