@@ -156,6 +156,45 @@ private slots:
         QVERIFY(errors.first().at(0).toString().startsWith(QStringLiteral("Name:")));
     }
 
+    void detailsShowThePlanAndTheKnees() {
+        TempFolder folder;
+        std::int64_t id = 0;
+        {
+            RunStore store = RunStore::open(folder.file("runs.sqlite"));
+            FixtureRunSpec spec;
+            spec.name = "plan and knees";
+            // aiohttp-uvloop holds both rates (a lower bound: "≥"); tornado-async saturates far below 500.
+            spec.targets = {{"aiohttp-uvloop", 2600}, {"tornado-async", 150}};
+            spec.rates = {500, 1000};
+            spec.repetitions = 3;
+            spec.stepSeconds = 1;
+            id = addFixtureRun(store, spec);
+            addFixtureRun(store, FixtureRunSpec{});
+        }
+        HistoryPage page;
+        page.setDatabase(folder.file("runs.sqlite"));
+        QVERIFY(waitLoaded(page));
+        page.selectRuns({id});
+        QTRY_VERIFY2_WITH_TIMEOUT(page.detailsText().contains(QStringLiteral("Plan")), qPrintable(page.detailsText()),
+                                  5000);
+        const QString details = page.detailsText();
+        // The plan: rates, step length, repetitions and the SLO with its limit in milliseconds.
+        for (const char* expected : {"Rates 500, 1000 req/s", "3 repetitions", "SLO p99", "75 ms"})
+            QVERIFY2(details.contains(QString::fromUtf8(expected)),
+                     qPrintable(QString::fromUtf8(expected) + " in " + details));
+        // The knees as the analysis states them.
+        QVERIFY2(details.contains(QStringLiteral("aiohttp-uvloop</b>: knee \u2265 1000 req/s")), qPrintable(details));
+        QVERIFY2(details.contains(QStringLiteral("tornado-async</b>: never met the SLO")), qPrintable(details));
+
+        // Several runs: no greyed-out Name / Tags / Notes of some single run.
+        page.selectRuns({id, id + 1});
+        QPlainTextEdit* notes = page.findChild<QPlainTextEdit*>();
+        QVERIFY(notes);
+        QVERIFY(notes->isHidden());
+        page.selectRuns({id});
+        QVERIFY(!notes->isHidden());
+    }
+
     void deleteAsksFirst() {
         TempFolder folder;
         const auto ids = fill(folder.file("runs.sqlite"), {"keep", "drop 1", "drop 2"});
