@@ -12,6 +12,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -148,8 +149,10 @@ LauncherPage::LauncherPage(QWidget* parent, std::optional<TargetCatalog> catalog
 void LauncherPage::fitTargetList() {
     // As tall as its rows (up to 12, then it scrolls): a fixed share of the page left ~230 px of empty list.
     const int rows = std::clamp(targets_->rowCount(), 1, 12);
+    // Room for the sideways scroll bar too: a long preflight message (a missing package) brings it up.
     const int height = targetView_->horizontalHeader()->sizeHint().height() +
-                       rows * targetView_->verticalHeader()->defaultSectionSize() + 2 * targetView_->frameWidth() + 2;
+                       rows * targetView_->verticalHeader()->defaultSectionSize() + 2 * targetView_->frameWidth() +
+                       targetView_->horizontalScrollBar()->sizeHint().height() + 2;
     targetView_->setFixedHeight(height);
 }
 

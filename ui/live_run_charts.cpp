@@ -112,6 +112,10 @@ LiveTimelineChart::LiveTimelineChart(QWidget* parent)
     p99_->setPen(seriesPen(QColor(0xD55E00), 1.5));
     for (QCPGraph* graph : {requested_, achieved_, p50_, p99_})
         graph->setAdaptiveSampling(true);
+    // Small dots on the measured series: a step of one or two seconds (a short search probe) has a single
+    // per-second point, which a line alone would not draw at all.
+    for (QCPGraph* graph : {achieved_, p50_, p99_})
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, graph->pen().color(), 3));
 
     legend->setVisible(true);
     legend->setWrap(4);
@@ -233,10 +237,11 @@ void LiveTimelineChart::updateRanges() {
 
 LiveLatencyChart::LiveLatencyChart(QWidget* parent)
     : BatchedReplotChart(parent) {
-    xAxis->setLabel(tr("requested rate (req/s)"));
+    // What the two line styles mean goes with the wider axis: on the narrow y axis it was cut.
+    xAxis->setLabel(tr("requested rate (req/s) · solid p99, dashed p50"));
     // Rates are wide numbers ("1500"): a few ticks, or their labels run into each other on a narrow chart.
     xAxis->ticker()->setTickCount(4);
-    yAxis->setLabel(tr("latency (ms, log) · solid p99, dashed p50"));
+    yAxis->setLabel(tr("latency (ms, log scale)"));
     yAxis->setScaleType(QCPAxis::stLogarithmic);
     auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
     ticker->setSubTickCount(8);
@@ -258,7 +263,7 @@ LiveLatencyChart::LiveLatencyChart(QWidget* parent)
     reset({}, std::nullopt);
 }
 
-void LiveLatencyChart::reset(const QStringList& targets, std::optional<double> sloP99Ms) {
+void LiveLatencyChart::reset(const QStringList& targets, std::optional<double> sloP99Ms, const QString& sloLabel) {
     clearGraphs();
     curves_.clear();
     targets_ = targets;
@@ -271,7 +276,7 @@ void LiveLatencyChart::reset(const QStringList& targets, std::optional<double> s
         sloLine_->point1->setCoords(0, *sloP99Ms);
         sloLine_->point2->setCoords(1, *sloP99Ms);
         sloLabel_->position->setCoords(0.99, *sloP99Ms);
-        sloLabel_->setText(tr("SLO: p99 ≤ %1 ms").arg(*sloP99Ms, 0, 'g', 4));
+        sloLabel_->setText(sloLabel.isEmpty() ? tr("SLO: p99 ≤ %1 ms").arg(*sloP99Ms, 0, 'g', 4) : sloLabel);
         sloLabel_->setColor(palette().color(QPalette::WindowText));
     }
     xAxis->setRange(0, 1000);

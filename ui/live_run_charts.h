@@ -90,7 +90,9 @@ public:
     explicit LiveLatencyChart(QWidget* parent = nullptr);
     // The targets of the run (their colours are TargetColors', as on every other chart) and the SLO's p99 limit (none:
     // no line).
-    void reset(const QStringList& targets, std::optional<double> sloP99Ms);
+    // `sloLabel` replaces the line's default label ("SLO: p99 ≤ 75 ms"), e.g. to say whose limit it is when the
+    // targets' limits differ.
+    void reset(const QStringList& targets, std::optional<double> sloP99Ms, const QString& sloLabel = {});
     void addStep(const Step& step);
     // Targets with at least one plotted rate: one curve (p99, with its p50 companion) each.
     int curveCount() const;

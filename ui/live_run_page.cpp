@@ -112,10 +112,13 @@ LiveRunPage::LiveRunPage(QWidget* parent)
     stepView_->setModel(steps_);
     stepView_->verticalHeader()->hide();
     stepView_->verticalHeader()->setDefaultSectionSize(stepView_->fontMetrics().height() + 6);
-    // Numbers take their contents' width; the status (with its message) takes what is left, so the table spans
-    // its width instead of leaving a third of it empty after a stretched Flags column.
-    stepView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    stepView_->horizontalHeader()->setSectionResizeMode(LiveRunStepModel::StatusColumn, QHeaderView::Stretch);
+    // Numbers take their contents' width (fitted as rows land, onStepFinished); the status (with its message)
+    // takes what is left, so the table spans its width. A model reset forgets per-section modes: set again.
+    auto stretchStatus = [this] {
+        stepView_->horizontalHeader()->setSectionResizeMode(LiveRunStepModel::StatusColumn, QHeaderView::Stretch);
+    };
+    stretchStatus();
+    connect(steps_, &QAbstractItemModel::modelReset, this, stretchStatus);
     stepView_->horizontalHeader()->setMinimumSectionSize(
         stepView_->fontMetrics().horizontalAdvance(QLatin1String("MMMM")));
     stepView_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -131,6 +134,7 @@ LiveRunPage::LiveRunPage(QWidget* parent)
     split->addWidget(tabs_);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({600, 300}); // the charts are what is watched: most of the height, the table below
     split->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
@@ -189,10 +193,21 @@ bool LiveRunPage::start(const BenchmarkPlan& plan, const TargetCatalog& catalog,
         if (const TargetDefinition* target = catalog.find(name))
             if (const Scenario* scenario = target->scenario(plan.scenario))
                 limits[name] = resolveLimits(plan.slo, scenario->idealLatencyMs);
-    // The SLO line: one line when the targets share a limit (the usual case), else the first target's.
+    // The SLO line: one line when the targets share a limit (the usual case), else the first target's, labelled
+    // as such with the others' limits (a 5 ms server judged against a 50 ms server's line looked fine but broke).
     std::optional<double> sloLimit = plan.slo.p99MaxMs;
-    if (!sloLimit && !plan.targets.empty() && limits.count(plan.targets.front()))
+    QString sloLabel;
+    if (!sloLimit && !plan.targets.empty() && limits.count(plan.targets.front())) {
         sloLimit = limits.at(plan.targets.front()).p99Ms;
+        QStringList others;
+        for (const auto& [name, limit] : limits)
+            if (limit.p99Ms != *sloLimit)
+                others << tr("%1: %2 ms").arg(QString::fromStdString(name)).arg(limit.p99Ms, 0, 'g', 4);
+        if (!others.isEmpty())
+            sloLabel = tr("SLO: p99 ≤ %1 ms for %2 (%3)")
+                           .arg(*sloLimit, 0, 'g', 4)
+                           .arg(QString::fromStdString(plan.targets.front()), others.join(QStringLiteral(", ")));
+    }
     QStringList targets;
     for (const auto& name : plan.targets)
         targets << QString::fromStdString(name);
@@ -201,7 +216,7 @@ bool LiveRunPage::start(const BenchmarkPlan& plan, const TargetCatalog& catalog,
     searchLine_->clear();
     timeline_->clear();
     timeline_->setPlannedSeconds(estimatedSeconds(plan));
-    latencyChart_->reset(targets, sloLimit);
+    latencyChart_->reset(targets, sloLimit, sloLabel);
     steps_->clear();
     log_->clear();
     knees_->hide();
@@ -332,7 +347,9 @@ void LiveRunPage::onStepFinished(const Step& step) {
     currentStepStart_ = -1;
     steps_->addStep(step);
     stepView_->scrollToBottom();
-    stepView_->resizeColumnsToContents(); // a later target's name may be longer than the first one's
+    for (int column = 0; column < LiveRunStepModel::ColumnCount; ++column)
+        if (column != LiveRunStepModel::StatusColumn)
+            stepView_->resizeColumnToContents(column); // a later target's name may be longer than the first one's
     timeline_->finishStep(step, runSeconds());
     latencyChart_->addStep(step);
     if (isSearch()) {

@@ -21,12 +21,13 @@ SearchFields::SearchFields(QWidget* parent)
     resolution_ = new QDoubleSpinBox(this);
     resolution_->setRange(1, 50);
     resolution_->setDecimals(0);
-    resolution_->setPrefix(tr("to "));
+    resolution_->setPrefix(tr("resolution "));
     resolution_->setSuffix(tr(" %"));
     resolution_->setToolTip(tr("Bisect until the lowest broken rate is within this of the highest held one"));
     budget_ = new QDoubleSpinBox(this);
     budget_->setRange(0, 24 * 60);
     budget_->setDecimals(1);
+    budget_->setPrefix(tr("budget "));
     budget_->setSuffix(tr(" min"));
     budget_->setSpecialValueText(tr("no time budget"));
     budget_->setToolTip(tr("Stop the whole search after this long and report the bracket reached (0: no budget)"));

@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -185,12 +186,21 @@ private slots:
         // The knees as the analysis states them.
         QVERIFY2(details.contains(QStringLiteral("aiohttp-uvloop</b>: knee \u2265 1000 req/s")), qPrintable(details));
         QVERIFY2(details.contains(QStringLiteral("tornado-async</b>: never met the SLO")), qPrintable(details));
+        // Saved to be looked at (docs/screenshots/history_details.png).
+        page.resize(1400, 760);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        const QString shots = qEnvironmentVariable("LOADSCOPE_SCREENSHOT_DIR", QStringLiteral("screenshots"));
+        QVERIFY(QDir().mkpath(shots));
+        QVERIFY(page.grab().save(shots + QStringLiteral("/history_details.png")));
 
         // Several runs: no greyed-out Name / Tags / Notes of some single run.
         page.selectRuns({id, id + 1});
         QPlainTextEdit* notes = page.findChild<QPlainTextEdit*>();
         QVERIFY(notes);
         QVERIFY(notes->isHidden());
+        QTest::qWait(50); // the layout settles (a posted event) before the grab
+        QVERIFY(page.grab().save(shots + QStringLiteral("/history_two_selected.png")));
         page.selectRuns({id});
         QVERIFY(!notes->isHidden());
     }
