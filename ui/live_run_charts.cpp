@@ -266,6 +266,12 @@ LiveLatencyChart::LiveLatencyChart(QWidget* parent)
 void LiveLatencyChart::reset(const QStringList& targets, std::optional<double> sloP99Ms, const QString& sloLabel) {
     clearGraphs();
     curves_.clear();
+    for (auto& [line, label] : extraSlo_) {
+        removeItem(line);
+        removeItem(label);
+    }
+    extraSlo_.clear();
+    extraSloMs_.clear();
     targets_ = targets;
     colors_ = TargetColors(targets);
     sloP99Ms_ = sloP99Ms;
@@ -328,6 +334,27 @@ void LiveLatencyChart::addStep(const Step& step) {
     scheduleReplot();
 }
 
+void LiveLatencyChart::addSloLine(double p99Ms, const QString& label, const QColor& colour) {
+    auto* line = new QCPItemStraightLine(this);
+    line->setPen(seriesPen(colour, 1.5, Qt::DashDotLine));
+    line->point1->setCoords(0, p99Ms);
+    line->point2->setCoords(1, p99Ms);
+    auto* text = new QCPItemText(this);
+    text->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+    text->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+    text->position->setTypeY(QCPItemPosition::ptPlotCoords);
+    text->position->setCoords(0.99, p99Ms);
+    text->setText(label);
+    text->setColor(colour);
+    extraSlo_.emplace_back(line, text);
+    extraSloMs_.push_back(p99Ms);
+    scheduleReplot();
+}
+
+int LiveLatencyChart::sloLineCount() const {
+    return (sloLine_->visible() ? 1 : 0) + static_cast<int>(extraSlo_.size());
+}
+
 int LiveLatencyChart::curveCount() const {
     return static_cast<int>(curves_.size());
 }
@@ -350,6 +377,10 @@ void LiveLatencyChart::updateRanges() {
             minLatency = std::min(minLatency, std::max(values.first, 1e-3));
             maxLatency = std::max(maxLatency, values.second);
         }
+    }
+    for (double limit : extraSloMs_) {
+        minLatency = std::min(minLatency, limit);
+        maxLatency = std::max(maxLatency, limit);
     }
     if (sloP99Ms_ && *sloP99Ms_ > 0) {
         minLatency = std::min(minLatency, *sloP99Ms_);

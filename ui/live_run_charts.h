@@ -93,6 +93,9 @@ public:
     // `sloLabel` replaces the line's default label ("SLO: p99 ≤ 75 ms"), e.g. to say whose limit it is when the
     // targets' limits differ.
     void reset(const QStringList& targets, std::optional<double> sloP99Ms, const QString& sloLabel = {});
+    // One more SLO line, in a target's colour, when the targets' limits differ (a 5 ms server and a 50 ms one).
+    void addSloLine(double p99Ms, const QString& label, const QColor& colour);
+    int sloLineCount() const;
     void addStep(const Step& step);
     // Targets with at least one plotted rate: one curve (p99, with its p50 companion) each.
     int curveCount() const;
@@ -115,6 +118,8 @@ private:
     QCPItemStraightLine* sloLine_ = nullptr;
     QCPItemText* sloLabel_ = nullptr;
     std::optional<double> sloP99Ms_;
+    std::vector<std::pair<QCPItemStraightLine*, QCPItemText*>> extraSlo_;
+    std::vector<double> extraSloMs_;
 };
 
 } // namespace loadscope

@@ -193,21 +193,20 @@ bool LiveRunPage::start(const BenchmarkPlan& plan, const TargetCatalog& catalog,
         if (const TargetDefinition* target = catalog.find(name))
             if (const Scenario* scenario = target->scenario(plan.scenario))
                 limits[name] = resolveLimits(plan.slo, scenario->idealLatencyMs);
-    // The SLO line: one line when the targets share a limit (the usual case), else the first target's, labelled
-    // as such with the others' limits (a 5 ms server judged against a 50 ms server's line looked fine but broke).
+    // The SLO line: one line when the targets share a limit (the usual case), else one per target in its colour
+    // (a 5 ms server judged against a 50 ms server's line looked fine while it broke its own).
     std::optional<double> sloLimit = plan.slo.p99MaxMs;
-    QString sloLabel;
+    std::map<std::string, double> otherLimits;
     if (!sloLimit && !plan.targets.empty() && limits.count(plan.targets.front())) {
         sloLimit = limits.at(plan.targets.front()).p99Ms;
-        QStringList others;
         for (const auto& [name, limit] : limits)
             if (limit.p99Ms != *sloLimit)
-                others << tr("%1: %2 ms").arg(QString::fromStdString(name)).arg(limit.p99Ms, 0, 'g', 4);
-        if (!others.isEmpty())
-            sloLabel = tr("SLO: p99 ≤ %1 ms for %2 (%3)")
-                           .arg(*sloLimit, 0, 'g', 4)
-                           .arg(QString::fromStdString(plan.targets.front()), others.join(QStringLiteral(", ")));
+                otherLimits[name] = limit.p99Ms;
     }
+    const QString firstLabel =
+        otherLimits.empty() || !sloLimit
+            ? QString()
+            : tr("SLO %1: %2 ms").arg(QString::fromStdString(plan.targets.front())).arg(*sloLimit, 0, 'g', 4);
     QStringList targets;
     for (const auto& name : plan.targets)
         targets << QString::fromStdString(name);
@@ -216,7 +215,12 @@ bool LiveRunPage::start(const BenchmarkPlan& plan, const TargetCatalog& catalog,
     searchLine_->clear();
     timeline_->clear();
     timeline_->setPlannedSeconds(estimatedSeconds(plan));
-    latencyChart_->reset(targets, sloLimit, sloLabel);
+    latencyChart_->reset(targets, sloLimit, firstLabel);
+    for (const auto& [name, limit] : otherLimits) {
+        const QString target = QString::fromStdString(name);
+        latencyChart_->addSloLine(limit, tr("SLO %1: %2 ms").arg(target).arg(limit, 0, 'g', 4),
+                                  latencyChart_->colorOf(target));
+    }
     steps_->clear();
     log_->clear();
     knees_->hide();

@@ -99,8 +99,13 @@ private slots:
         QCOMPARE(aiohttpP99->pen().color(), colors.color(QStringLiteral("aiohttp")));
         QCOMPARE(chart.graph(2)->pen().color(), colors.color(QStringLiteral("tornado-gen")));
         QCOMPARE(chart.colorOf(QStringLiteral("tornado-gen")), colors.color(QStringLiteral("tornado-gen")));
+        // Targets with different limits: one SLO line each, in the target's colour.
+        QCOMPARE(chart.sloLineCount(), 1);
+        chart.addSloLine(7.5, QStringLiteral("SLO tornado-gen: 7.5 ms"), chart.colorOf(QStringLiteral("tornado-gen")));
+        QCOMPARE(chart.sloLineCount(), 2);
         chart.reset({}, std::nullopt);
         QCOMPARE(chart.curveCount(), 0);
+        QCOMPARE(chart.sloLineCount(), 0);
     }
 
     void timelineReplacesLivePointsByTheStoredTimeline() {
