@@ -61,6 +61,9 @@ struct BenchmarkPlan {
     std::string arrivals = "uniform"; // or "poisson"
     PlanMode mode = PlanMode::Sweep;
     SearchSettings search; // used in search mode
+    // Other hosts over SSH (docs/hosts.md): user@host[:port]. Empty (or "local"): this machine, as always.
+    std::string serverHost;
+    std::vector<std::string> generatorHosts; // the load split between them; "local" is this machine
 };
 
 std::string_view toString(StepOrder order);
