@@ -50,6 +50,8 @@ bool BenchmarkRunner::Impl::ensureServer(Step& step, SessionKey key) {
         session = std::make_unique<ServerSession>(
             def, options.python, serverCore,
             [this, source = "server:" + def.name](std::string_view l) { events.pushLog(source, std::string(l)); });
+    if (session->starts() == 0)
+        prepareProfiling(*session, key);
     if (session->running())
         return true;
     std::string restartReason;
@@ -166,10 +168,14 @@ BenchmarkRunner::Impl::StepOutcome BenchmarkRunner::Impl::measure(Step& step, Se
                         plan.connections, openFileHardLimit());
     if (sizing.cappedByFileLimit)
         log("warning: " + def.name + " @ " + formatNumber(step.requestedRps, 1) + " rps: " + sizing.note);
-    const LoadRequest request = loadRequestFor(step, session, durationS, sizing.connections);
+    LoadRequest request = loadRequestFor(step, session, durationS, sizing.connections);
+    const auto profiler = startStepProfiler(step, key, session);
+    request.profiler = profiler.get();
 
     const auto mark = session.outputMark();
     const auto execution = executeStep(request, step, cancel, events, [&] { drain(step); });
+    if (profiler && step.status == StepStatus::Ok && !execution.cancelled && !execution.generatorFailed)
+        attachProfile(step, *profiler);
     children.push_back({{"role", "loadgen"}, {"step", step.sequence}, {"argv", execution.argv}});
     const bool serverDied = !session.running();
     classify(step, execution, serverDied, session, durationS);

@@ -5,6 +5,7 @@
 #include "chart_options_bar.h"
 #include "chart_text.h"
 #include "export_dialog.h"
+#include "profile_view.h"
 #include "results_loader.h"
 #include "run_store.h"
 
@@ -102,6 +103,12 @@ ResultsPage::ResultsPage(QWidget* parent)
     verdict_->setFont(verdictFont);
     for (ChartKind kind : allChartKinds())
         tabs_->addTab(chartKindTitle(kind));
+    tabs_->addTab(tr("Profile")); // after the charts: profile_view.h
+    profile_ = new ProfileView(stack_);
+    stack_->addWidget(profile_);
+    connect(profile_, &ProfileView::hovered, this, &ResultsPage::hovered);
+    connect(profile_, &ProfileView::statusMessage, this, &ResultsPage::statusMessage);
+    connect(profile_, &ProfileView::errorOccurred, this, &ResultsPage::errorOccurred);
     tabs_->setExpanding(false);
     placeholder_->setAlignment(Qt::AlignCenter);
     placeholder_->setWordWrap(true);
@@ -127,8 +134,12 @@ ResultsPage::ResultsPage(QWidget* parent)
     layout->addWidget(options_);
     layout->addWidget(stack_, 1);
 
-    connect(tabs_, &QTabBar::currentChanged, this,
-            [this](int index) { setChartKind(allChartKinds().at(static_cast<std::size_t>(index))); });
+    connect(tabs_, &QTabBar::currentChanged, this, [this](int index) {
+        if (index == profileTabIndex())
+            showProfileTab();
+        else
+            setChartKind(allChartKinds().at(static_cast<std::size_t>(index)));
+    });
     connect(options_, &ChartOptionsBar::optionsChanged, this, &ResultsPage::applyOptions);
     connect(options_, &ChartOptionsBar::resetViewRequested, this, [this] {
         if (data_)
@@ -139,6 +150,7 @@ ResultsPage::ResultsPage(QWidget* parent)
 
 void ResultsPage::setDatabase(const std::filesystem::path& path) {
     database_ = path;
+    profile_->setDatabase(path);
     runIds_.clear();
     ++generation_;
     loading_ = false;
@@ -193,6 +205,7 @@ void ResultsPage::applyData() {
             names << QString::fromStdString(t);
         colors_ = TargetColors(names);
         options_->setDataset(*data_);
+        profile_->setRuns(data_->runs);
     }
     stale_.fill(true);
     updateHeader();
@@ -238,7 +251,23 @@ void ResultsPage::setChartKind(ChartKind kind) {
     ensureCurrent();
 }
 
+int ResultsPage::profileTabIndex() const {
+    return static_cast<int>(allChartKinds().size());
+}
+
+void ResultsPage::showProfileTab() {
+    if (tabs_->currentIndex() != profileTabIndex()) {
+        const QSignalBlocker blocker(tabs_);
+        tabs_->setCurrentIndex(profileTabIndex());
+    }
+    options_->hide();
+    stack_->setCurrentWidget(data_ ? static_cast<QWidget*>(profile_) : placeholder_);
+}
+
 void ResultsPage::ensureCurrent() {
+    if (tabs_->currentIndex() == profileTabIndex())
+        return showProfileTab();
+    options_->show();
     if (!data_) {
         stack_->setCurrentWidget(placeholder_);
         return;

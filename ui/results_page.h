@@ -23,6 +23,7 @@ class QTabBar;
 namespace loadscope {
 
 class ChartOptionsBar;
+class ProfileView;
 
 class ResultsPage : public QWidget {
     Q_OBJECT
@@ -44,6 +45,9 @@ public:
     ResultsChart* chart(ChartKind kind);
     ResultsChart* currentChart() { return chart(kind_); }
     ChartOptionsBar* optionsBar() const { return options_; }
+    // The Profile tab (after the chart tabs): flame graphs of the runs' profiled steps.
+    ProfileView* profileView() const { return profile_; }
+    void showProfileTab();
     void setDefaultPercentiles(const std::vector<Percentile>& percentiles);
 
 public slots:
@@ -65,6 +69,7 @@ private:
     void updateHeader();
     void ensureCurrent();
     QString suggestedFileName(const QString& suffix) const;
+    int profileTabIndex() const;
 
     std::filesystem::path database_;
     QList<qint64> runIds_;
@@ -79,6 +84,7 @@ private:
     ChartOptionsBar* options_;
     QStackedWidget* stack_;
     QLabel* placeholder_;
+    ProfileView* profile_ = nullptr;
     std::array<ResultsChart*, 5> charts_{};
     std::array<bool, 5> stale_{};
 };
