@@ -83,6 +83,22 @@ void orFlags(StepFlags& into, const StepFlags& from) {
         into.reason += (into.reason.empty() ? "" : "; ") + from.reason;
 }
 
+// A profiler costs the server CPU: when a rate has ok repetitions measured without one, the profiled repetitions
+// are left out of the merge (and so of verdicts and knees); they are kept when they are all there is.
+std::vector<const Step*> withoutProfiledWhenPossible(MergedMeasurement& m, const std::vector<const Step*>& group) {
+    auto okUnprofiled = [](const Step* s) { return s->status == StepStatus::Ok && !s->profiled(); };
+    if (std::none_of(group.begin(), group.end(), okUnprofiled))
+        return group;
+    std::vector<const Step*> kept;
+    for (const Step* s : group) {
+        if (s->profiled() && s->status == StepStatus::Ok)
+            ++m.profiledLeftOut;
+        else
+            kept.push_back(s);
+    }
+    return kept;
+}
+
 // Counts, flags and the per-repetition numbers of the group's steps; returns the ok ones.
 std::vector<const Step*> collectRepetitions(MergedMeasurement& m, const std::vector<const Step*>& group) {
     std::vector<const Step*> ok;
@@ -241,7 +257,7 @@ std::vector<MergedMeasurement> mergeRepetitions(const std::vector<Step>& steps, 
             MergedMeasurement m;
             m.targetName = target;
             m.requestedRps = key.second;
-            const auto ok = collectRepetitions(m, group);
+            const auto ok = collectRepetitions(m, withoutProfiledWhenPossible(m, group));
             mergeLatency(m, ok);
             if (limits && m.measured()) {
                 m.limits = limits;

@@ -6,6 +6,7 @@
 #include "chart_text.h"
 #include "difference_panel.h"
 #include "export_dialog.h"
+#include "profile_view.h"
 #include "results_loader.h"
 #include "run_store.h"
 
@@ -99,6 +100,12 @@ ResultsPage::ResultsPage(QWidget* parent)
     for (ChartKind kind : allChartKinds())
         tabs_->addTab(chartKindTitle(kind));
     tabs_->addTab(tr("Is the difference real?"));
+    tabs_->addTab(tr("Profile")); // after the charts: profile_view.h
+    profile_ = new ProfileView(stack_);
+    stack_->addWidget(profile_);
+    connect(profile_, &ProfileView::hovered, this, &ResultsPage::hovered);
+    connect(profile_, &ProfileView::statusMessage, this, &ResultsPage::statusMessage);
+    connect(profile_, &ProfileView::errorOccurred, this, &ResultsPage::errorOccurred);
     tabs_->setExpanding(false);
     placeholder_->setAlignment(Qt::AlignCenter);
     placeholder_->setWordWrap(true);
@@ -126,8 +133,10 @@ ResultsPage::ResultsPage(QWidget* parent)
     layout->addWidget(stack_, 1);
 
     connect(tabs_, &QTabBar::currentChanged, this, [this](int index) {
-        if (index >= static_cast<int>(allChartKinds().size()))
+        if (index == differenceTabIndex())
             showDifference();
+        else if (index == profileTabIndex())
+            showProfileTab();
         else
             setChartKind(allChartKinds().at(static_cast<std::size_t>(index)));
     });
@@ -141,6 +150,7 @@ ResultsPage::ResultsPage(QWidget* parent)
 
 void ResultsPage::setDatabase(const std::filesystem::path& path) {
     database_ = path;
+    profile_->setDatabase(path);
     runIds_.clear();
     ++generation_;
     loading_ = false;
@@ -197,6 +207,7 @@ void ResultsPage::applyData() {
             names << QString::fromStdString(t);
         colors_ = TargetColors(names);
         options_->setDataset(*data_);
+        profile_->setRuns(data_->runs);
     }
     difference_->setDataset(data_);
     stale_.fill(true);
@@ -239,9 +250,9 @@ ResultsChart* ResultsPage::chart(ChartKind kind) {
 void ResultsPage::showDifference() {
     emit hovered({});
     differenceShown_ = true;
-    if (tabs_->currentIndex() != tabs_->count() - 1) {
+    if (tabs_->currentIndex() != differenceTabIndex()) {
         const QSignalBlocker blocker(tabs_);
-        tabs_->setCurrentIndex(tabs_->count() - 1);
+        tabs_->setCurrentIndex(differenceTabIndex());
     }
     options_->setVisible(false); // nothing to zoom or export there
     ensureCurrent();
@@ -265,7 +276,28 @@ void ResultsPage::setChartKind(ChartKind kind) {
     ensureCurrent();
 }
 
+// After the charts' tabs: "Is the difference real?", then "Profile".
+int ResultsPage::differenceTabIndex() const {
+    return static_cast<int>(allChartKinds().size());
+}
+
+int ResultsPage::profileTabIndex() const {
+    return differenceTabIndex() + 1;
+}
+
+void ResultsPage::showProfileTab() {
+    if (tabs_->currentIndex() != profileTabIndex()) {
+        const QSignalBlocker blocker(tabs_);
+        tabs_->setCurrentIndex(profileTabIndex());
+    }
+    options_->hide();
+    stack_->setCurrentWidget(data_ ? static_cast<QWidget*>(profile_) : placeholder_);
+}
+
 void ResultsPage::ensureCurrent() {
+    if (tabs_->currentIndex() == profileTabIndex())
+        return showProfileTab();
+    options_->setVisible(!differenceShown_); // nothing to zoom or export in the difference tables
     if (!data_) {
         stack_->setCurrentWidget(placeholder_);
         return;

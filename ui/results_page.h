@@ -32,6 +32,7 @@ class DifferencePanel;
 std::vector<VerdictEntry> verdictEntries(const ResultsDataset& data, std::vector<LabelledKnee>* series = nullptr);
 QString verdictLineText(const ResultsDataset& data);
 QString verdictLineHtml(const ResultsDataset& data, const TargetColors& colors);
+class ProfileView;
 
 class ResultsPage : public QWidget {
     Q_OBJECT
@@ -59,6 +60,9 @@ public:
     DifferencePanel* differencePanel() const { return difference_; }
     // The verdict line as shown above the tabs (rich text).
     QString verdictHtml() const;
+    // The Profile tab (after the chart tabs): flame graphs of the runs' profiled steps.
+    ProfileView* profileView() const { return profile_; }
+    void showProfileTab();
     void setDefaultPercentiles(const std::vector<Percentile>& percentiles);
 
 public slots:
@@ -80,6 +84,8 @@ private:
     void updateHeader();
     void ensureCurrent();
     QString suggestedFileName(const QString& suffix) const;
+    int differenceTabIndex() const;
+    int profileTabIndex() const;
 
     std::filesystem::path database_;
     QList<qint64> runIds_;
@@ -96,6 +102,7 @@ private:
     QLabel* placeholder_;
     DifferencePanel* difference_;
     bool differenceShown_ = false;
+    ProfileView* profile_ = nullptr;
     std::array<ResultsChart*, 5> charts_{};
     std::array<bool, 5> stale_{};
 };
