@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-double unixMs() {
+double wallClockMs() {
     return std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
@@ -38,14 +38,14 @@ ClockOffset measureClockOffset(const SshHost& host, int rounds) {
         for (int i = 0; i < rounds + 1; ++i) {
             std::unique_lock lock(mutex);
             answer.reset();
-            const double sent = unixMs();
+            const double sent = wallClockMs();
             lock.unlock();
             if (!session.writeStdin("t\n"))
                 break;
             lock.lock();
             if (!answered.wait_for(lock, 5s, [&] { return answer.has_value(); }))
                 break;
-            const double received = unixMs();
+            const double received = wallClockMs();
             if (i == 0)
                 continue; // the first answer also pays for the shell's start
             ++result.rounds;

@@ -113,6 +113,28 @@ void HostSet::prepare(const std::vector<const TargetDefinition*>& targets, const
         throw PlanError(message);
     }
 
+    // The versions that count are the server host's.
+    for (const auto* target : server_ ? targets : std::vector<const TargetDefinition*>{}) {
+        if (target->versionProbe.empty())
+            continue;
+        auto values = defaultPlaceholderValues(0);
+        values.python = python;
+        values.host = serverAddress_;
+        std::vector<std::string> probe;
+        for (const auto& argument : target->versionProbe)
+            probe.push_back(expandPlaceholders(argument, values));
+        const auto probed = server_->run(shellCommand(probe), 10s);
+        std::istringstream lines(probed.out);
+        for (std::string line; std::getline(lines, line);) {
+            if (line.find_first_not_of(" \t\r") != std::string::npos) {
+                serverVersions_[target->name] = line;
+                break;
+            }
+        }
+        if (serverVersions_[target->name].empty())
+            log("warning: version probe of " + target->name + " on " + server_->name() + " printed nothing");
+    }
+
     std::map<SshHost*, ClockOffset> offsets;
     for (auto& host : hosts_) {
         offsets[host.get()] = measureClockOffset(*host);

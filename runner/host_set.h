@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,8 @@ public:
     // The first remote generator host (readiness is probed from it), or nullptr.
     const SshHost* probeHost() const;
     double setupSeconds() const { return setupSeconds_; }
+    // Each target's version probe as run on the server host (empty without one): target name -> first line.
+    const std::map<std::string, std::string>& serverVersions() const { return serverVersions_; }
     nlohmann::json environment() const { return environment_; }
 
 private:
@@ -53,6 +56,7 @@ private:
     std::vector<GeneratorSlot> slots_;
     std::string serverAddress_ = "127.0.0.1";
     double setupSeconds_ = 0;
+    std::map<std::string, std::string> serverVersions_;
     nlohmann::json environment_ = nlohmann::json::array();
 };
 

@@ -17,6 +17,13 @@ void BenchmarkRunner::Impl::prepareHosts() {
     environment["hosts"] = hosts->environment();
     environment["ssh_setup_s"] = hosts->setupSeconds();
     environment["server_address"] = hosts->serverAddress();
+    for (auto& snapshot : run.targets) {
+        if (const auto it = hosts->serverVersions().find(snapshot.name); it != hosts->serverVersions().end()) {
+            snapshot.versions = it->second;
+            environment["targets"][snapshot.name]["versions"] = it->second;
+            environment["targets"][snapshot.name]["versions_from"] = hosts->serverHost()->name();
+        }
+    }
 }
 
 void BenchmarkRunner::Impl::closeHosts() {

@@ -109,6 +109,12 @@ TEST(HostsRun, ServerAndTwoGeneratorsOnHostsMatchALocalRunAndTheCountsAdd) {
         EXPECT_FALSE(host["kernel"].get<std::string>().empty());
         EXPECT_LT(std::abs(host["clock_offset_ms"].get<double>()), 5.0) << "one machine, one clock";
     }
+    // The target's version as the server host reports it.
+    EXPECT_EQ(environment["targets"]["ref-hosts"]["versions_from"], "root@h1");
+    ChildProcessOptions probe;
+    probe.argv = {(binDir() / "loadscope-refserver").string(), "--version"};
+    const auto here = runCommand(probe, 10s).out;
+    EXPECT_EQ(environment["targets"]["ref-hosts"]["versions"].get<std::string>() + "\n", here);
     const auto& took = environment["steps"][std::to_string(step.sequence)]["generators"];
     ASSERT_EQ(took.size(), 2u);
     std::int64_t sum = 0;
@@ -131,11 +137,11 @@ TEST(HostsRun, ServerAndTwoGeneratorsOnHostsMatchALocalRunAndTheCountsAdd) {
     BenchmarkRunner::Options localOptions;
     localOptions.databasePath = localHome.database();
     BenchmarkRunner local(planFor("ref-hosts", {300}, 3), TargetCatalog::loadDefault(), localOptions, nullptr);
-    const loadscope::Run here = loadRun(localHome, local.run());
-    ASSERT_EQ(here.steps.size(), 1u);
-    ASSERT_EQ(here.steps[0].status, StepStatus::Ok) << here.steps[0].statusMessage;
-    EXPECT_NEAR(step.latency.p50Ms, here.steps[0].latency.p50Ms, 3.0);
-    EXPECT_NEAR(step.latency.p99Ms, here.steps[0].latency.p99Ms, 0.5 * here.steps[0].latency.p99Ms + 2.0);
+    const loadscope::Run localRun = loadRun(localHome, local.run());
+    ASSERT_EQ(localRun.steps.size(), 1u);
+    ASSERT_EQ(localRun.steps[0].status, StepStatus::Ok) << localRun.steps[0].statusMessage;
+    EXPECT_NEAR(step.latency.p50Ms, localRun.steps[0].latency.p50Ms, 3.0);
+    EXPECT_NEAR(step.latency.p99Ms, localRun.steps[0].latency.p99Ms, 0.5 * localRun.steps[0].latency.p99Ms + 2.0);
     // Nothing left on any host.
     for (int i = 0; i < 3; ++i)
         EXPECT_TRUE(lab.strayProcessesIn(i).empty()) << lab.alias(i);
