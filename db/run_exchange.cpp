@@ -11,6 +11,7 @@ std::string RunStore::exportRunJson(std::int64_t runId) const {
     if (!run)
         impl_->db.fail("export run " + std::to_string(runId), "there is no such run");
     loadHistograms(run->steps);
+    loadProfiles(run->steps);
     return runToJson(*run);
 }
 

@@ -1,5 +1,7 @@
 #include "run_json.h"
 
+#include "folded_profile.h"
+
 #include "run_store.h"
 
 #include <nlohmann/json.hpp>
@@ -84,6 +86,11 @@ Json stepJson(const Step& s) {
     j["timeline"] = std::move(timeline);
     j["server_log_tail"] = s.serverLogTail;
     j["generator_log_tail"] = s.generatorLogTail;
+    // Optional (documents from before profiles have no "profile"): the folded stacks as text, readable as they are.
+    j["profile"] = s.profile ? Json{{"profiler", s.profile->profiler},
+                                    {"sample_rate_hz", s.profile->sampleRateHz},
+                                    {"folded", s.profile->folded}}
+                             : Json(nullptr);
     return j;
 }
 
@@ -341,6 +348,18 @@ Step readStep(const ObjectReader& r, const std::set<std::string>& targetNames) {
     }
     s.serverLogTail = r.string("server_log_tail");
     s.generatorLogTail = r.string("generator_log_tail");
+    if (r.has("profile") && !r.member("profile", "an object or null").is_null()) {
+        const ObjectReader profile = r.object("profile");
+        StepProfile p;
+        p.profiler = profile.string("profiler");
+        if (p.profiler != "python" && p.profiler != "perf")
+            r.fail(profile.pathOf("profiler"), "expected \"python\" or \"perf\"");
+        p.sampleRateHz = profile.number("sample_rate_hz");
+        p.folded = profile.string("folded");
+        if (const auto parsed = parseFolded(p.folded); !parsed.ok())
+            r.fail(profile.pathOf("folded"), "expected folded stacks ('frame;frame count' lines): " + parsed.error);
+        s.profile = std::move(p);
+    }
     return s;
 }
 

@@ -41,7 +41,7 @@ struct RunFilter {
 class RunStore {
 public:
     enum class OpenMode { ReadWrite, ReadOnly };
-    static constexpr int kSchemaVersion = 4; // the newest schema this build reads and writes
+    static constexpr int kSchemaVersion = 5; // the newest schema this build reads and writes
 
     // Opens (creating and migrating when ReadWrite) the database at `path`.
     static RunStore open(const std::filesystem::path& path, OpenMode mode = OpenMode::ReadWrite);
@@ -86,6 +86,11 @@ public:
     // The repetitions of one measurement merged: histograms added (never percentiles averaged). A step stored
     // without a histogram adds nothing; a step id that does not exist throws.
     std::pair<LatencyHistogram, LatencyHistogram> mergedHistograms(const std::vector<std::int64_t>& stepIds) const;
+    // The folded stacks stored with a profiled step; nullopt for a step without a profile. Throws StoreError for a
+    // step that does not exist or a damaged profile.
+    std::optional<std::string> loadProfile(std::int64_t stepId) const;
+    // Fills profile->folded of each profiled step.
+    void loadProfiles(std::vector<Step>& steps) const;
     std::vector<std::string> allTags() const;
     std::vector<std::string> allTargetNames() const;
 

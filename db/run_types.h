@@ -80,6 +80,14 @@ struct ServerResources {
     bool operator==(const ServerResources&) const = default;
 };
 
+// A sampling profile of the server during a step's measured window (warm-up and cool-down excluded).
+struct StepProfile {
+    std::string profiler;    // "python" (resources/profilers/pysampler.py) or "perf"
+    double sampleRateHz = 0; // what the profiler was asked for
+    std::string folded;      // folded stacks (profiles/folded_profile.h); empty in a loaded run until loadProfile
+    bool operator==(const StepProfile&) const = default;
+};
+
 // One (target, scenario, requested rate, repetition) measurement.
 struct Step {
     std::int64_t id = 0;
@@ -124,6 +132,11 @@ struct Step {
     std::vector<TimelinePoint> timeline;
     std::string serverLogTail;
     std::string generatorLogTail;
+
+    // Set when the server was profiled during this step (a profiler costs CPU: the knee prefers unprofiled
+    // repetitions). loadRun fills profiler and rate; the stacks come with RunStore::loadProfile.
+    std::optional<StepProfile> profile;
+    bool profiled() const { return profile.has_value(); }
 };
 
 struct Run {

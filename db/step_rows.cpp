@@ -1,5 +1,6 @@
 #include "step_rows.h"
 
+#include "profile_codec.h"
 #include "timeline_codec.h"
 
 #include <nlohmann/json.hpp>
@@ -97,7 +98,8 @@ const std::string& selectSql() {
         for (std::size_t i = 0; i < kWrittenColumns; ++i)
             names += (i ? ", s." : "s.") + std::string(kColumns[i]);
         return "SELECT " + names +
-               ", t.name, s.id FROM steps s JOIN targets t ON t.id = s.target_id "
+               ", t.name, s.id, p.profiler, p.sample_rate_hz FROM steps s JOIN targets t ON t.id = s.target_id "
+               "LEFT JOIN step_profiles p ON p.step_id = s.id "
                "WHERE s.run_id = ?1 ORDER BY s.sequence, s.id";
     }();
     return sql;
@@ -229,7 +231,41 @@ std::int64_t insert(sqlite::Database& db, const Step& step) {
             h.bindNull(3);
         h.run();
     }
+    if (step.profile)
+        insertProfile(db, id, *step.profile);
     return id;
+}
+
+void insertProfile(sqlite::Database& db, std::int64_t stepId, const StepProfile& profile) {
+    if (profile.profiler.empty())
+        db.fail("store a step's profile", "the profile does not name its profiler");
+    if (!std::isfinite(profile.sampleRateHz) || profile.sampleRateHz < 0)
+        db.fail("store a step's profile", "sample_rate_hz is not a finite, positive number");
+    const std::string stored = compressProfile(profile.folded);
+    if (stored.empty())
+        db.fail("store a step's profile", "its folded stacks could not be compressed");
+    auto q = db.query("INSERT INTO step_profiles (step_id, profiler, sample_rate_hz, folded) VALUES (?1, ?2, ?3, ?4)",
+                      "insert a step's profile");
+    q.bind(1, stepId).bind(2, profile.profiler).bind(3, profile.sampleRateHz);
+    q.bindBlob(4, stored);
+    q.run();
+}
+
+std::optional<std::string> loadProfile(sqlite::Database& db, std::int64_t stepId) {
+    auto q = db.query("SELECT s.id, p.folded FROM steps s LEFT JOIN step_profiles p ON p.step_id = s.id "
+                      "WHERE s.id = ?1",
+                      "load a step's profile");
+    q.bind(1, stepId);
+    const std::string what = "load the profile of step " + std::to_string(stepId);
+    if (!q.step())
+        db.fail(what, "there is no such step");
+    if (q.isNull(1))
+        return std::nullopt;
+    std::string error;
+    auto folded = decompressProfile(q.blob(1), &error);
+    if (!folded)
+        db.fail(what, error);
+    return folded;
 }
 
 std::vector<Step> loadForRun(sqlite::Database& db, std::int64_t runId) {
@@ -282,6 +318,12 @@ std::vector<Step> loadForRun(sqlite::Database& db, std::int64_t runId) {
         s.generatorLogTail = r.text();
         s.targetName = r.text();
         s.id = r.int64();
+        if (!q.isNull(r.read())) {
+            StepProfile profile;
+            profile.profiler = r.text();
+            profile.sampleRateHz = r.real();
+            s.profile = std::move(profile);
+        }
 
         const std::string what = "load step " + std::to_string(s.id);
         const auto stepStatus = stepStatusFromString(status);

@@ -18,4 +18,10 @@ std::vector<Step> loadForRun(sqlite::Database& db, std::int64_t runId);
 std::pair<std::optional<LatencyHistogram>, std::optional<LatencyHistogram>> loadHistograms(sqlite::Database& db,
                                                                                            std::int64_t stepId);
 
+// Stores a step's profile (compressed). Runs inside the caller's transaction.
+void insertProfile(sqlite::Database& db, std::int64_t stepId, const StepProfile& profile);
+// The folded stacks of a step; nullopt when it has no profile. Throws StoreError for a missing step or a damaged
+// profile.
+std::optional<std::string> loadProfile(sqlite::Database& db, std::int64_t stepId);
+
 } // namespace loadscope::step_rows

@@ -175,11 +175,25 @@ CREATE INDEX runs_by_name ON runs (name COLLATE NOCASE);          -- the list so
     // Filled by migrate(), which recomputes every summary column after the last migration.
 }
 
+// v5: a sampling profile of the server per step (issue 11), apart from the step rows like the histograms, so
+// loading a run reads no profile. The folded stacks are zlib-compressed (profile_codec.h): 1-3 KB a step.
+void migrateToV5(sqlite::Database& db) {
+    db.executeScript(R"sql(
+CREATE TABLE step_profiles (
+    step_id INTEGER PRIMARY KEY REFERENCES steps (id) ON DELETE CASCADE,
+    profiler TEXT NOT NULL,          -- 'python' or 'perf'
+    sample_rate_hz REAL NOT NULL,
+    folded BLOB NOT NULL             -- folded stacks, compressed by profile_codec.h
+);
+)sql",
+                     "migrate the schema to v5");
+}
+
 // migrations[i] brings a database from version i to version i + 1.
 static_assert(kCurrentSchemaVersion == RunStore::kSchemaVersion, "run_store.h and store_schema.h disagree");
 
-const std::array<std::function<void(sqlite::Database&)>, kCurrentSchemaVersion> kMigrations{migrateToV1, migrateToV2,
-                                                                                            migrateToV3, migrateToV4};
+const std::array<std::function<void(sqlite::Database&)>, kCurrentSchemaVersion> kMigrations{
+    migrateToV1, migrateToV2, migrateToV3, migrateToV4, migrateToV5};
 
 std::uint32_t bigEndian32(const unsigned char* p) {
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];

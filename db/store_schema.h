@@ -16,7 +16,7 @@ namespace loadscope::schema {
 
 // "LdSc" in ASCII: what `PRAGMA application_id` (and `file(1)`) report for a Loadscope database.
 constexpr std::int32_t kApplicationId = 0x4C645363;
-constexpr int kCurrentSchemaVersion = 4;
+constexpr int kCurrentSchemaVersion = 5;
 
 // The DDL of version 1 exactly as it shipped (kept so tests can build a v1 file and migrate it).
 std::string_view schemaV1Ddl();

@@ -88,10 +88,18 @@ TEST_P(OldSchema, IsMigratedWithItsData) {
         db.executeScript("PRAGMA journal_mode = WAL", "wal");
         schema::migrate(db, 0, oldVersion);
         ASSERT_EQ(db.scalar("PRAGMA user_version", "version"), oldVersion);
-        db.query("INSERT INTO runs (id, name, created_ms, finished_ms, status, plan_json) "
-                 "VALUES (7, 'old run', 1600000000000, 1600000100000, 'completed', '{}')",
-                 "insert")
-            .run();
+        if (oldVersion < 4) {
+            db.query("INSERT INTO runs (id, name, created_ms, finished_ms, status, plan_json) "
+                     "VALUES (7, 'old run', 1600000000000, 1600000100000, 'completed', '{}')",
+                     "insert")
+                .run();
+        } else { // v4 moved the plan to run_documents
+            db.query("INSERT INTO runs (id, name, created_ms, finished_ms, status) "
+                     "VALUES (7, 'old run', 1600000000000, 1600000100000, 'completed')",
+                     "insert")
+                .run();
+            db.query("INSERT INTO run_documents (run_id, plan_json) VALUES (7, '{}')", "insert").run();
+        }
         db.query("INSERT INTO run_tags (run_id, position, tag) VALUES (7, 0, 'legacy')", "insert").run();
         db.query("INSERT INTO targets (id, run_id, position, name, knee_rps) VALUES (3, 7, 0, 'aiohttp', 950.0)",
                  "insert")
