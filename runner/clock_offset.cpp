@@ -1,6 +1,7 @@
 #include "clock_offset.h"
 
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <limits>
 #include <mutex>
@@ -24,7 +25,11 @@ ClockOffset measureClockOffset(const SshHost& host, int rounds) {
     std::condition_variable answered;
     std::optional<double> answer;
     ChildProcessOptions options;
-    options.argv = host.commandArgv("while read -r x; do date +%s%N; done");
+    // bash's $EPOCHREALTIME is read without starting a process, so the answer is stamped right after the line
+    // arrives; date (a process per answer) is the fallback without bash.
+    options.argv = host.commandArgv("if command -v bash >/dev/null 2>&1; then exec bash -c "
+                                    "'while read -r x; do t=${EPOCHREALTIME/[.,]/}; echo \"${t}000\"; done'; "
+                                    "else while read -r x; do date +%s%N; done; fi");
     options.onLine = [&](OutputStream stream, std::string_view line) {
         if (stream != OutputStream::Stdout)
             return;
@@ -64,6 +69,12 @@ ClockOffset measureClockOffset(const SshHost& host, int rounds) {
     if (result.rounds == 0 && result.error.empty())
         result.error = "no answer from " + host.name() + " (date +%s%N)";
     return result;
+}
+
+double usableOffsetMs(const ClockOffset& offset) {
+    if (!offset.error.empty() || std::abs(offset.offsetMs) <= offset.uncertaintyMs)
+        return 0;
+    return offset.offsetMs;
 }
 
 } // namespace loadscope

@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,10 @@ public:
 private:
     SshHost& hostFor(const std::string& destination);
     std::string sshConnectionField(SshHost& host, int field);
+    void checkServer(const std::vector<const TargetDefinition*>& targets, const std::string& python,
+                     const std::set<SshHost*>& reachable, std::vector<std::string>& problems);
+    void probeServerVersions(const std::vector<const TargetDefinition*>& targets, const std::string& python,
+                             const std::function<void(const std::string&)>& log);
 
     SshSettings settings_;
     std::vector<std::unique_ptr<SshHost>> hosts_;

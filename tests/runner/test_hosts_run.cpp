@@ -175,9 +175,12 @@ TEST(HostsRun, ArrivalsAtTheServerStayEvenlySpacedWithTwoGenerators) {
         gapsMs.push_back((arrivalsUs[i + 1] - arrivalsUs[i]) / 1000.0);
     std::sort(gapsMs.begin(), gapsMs.end());
     const double median = gapsMs[gapsMs.size() / 2];
-    const double tenth = gapsMs[gapsMs.size() / 10];
     EXPECT_NEAR(median, 2.0, 0.3);
-    EXPECT_GT(tenth, 1.0) << "arrivals bunch up: the generators' schedules are not offset";
+    // Two generators in phase would arrive in pairs: half the gaps near 0. A stall of this busy machine bunches a
+    // few sends as well, so the bound leaves room for that.
+    const auto close = std::count_if(gapsMs.begin(), gapsMs.end(), [](double gap) { return gap < 0.5; });
+    EXPECT_LT(static_cast<double>(close) / static_cast<double>(gapsMs.size()), 0.2)
+        << "arrivals bunch up: the generators' schedules are not offset";
 }
 
 TEST(HostsRun, AGeneratorHostThatDiesFailsItsStepWithTheHostNamedAndTheRunGoesOn) {
