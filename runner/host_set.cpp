@@ -92,6 +92,13 @@ void HostSet::prepare(const std::vector<const TargetDefinition*>& targets, const
     for (auto& host : hosts_)
         all.push_back(host.get());
     log("connecting to " + std::to_string(all.size()) + " host(s)");
+    // Where the set-up time goes (stored with the run: docs/benchmarks.md measures it).
+    auto lap = [this, at = started]() mutable {
+        const auto now = std::chrono::steady_clock::now();
+        const double seconds = std::chrono::duration<double>(now - at).count();
+        at = now;
+        return seconds;
+    };
     std::vector<std::string> problems;
     std::set<SshHost*> reachable;
     const auto failures = onEachAtOnce(all, [](SshHost& host) { return host.connect(); });
@@ -101,7 +108,9 @@ void HostSet::prepare(const std::vector<const TargetDefinition*>& targets, const
         else
             problems.push_back(failures[i]);
     }
+    phases_["connect_s"] = lap();
     checkServer(targets, python, reachable, problems);
+    phases_["server_check_s"] = lap();
     std::vector<SshHost*> generatorHosts;
     for (auto* host : generatorHosts_)
         if (host && reachable.count(host) &&
@@ -127,13 +136,17 @@ void HostSet::prepare(const std::vector<const TargetDefinition*>& targets, const
             message += "\n  " + problem;
         throw PlanError(message);
     }
+    phases_["loadgen_s"] = lap();
     probeServerVersions(targets, python, log);
+    phases_["versions_s"] = lap();
 
     // One host after the other: round trips measured while the other hosts are being measured are noisier.
     std::vector<ClockOffset> offsets;
     for (auto* host : all)
         offsets.push_back(measureClockOffset(*host));
+    phases_["clock_offsets_s"] = lap();
     const auto facts = onEachAtOnce(all, [](SshHost& host) { return hostFacts(host); });
+    phases_["facts_s"] = lap();
     std::map<SshHost*, ClockOffset> offsetOf;
     for (std::size_t i = 0; i < all.size(); ++i) {
         offsetOf[all[i]] = offsets[i];

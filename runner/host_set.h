@@ -42,6 +42,8 @@ public:
     // The first remote generator host (readiness is probed from it), or nullptr.
     const SshHost* probeHost() const;
     double setupSeconds() const { return setupSeconds_; }
+    // Seconds per phase of prepare(): connect_s, server_check_s, loadgen_s, versions_s, clock_offsets_s, facts_s.
+    const nlohmann::json& setupPhases() const { return phases_; }
     // Each target's version probe as run on the server host (empty without one): target name -> first line.
     const std::map<std::string, std::string>& serverVersions() const { return serverVersions_; }
     nlohmann::json environment() const { return environment_; }
@@ -61,6 +63,7 @@ private:
     std::vector<GeneratorSlot> slots_;
     std::string serverAddress_ = "127.0.0.1";
     double setupSeconds_ = 0;
+    nlohmann::json phases_ = nlohmann::json::object();
     std::map<std::string, std::string> serverVersions_;
     nlohmann::json environment_ = nlohmann::json::array();
 };
