@@ -118,8 +118,9 @@ void HostSet::prepare(const std::vector<const TargetDefinition*>& targets, const
             generatorHosts.push_back(host);
     std::map<SshHost*, std::string> loadgenOn;
     if (!generatorHosts.empty()) {
+        const auto checksum = localSha256(localLoadgen);
         const auto provided =
-            onEachAtOnce(generatorHosts, [&](SshHost& host) { return provideLoadgen(host, localLoadgen); });
+            onEachAtOnce(generatorHosts, [&](SshHost& host) { return provideLoadgen(host, localLoadgen, checksum); });
         for (std::size_t i = 0; i < generatorHosts.size(); ++i) {
             if (!provided[i].error.empty())
                 problems.push_back(generatorHosts[i]->name() + ": " + provided[i].error);

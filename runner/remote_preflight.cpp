@@ -140,9 +140,10 @@ std::string localSha256(const std::filesystem::path& file) {
     return summed.success() ? firstWordOf(summed.out) : std::string();
 }
 
-RemoteLoadgen provideLoadgen(SshHost& host, const std::filesystem::path& localLoadgen) {
+RemoteLoadgen provideLoadgen(SshHost& host, const std::filesystem::path& localLoadgen,
+                             const std::string& localSha256Hex) {
     RemoteLoadgen result;
-    const auto wanted = localSha256(localLoadgen);
+    const auto wanted = localSha256Hex.empty() ? localSha256(localLoadgen) : localSha256Hex;
     if (wanted.empty()) {
         result.error = "cannot read " + localLoadgen.string() + " (is it built?)";
         return result;
