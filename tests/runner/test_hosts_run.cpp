@@ -216,6 +216,47 @@ TEST(HostsRun, AGeneratorHostThatDiesFailsItsStepWithTheHostNamedAndTheRunGoesOn
     EXPECT_NE(run.status, RunStatus::Running);
 }
 
+TEST(HostsRun, CancelStopsRemoteGeneratorsWithTheirPartialResults) {
+    SKIP_WITHOUT_LAB();
+    NetnsLab lab(3);
+    TempHome home;
+    writeBindingRefserver(home, "ref-cancel", 5);
+    auto plan = planFor("ref-cancel", {200}, 20);
+    plan.serverHost = "root@h1";
+    plan.generatorHosts = {"root@h2", "root@h3"};
+
+    class CancelOnProgress : public RecordingObserver {
+    public:
+        BenchmarkRunner* runner = nullptr;
+        std::chrono::steady_clock::time_point cancelledAt;
+        void stepProgress(const Step& step, const StepProgress& progress) override {
+            RecordingObserver::stepProgress(step, progress);
+            if (runner && progress.elapsedS >= 1.0) {
+                cancelledAt = std::chrono::steady_clock::now();
+                runner->requestCancel();
+                runner = nullptr;
+            }
+        }
+    } observer;
+    BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), optionsFor(home, lab), &observer);
+    observer.runner = &runner;
+    const loadscope::Run run = loadRun(home, runner.run());
+    const double stopS = std::chrono::duration<double>(std::chrono::steady_clock::now() - observer.cancelledAt).count();
+    EXPECT_LT(stopS, 8.0) << "the run stops soon after the cancel (servers and hosts closed included)";
+    ASSERT_EQ(run.steps.size(), 1u);
+    EXPECT_EQ(run.steps[0].status, StepStatus::Cancelled) << run.steps[0].statusMessage;
+    // SIGINT through the watchdogs: both generators printed what they had measured.
+    const auto environment = nlohmann::json::parse(run.environmentJson);
+    const auto& took = environment["steps"][std::to_string(run.steps[0].sequence)]["generators"];
+    ASSERT_EQ(took.size(), 2u);
+    for (const auto& generator : took)
+        EXPECT_GT(generator["requests"].get<std::int64_t>(), 50) << "partial numbers of both generators";
+    EXPECT_LT(run.steps[0].completed, 200 * 20 / 2);
+    EXPECT_EQ(run.status, RunStatus::Cancelled);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_TRUE(lab.strayProcessesIn(i).empty()) << lab.alias(i);
+}
+
 TEST(HostsRun, UnreachableHostWrongKeyAndMissingPackageFailBeforeAnythingIsStored) {
     SKIP_WITHOUT_LAB();
     NetnsLab lab(2);
