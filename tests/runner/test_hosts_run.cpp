@@ -7,6 +7,7 @@
 #include "netns_lab.h"
 #include "run_store.h"
 #include "runner_test_support.h"
+#include "ssh_host.h"
 #include "target_definition.h"
 
 #include <gtest/gtest.h>
@@ -350,4 +351,15 @@ TEST(HostsRun, KillingLoadscopeMidStepLeavesNoProcessOnAnyHost) {
         EXPECT_TRUE(lab.strayProcessesIn(i).empty())
             << lab.alias(i) << " still runs " << lab.strayProcessesIn(i).size() << " process(es)";
     }
+    // Its connection folders stay behind (nothing ran to remove them) until the next Loadscope connects.
+    const std::string mine = "/tmp/loadscope-ssh-" + std::to_string(loadscope.pid()) + "-";
+    auto leftovers = [&] {
+        int count = 0;
+        for (const auto& entry : std::filesystem::directory_iterator("/tmp"))
+            count += entry.path().string().rfind(mine, 0) == 0 ? 1 : 0;
+        return count;
+    };
+    EXPECT_EQ(leftovers(), 3);
+    removeStaleControlFolders();
+    EXPECT_EQ(leftovers(), 0);
 }
