@@ -7,6 +7,7 @@
 #include "netns_lab.h"
 #include "run_store.h"
 #include "runner_test_support.h"
+#include "ssh_host.h"
 #include "target_definition.h"
 
 #include <gtest/gtest.h>
@@ -216,6 +217,47 @@ TEST(HostsRun, AGeneratorHostThatDiesFailsItsStepWithTheHostNamedAndTheRunGoesOn
     EXPECT_NE(run.status, RunStatus::Running);
 }
 
+TEST(HostsRun, CancelStopsRemoteGeneratorsWithTheirPartialResults) {
+    SKIP_WITHOUT_LAB();
+    NetnsLab lab(3);
+    TempHome home;
+    writeBindingRefserver(home, "ref-cancel", 5);
+    auto plan = planFor("ref-cancel", {200}, 20);
+    plan.serverHost = "root@h1";
+    plan.generatorHosts = {"root@h2", "root@h3"};
+
+    class CancelOnProgress : public RecordingObserver {
+    public:
+        BenchmarkRunner* runner = nullptr;
+        std::chrono::steady_clock::time_point cancelledAt;
+        void stepProgress(const Step& step, const StepProgress& progress) override {
+            RecordingObserver::stepProgress(step, progress);
+            if (runner && progress.elapsedS >= 1.0) {
+                cancelledAt = std::chrono::steady_clock::now();
+                runner->requestCancel();
+                runner = nullptr;
+            }
+        }
+    } observer;
+    BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), optionsFor(home, lab), &observer);
+    observer.runner = &runner;
+    const loadscope::Run run = loadRun(home, runner.run());
+    const double stopS = std::chrono::duration<double>(std::chrono::steady_clock::now() - observer.cancelledAt).count();
+    EXPECT_LT(stopS, 8.0) << "the run stops soon after the cancel (servers and hosts closed included)";
+    ASSERT_EQ(run.steps.size(), 1u);
+    EXPECT_EQ(run.steps[0].status, StepStatus::Cancelled) << run.steps[0].statusMessage;
+    // SIGINT through the watchdogs: both generators printed what they had measured.
+    const auto environment = nlohmann::json::parse(run.environmentJson);
+    const auto& took = environment["steps"][std::to_string(run.steps[0].sequence)]["generators"];
+    ASSERT_EQ(took.size(), 2u);
+    for (const auto& generator : took)
+        EXPECT_GT(generator["requests"].get<std::int64_t>(), 50) << "partial numbers of both generators";
+    EXPECT_LT(run.steps[0].completed, 200 * 20 / 2);
+    EXPECT_EQ(run.status, RunStatus::Cancelled);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_TRUE(lab.strayProcessesIn(i).empty()) << lab.alias(i);
+}
+
 TEST(HostsRun, UnreachableHostWrongKeyAndMissingPackageFailBeforeAnythingIsStored) {
     SKIP_WITHOUT_LAB();
     NetnsLab lab(2);
@@ -309,4 +351,15 @@ TEST(HostsRun, KillingLoadscopeMidStepLeavesNoProcessOnAnyHost) {
         EXPECT_TRUE(lab.strayProcessesIn(i).empty())
             << lab.alias(i) << " still runs " << lab.strayProcessesIn(i).size() << " process(es)";
     }
+    // Its connection folders stay behind (nothing ran to remove them) until the next Loadscope connects.
+    const std::string mine = "/tmp/loadscope-ssh-" + std::to_string(loadscope.pid()) + "-";
+    auto leftovers = [&] {
+        int count = 0;
+        for (const auto& entry : std::filesystem::directory_iterator("/tmp"))
+            count += entry.path().string().rfind(mine, 0) == 0 ? 1 : 0;
+        return count;
+    };
+    EXPECT_EQ(leftovers(), 3);
+    removeStaleControlFolders();
+    EXPECT_EQ(leftovers(), 0);
 }
