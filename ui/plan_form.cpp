@@ -1,5 +1,6 @@
 #include "plan_form.h"
 
+#include "host_fields.h"
 #include "plan_format.h"
 #include "search_fields.h"
 
@@ -89,6 +90,10 @@ std::optional<PlanForm::Field> PlanForm::fieldForProblem(const std::string& fiel
         {"stopRule", Field::StopRule},
         {"stop_rule", Field::StopRule},
         {"slo", Field::Slo},
+        {"server_host", Field::ServerHost},
+        {"serverHost", Field::ServerHost},
+        {"generators", Field::GeneratorHosts},
+        {"generatorHosts", Field::GeneratorHosts},
     };
     const auto found = kFields.find(key);
     if (found == kFields.end())
@@ -237,6 +242,8 @@ PlanForm::PlanForm(QWidget* parent)
     sloPreview_->setWordWrap(true);
     static_cast<QVBoxLayout*>(sloField->layout())->insertWidget(1, sloPreview_);
 
+    addHostFields(methodForm);
+
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(loadBox, 1);
@@ -273,6 +280,11 @@ PlanForm::PlanForm(QWidget* parent)
     for (auto* box : {connectionsAuto_, pinning_, stopRule_})
         connect(box, &QCheckBox::toggled, this, notify);
     connect(order_, &QComboBox::currentIndexChanged, this, notify);
+    for (auto* edit : {serverHost_, generatorHosts_})
+        connect(edit, &QLineEdit::textChanged, this, [this] {
+            hostFields_->clearStates(); // a state shown is of the hosts as they were checked
+            emit changed();
+        });
     connect(slo_, &QLineEdit::textChanged, this, [this] {
         updateSloPreview();
         emit changed();
@@ -282,6 +294,25 @@ PlanForm::PlanForm(QWidget* parent)
     BenchmarkPlan defaults;
     defaults.repetitions = 3;
     setPlan(defaults);
+}
+
+void PlanForm::addHostFields(QFormLayout* form) {
+    serverHost_ = new QLineEdit(this);
+    serverHost_->setPlaceholderText(tr("local, or user@host[:port]"));
+    addField(form, Field::ServerHost, tr("Server host"), serverHost_, nullptr,
+             tr("Run the servers under test on this host over SSH (empty or \"local\": this machine)"));
+    generatorHosts_ = new QLineEdit(this);
+    generatorHosts_->setPlaceholderText(tr("local, or user@h1,user@h2"));
+    addField(form, Field::GeneratorHosts, tr("Generator hosts"), generatorHosts_, nullptr,
+             tr("Split the load between generators on these hosts over SSH, comma separated (\"local\" is this "
+                "machine; empty: this machine only)"));
+    hostFields_ = new HostFields(this);
+    hostFields_->setHostSource([this] {
+        std::vector<std::string> hosts = splitHostList(generatorHosts_->text());
+        hosts.insert(hosts.begin(), serverHost_->text().trimmed().toStdString());
+        return hosts;
+    });
+    form->addRow(QString(), hostFields_);
 }
 
 QWidget* PlanForm::addField(QFormLayout* form, Field field, const QString& label, QWidget* input, QWidget* framed,
@@ -382,6 +413,11 @@ BenchmarkPlan PlanForm::plan(std::vector<PlanProblem>* problems) const {
             report("slo", error.what());
         }
     }
+    // Entries are checked by validatePlan() with parseSshDestination(), as for the CLI and plan files.
+    plan.serverHost = serverHost_->text().trimmed().toStdString();
+    if (plan.serverHost == "local")
+        plan.serverHost.clear();
+    plan.generatorHosts = splitHostList(generatorHosts_->text());
     return plan;
 }
 
@@ -426,6 +462,12 @@ void PlanForm::setPlan(const BenchmarkPlan& plan) {
     generatorCore_->setValue(plan.pinning.generatorCore);
     stopRule_->setChecked(plan.stopRule);
     slo_->setText(sloText(plan.slo));
+    serverHost_->setText(QString::fromStdString(plan.serverHost));
+    QStringList generators;
+    for (const auto& host : plan.generatorHosts)
+        generators << QString::fromStdString(host);
+    generatorHosts_->setText(generators.join(QStringLiteral(",")));
+    hostFields_->clearStates();
     updateRatesPreview();
     updateSloPreview();
     showModeFields();

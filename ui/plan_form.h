@@ -2,7 +2,8 @@
 // PlanForm: the fields of a BenchmarkPlan except its targets (the Launcher's checklist holds those): name, scenario,
 // mode (a sweep of rates, or a knee search), rates (a list, or start/stop/step) or the search's start, resolution and
 // time budget, arrivals, duration, warm-up, cool-down, repetitions, connections (auto or N), request timeout, order,
-// CPU pinning, stop rule and SLO (with its limit in milliseconds for the checked targets).
+// CPU pinning, stop rule and SLO (with its limit in milliseconds for the checked targets), and the other hosts: the
+// server host and the generator hosts over SSH, with a "Check hosts" row (HostFields) showing each host's state.
 //
 // Text fields are parsed with the runner's own parsers (parseRates, parseSlo) so the GUI accepts exactly what the CLI
 // and plan files accept. Problems are shown at their field: a red frame and the reason in a line under it.
@@ -46,7 +47,9 @@ public:
         Order,
         Pinning,
         StopRule,
-        Slo
+        Slo,
+        ServerHost,
+        GeneratorHosts
     };
     static std::optional<Field> fieldForProblem(const std::string& field);
 
@@ -81,6 +84,11 @@ public:
     QLineEdit* sloEdit() const { return slo_; }
     QComboBox* ratesModeCombo() const { return ratesMode_; }
     QComboBox* modeCombo() const { return mode_; }
+    QLineEdit* serverHostEdit() const { return serverHost_; }
+    QLineEdit* generatorHostsEdit() const { return generatorHosts_; }
+    class HostFields* hostFields() const {
+        return hostFields_;
+    }
     class SearchFields* searchFields() const {
         return search_;
     }
@@ -97,6 +105,7 @@ private:
     };
     QWidget* addField(QFormLayout* form, Field field, const QString& label, QWidget* input, QWidget* framed = nullptr,
                       const QString& help = {});
+    void addHostFields(QFormLayout* form);
     std::string ratesText() const;
     void updateRatesPreview();
     void updateSloPreview();
@@ -133,6 +142,9 @@ private:
     QSpinBox* generatorCore_ = nullptr;
     QCheckBox* stopRule_ = nullptr;
     QLineEdit* slo_ = nullptr;
+    QLineEdit* serverHost_ = nullptr;
+    QLineEdit* generatorHosts_ = nullptr;
+    class HostFields* hostFields_ = nullptr;
     std::map<Field, FieldSlot> fieldSlots_;
 };
 

@@ -1,7 +1,9 @@
 // The Launcher: the targets checklist model (QAbstractItemModelTester, preflight off the GUI thread, failing targets
-// not checkable) and the plan form's validation (bad input marked at its field, Run disabled until valid).
+// not checkable) and the plan form's validation (bad input marked at its field, Run disabled until valid), and the
+// other hosts' fields with their connection check (loopback only: addresses where nothing accepts SSH).
 
 #include "gui_test_support.h"
+#include "host_fields.h"
 #include "launcher_page.h"
 #include "launcher_target_model.h"
 #include "plan_form.h"
@@ -325,6 +327,116 @@ private slots:
         // No more than a row's worth of empty list below the last target, however tall the window.
         QVERIFY2(view->viewport()->height() - rowsHeight < view->verticalHeader()->defaultSectionSize(),
                  qPrintable(QStringLiteral("%1 vs %2").arg(view->viewport()->height()).arg(rowsHeight)));
+    }
+
+    void hostFieldsParseIntoThePlan() {
+        auto page = readyPage();
+        QVERIFY(page);
+        page->form()->serverHostEdit()->setText(QStringLiteral(" bench@10.0.0.5:2222 "));
+        page->form()->generatorHostsEdit()->setText(QStringLiteral("bench@h1, local ,bench@[::1]:2200,"));
+        QVERIFY2(page->canRun(), qPrintable(page->generalMessage() + page->targetsMessage()));
+        const BenchmarkPlan plan = page->currentPlan();
+        QCOMPARE(plan.serverHost, std::string("bench@10.0.0.5:2222"));
+        QCOMPARE(plan.generatorHosts, (std::vector<std::string>{"bench@h1", "local", "bench@[::1]:2200"}));
+        QVERIFY(page->form()->messageAt(PlanForm::Field::ServerHost).isEmpty());
+        QVERIFY(page->form()->messageAt(PlanForm::Field::GeneratorHosts).isEmpty());
+        // Empty or "local": this machine, as without hosts.
+        page->form()->serverHostEdit()->setText(QStringLiteral("local"));
+        page->form()->generatorHostsEdit()->clear();
+        QVERIFY(page->currentPlan().serverHost.empty());
+        QVERIFY(page->currentPlan().generatorHosts.empty());
+        QVERIFY(page->canRun());
+    }
+
+    void badHostEntryIsMarkedAtItsField() {
+        auto page = readyPage();
+        QVERIFY(page);
+        page->form()->generatorHostsEdit()->setText(QStringLiteral("bench@h1,bench@h2:99999"));
+        QVERIFY(!page->canRun());
+        QVERIFY(!page->runButton()->isEnabled());
+        const QString message = page->form()->messageAt(PlanForm::Field::GeneratorHosts);
+        QVERIFY2(message.contains(QLatin1String("'bench@h2:99999'")), qPrintable(message));
+        QVERIFY2(message.contains(QLatin1String("expected user@host[:port]")), qPrintable(message));
+        QCOMPARE(message.count(QLatin1Char('\n')), 0); // one message
+        QVERIFY(page->form()->fieldWidget(PlanForm::Field::GeneratorHosts)->property("planProblem").toBool());
+        QVERIFY(page->form()->messageAt(PlanForm::Field::ServerHost).isEmpty());
+
+        page->form()->serverHostEdit()->setText(QStringLiteral("@server"));
+        const QString server = page->form()->messageAt(PlanForm::Field::ServerHost);
+        QVERIFY2(server.contains(QLatin1String("'@server'")) && server.contains(QLatin1String("user before '@'")),
+                 qPrintable(server));
+        page->form()->serverHostEdit()->clear();
+        page->form()->generatorHostsEdit()->setText(QStringLiteral("bench@h1"));
+        QVERIFY(page->canRun());
+        QVERIFY(page->form()->messageAt(PlanForm::Field::GeneratorHosts).isEmpty());
+    }
+
+    void hostsSurviveAPlanRoundTrip() {
+        auto page = readyPage();
+        QVERIFY(page);
+        BenchmarkPlan plan = gui_test::tinyPlan({"refserver"});
+        plan.serverHost = "bench@10.0.0.5";
+        plan.generatorHosts = {"local", "bench@10.0.0.6:2222"};
+        // As History's "Re-run with the same plan" does: the stored JSON into the form, back out as the plan run.
+        QVERIFY(page->loadPlan(QString::fromStdString(planToJson(plan))));
+        QCOMPARE(page->form()->serverHostEdit()->text(), QStringLiteral("bench@10.0.0.5"));
+        QCOMPARE(page->form()->generatorHostsEdit()->text(), QStringLiteral("local,bench@10.0.0.6:2222"));
+        const BenchmarkPlan shown = page->currentPlan();
+        QCOMPARE(shown.serverHost, plan.serverHost);
+        QCOMPARE(shown.generatorHosts, plan.generatorHosts);
+        const BenchmarkPlan again = planFromJson(planToJson(shown), "again.json");
+        QCOMPARE(again.serverHost, plan.serverHost);
+        QCOMPARE(again.generatorHosts, plan.generatorHosts);
+    }
+
+    void hostCheckShowsTheRunnersMessagePerHost() {
+        auto page = readyPage();
+        QVERIFY(page);
+        SshSettings settings;
+        settings.connectTimeoutS = 3;
+        page->form()->hostFields()->setSshSettings(settings);
+        // Loopback ports where nothing listens: ssh is refused at once.
+        page->form()->serverHostEdit()->setText(QStringLiteral("nobody@127.0.0.1:1"));
+        page->form()->generatorHostsEdit()->setText(QStringLiteral("local,nobody@127.0.0.1:9"));
+        QSignalSpy finished(page->form()->hostFields(), &HostFields::checkFinished);
+        QTest::mouseClick(page->form()->hostFields()->checkButton(), Qt::LeftButton);
+        QVERIFY(page->form()->hostFields()->isChecking());
+        QVERIFY(page->form()->hostFields()->stateText().contains(QLatin1String("checking")));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 20000);
+        const QString states = page->form()->hostFields()->stateText();
+        const QStringList lines = states.split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 2); // "local" is not connected to
+        QVERIFY2(lines[0].contains(QLatin1String("nobody@127.0.0.1:1 is unreachable")), qPrintable(states));
+        QVERIFY2(lines[1].contains(QLatin1String("nobody@127.0.0.1:9 is unreachable")), qPrintable(states));
+        QVERIFY2(states.contains(QLatin1String("is sshd running")), qPrintable(states));
+        QVERIFY(page->form()->hostFields()->checkButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(gui_test::childProcesses().empty(), 5000); // every ssh closed
+        // Editing a host forgets the states of the hosts as they were.
+        page->form()->serverHostEdit()->clear();
+        QVERIFY(page->form()->hostFields()->stateText().isEmpty());
+    }
+
+    void closingDuringAHostCheckLeavesNoSsh() {
+        auto page = readyPage();
+        QVERIFY(page);
+        page->form()->generatorHostsEdit()->setText(QStringLiteral("nobody@127.0.0.1:1,nobody@127.0.0.1:9"));
+        page->form()->hostFields()->checkHosts();
+        page.reset(); // the window goes while ssh runs: its result is dropped, its processes closed
+        QTRY_VERIFY_WITH_TIMEOUT(gui_test::childProcesses().empty(), 15000);
+    }
+
+    void hostsScreenshot() {
+        auto page = readyPage();
+        QVERIFY(page);
+        page->form()->serverHostEdit()->setText(QStringLiteral("nobody@127.0.0.1:1"));
+        page->form()->generatorHostsEdit()->setText(QStringLiteral("local,nobody@127.0.0.1:9,bench@h3:99999"));
+        page->form()->hostFields()->checkHosts();
+        QTRY_VERIFY_WITH_TIMEOUT(!page->form()->hostFields()->isChecking(), 20000);
+        page->resize(1280, 980);
+        page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(page.get()));
+        QTest::qWait(50);
+        QVERIFY(gui_test::saveScreenshot(page.get(), QStringLiteral("launcher_hosts.png")));
     }
 
     void screenshot() {
