@@ -33,6 +33,22 @@ std::string MergedMeasurement::intervalNote() const {
     return "no interval: some repetitions have no histogram";
 }
 
+std::string MergedMeasurement::verdictWord() const {
+    if (!limits || !measured())
+        return "-";
+    std::string text = verdict.met ? "held" : "broken";
+    if (confidence != (verdict.met ? Confidence::Held : Confidence::Broken))
+        text += "?";
+    return text;
+}
+
+std::string MergedMeasurement::verdictText() const {
+    std::string text = verdictWord();
+    if (text != "-" && holdProbability)
+        text += " (" + formatNumber(*holdProbability * 100, 0) + " %)";
+    return text;
+}
+
 Confidence confidenceOf(const SloVerdict& verdict, const SloLimits& limits) {
     const double wide = 1.0 + kVerdictMargin;
     if (verdict.met) {
@@ -65,6 +81,22 @@ void orFlags(StepFlags& into, const StepFlags& from) {
     into.serverRestarted |= from.serverRestarted;
     if (!from.reason.empty() && into.reason.find(from.reason) == std::string::npos)
         into.reason += (into.reason.empty() ? "" : "; ") + from.reason;
+}
+
+// A profiler costs the server CPU: when a rate has ok repetitions measured without one, the profiled repetitions
+// are left out of the merge (and so of verdicts and knees); they are kept when they are all there is.
+std::vector<const Step*> withoutProfiledWhenPossible(MergedMeasurement& m, const std::vector<const Step*>& group) {
+    auto okUnprofiled = [](const Step* s) { return s->status == StepStatus::Ok && !s->profiled(); };
+    if (std::none_of(group.begin(), group.end(), okUnprofiled))
+        return group;
+    std::vector<const Step*> kept;
+    for (const Step* s : group) {
+        if (s->profiled() && s->status == StepStatus::Ok)
+            ++m.profiledLeftOut;
+        else
+            kept.push_back(s);
+    }
+    return kept;
 }
 
 // Counts, flags and the per-repetition numbers of the group's steps; returns the ok ones.
@@ -225,7 +257,7 @@ std::vector<MergedMeasurement> mergeRepetitions(const std::vector<Step>& steps, 
             MergedMeasurement m;
             m.targetName = target;
             m.requestedRps = key.second;
-            const auto ok = collectRepetitions(m, group);
+            const auto ok = collectRepetitions(m, withoutProfiledWhenPossible(m, group));
             mergeLatency(m, ok);
             if (limits && m.measured()) {
                 m.limits = limits;

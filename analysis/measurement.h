@@ -48,6 +48,7 @@ struct MergedMeasurement {
     int steps = 0;  // ok steps merged
     int failed = 0; // failed or cancelled steps (not merged)
     int skipped = 0;
+    int profiledLeftOut = 0; // ok repetitions run with a profiler, left out because unprofiled ones exist
     double achievedRps = 0; // completed requests over measured seconds, all repetitions together
     double achievedMinRps = 0, achievedMaxRps = 0;
     std::int64_t due = 0, ok = 0;
@@ -74,6 +75,11 @@ struct MergedMeasurement {
     int outliers() const;
     // "interval needs >= 3 repetitions" when there is no interval, else empty.
     std::string intervalNote() const;
+    // The verdict as the tables and tooltips say it: "held", "broken", "held?" / "broken?" when not sure, with the
+    // share of resamples that met the SLO when known ("held (98 %)"); "-" without an SLO or a measurement.
+    std::string verdictText() const;
+    // The same without the share: "held", "broken?", "-".
+    std::string verdictWord() const;
 };
 
 // The SLO limits of a target (nullptr/empty function: no SLO known).

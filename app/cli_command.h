@@ -67,5 +67,6 @@ Command addImportCommand(CLI::App& root);
 Command addReportCommand(CLI::App& root); // cli_report.cpp (report/)
 Command addDeleteCommand(CLI::App& root);
 Command addTargetsCommand(CLI::App& root); // cli_targets.cpp (the targets layer)
+Command addProfileCommand(CLI::App& root); // cli_profile.cpp (profiles/)
 
 } // namespace loadscope::cli

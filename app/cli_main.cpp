@@ -35,7 +35,7 @@ int runParsed(int argc, char** argv) {
     std::vector<Command> commands{addRunCommand(root),     addListCommand(root),   addShowCommand(root),
                                   addCompareCommand(root), addCheckCommand(root),  addExportCommand(root),
                                   addImportCommand(root),  addReportCommand(root), addDeleteCommand(root),
-                                  addTargetsCommand(root)};
+                                  addTargetsCommand(root), addProfileCommand(root)};
     // CLI11 would only say "A subcommand is required" for a mistyped command: name it, and what would do.
     std::string names;
     bool known = false;

@@ -8,12 +8,16 @@
 #include "install_paths.h"
 #include "plan_text.h"
 #include "run_store.h"
+#include "step_profiler.h"
 #include "target_definition.h"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -51,6 +55,10 @@ struct RunOptions {
     std::string searchStart;
     std::string resolution;
     std::vector<std::string> tags;
+    std::string profileRates;       // --profile-rates 1500,2000
+    std::string profileRepetitions; // --profile-repetitions 2,4
+    std::optional<double> profileHz;
+    bool profile = false;
     bool search = false;
     bool sweep = false;
     bool noPin = false;
@@ -131,6 +139,40 @@ std::string readFile(const std::string& path, const std::string& option) {
 }
 
 // Preset (quick unless a plan file is given), then the plan file, then the options, each overriding the last.
+// --profile, --profile-rates, --profile-repetitions, --profile-hz on top of the plan's "profile".
+void applyProfileOptions(const RunOptions& o, BenchmarkPlan& plan) {
+    if (o.profile || !o.profileRates.empty() || !o.profileRepetitions.empty() || o.profileHz)
+        plan.profile.enabled = true;
+    if (!o.profileRates.empty()) {
+        try {
+            plan.profile.rates = parseRates(o.profileRates);
+        } catch (const PlanError& e) {
+            throw UsageError(std::string("--profile-rates: ") + e.what());
+        }
+    }
+    if (!o.profileRepetitions.empty()) {
+        plan.profile.repetitions.clear();
+        for (const auto& item : splitList(o.profileRepetitions, ',')) {
+            char* end = nullptr;
+            const long n = std::strtol(item.c_str(), &end, 10);
+            if (item.empty() || *end != '\0' || n < 1 || n > 1000)
+                throw UsageError("--profile-repetitions: expected repetition numbers from 1, e.g. 2,4; got '" + item +
+                                 "'");
+            plan.profile.repetitions.push_back(static_cast<int>(n));
+        }
+    }
+    if (o.profileHz) {
+        if (!(*o.profileHz >= 1 && *o.profileHz <= 1000))
+            throw UsageError("--profile-hz: expected 1 to 1000 samples per second");
+        plan.profile.sampleRateHz = *o.profileHz;
+    }
+    for (double rate : plan.profile.rates)
+        if (plan.mode == PlanMode::Sweep &&
+            std::none_of(plan.rates.begin(), plan.rates.end(), [&](double r) { return std::abs(r - rate) < 1e-6; }))
+            throw UsageError("--profile-rates: " + formatNumber(rate, 1) +
+                             " req/s is not one of the plan's rates, so no step would be profiled");
+}
+
 BenchmarkPlan buildPlan(const RunOptions& o) {
     BenchmarkPlan plan;
     const std::string presetName = !o.preset.empty() ? o.preset : o.planFile.empty() ? "quick" : "";
@@ -231,6 +273,7 @@ BenchmarkPlan buildPlan(const RunOptions& o) {
         plan.pinning.enabled = true;
     }
     applySearchOptions(o, plan);
+    applyProfileOptions(o, plan);
     if (o.noPin)
         plan.pinning.enabled = false;
     if (o.noStopRule)
@@ -286,6 +329,10 @@ private:
 
 void printDryRun(const BenchmarkPlan& plan) {
     std::cout << planToJson(plan) << "\n";
+    if (plan.profile.enabled)
+        std::cout << "Profiled: " << plan.profile.describe()
+                  << ". A profiler costs the server CPU: profiled steps are marked, and knees prefer unprofiled "
+                     "repetitions.\n";
     if (plan.mode == PlanMode::Search)
         std::cout << describeSearch(plan) << ": about " << plannedStepCount(plan) << " probes, about "
                   << formatDuration(estimatedSeconds(plan)) << ". Save the JSON above and run it with --plan FILE.\n";
@@ -332,6 +379,8 @@ int runPlan(const RunOptions& o) {
         for (const auto& problem : result.problems)
             preflightProblems.push_back(name + ": " + problem);
     }
+    for (const auto& problem : profilingProblems(plan, catalog))
+        preflightProblems.push_back(problem);
     if (!preflightProblems.empty()) {
         std::cerr << "loadscope run: preflight failed, nothing was run:\n";
         for (const auto& p : preflightProblems)
@@ -448,6 +497,14 @@ Command addRunCommand(CLI::App& root) {
         ->type_name("PERCENT");
     app->add_option("--tag", o->tags, "Tag the stored run (repeatable), e.g. for `check --baseline tag:NAME`")
         ->type_name("TAG");
+    app->add_flag("--profile", o->profile,
+                  "Profile the server during every measured step (flame graphs: `loadscope profile`)");
+    app->add_option("--profile-rates", o->profileRates, "Profile only the steps at these rates (implies --profile)")
+        ->type_name("LIST");
+    app->add_option("--profile-repetitions", o->profileRepetitions,
+                    "Profile only these repetitions, e.g. 2,4 to pair them with unprofiled ones (implies --profile)")
+        ->type_name("LIST");
+    app->add_option("--profile-hz", o->profileHz, "The Python sampler's rate (default 100)")->type_name("HZ");
     app->add_flag("--no-pin", o->noPin, "Do not pin the server and the generator to cores");
     app->add_flag("--no-stop-rule", o->noStopRule, "Measure every rate even after a target gave up");
     app->add_flag("--faithful", o->faithful, "With a seed preset: the founding benchmark's 300 s x 5 repetitions");

@@ -4,6 +4,7 @@
 #include "chart_export_command.h"
 #include "loadscope_version.h"
 #include "main_window.h"
+#include "svg_raster.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -103,6 +104,20 @@ int runChartExport(int argc, char** argv) {
     QApplication app(qtArgc, argv);
     describeApplication();
     return runChartExportCommand(std::vector<std::string>(argv + 2, argv + argc));
+}
+
+std::string rasterizeSvg(const std::string& svg, const std::string& pngPath) {
+    if (!QCoreApplication::instance()) {
+        if (!displayAvailable())
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        provideRuntimeDirectory();
+        // Lives until the process exits (the CLI command returns to main, which exits).
+        static int argc = 1;
+        static char name[] = "loadscope";
+        static char* argv[] = {name, nullptr};
+        new QApplication(argc, argv);
+    }
+    return writeSvgAsPng(svg, QString::fromStdString(pngPath), 1.5).toStdString();
 }
 
 } // namespace loadscope::gui

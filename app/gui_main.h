@@ -1,6 +1,8 @@
 #pragma once
 // The parts of `loadscope` that need Qt Widgets: the desktop app and the headless chart export.
 
+#include <string>
+
 namespace loadscope::gui {
 // True when a GUI can be shown (a display, or an explicit QT_QPA_PLATFORM).
 bool displayAvailable();
@@ -12,4 +14,7 @@ int runGui(int argc, char** argv);
 bool wantsChartExport(int argc, char** argv);
 // Draws it, on the offscreen platform when there is no display; returns the exit code.
 int runChartExport(int argc, char** argv);
+// An SVG drawn into a PNG file for `loadscope profile --format png` (a Qt GUI application is made on first use,
+// offscreen without a display). Returns "" or the error.
+std::string rasterizeSvg(const std::string& svg, const std::string& pngPath);
 } // namespace loadscope::gui

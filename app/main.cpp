@@ -2,6 +2,7 @@
 #include "cli_main.h"
 
 #ifdef LOADSCOPE_HAVE_GUI
+#include "cli_profile.h"
 #include "gui_main.h"
 #endif
 
@@ -10,6 +11,8 @@ int main(int argc, char** argv) {
     // Charts are drawn by the GUI's code even headless: `loadscope export RUN --chart ...` (see gui_main.h).
     if (loadscope::gui::wantsChartExport(argc, argv))
         return loadscope::gui::runChartExport(argc, argv);
+    // `loadscope profile --format png` draws the flame graph's SVG with Qt.
+    loadscope::cli::setSvgRasterizer(&loadscope::gui::rasterizeSvg);
     if (loadscope::gui::wantsGuiWithOptions(argc, argv) && loadscope::gui::displayAvailable())
         return loadscope::gui::runGui(argc, argv);
 #endif

@@ -84,6 +84,8 @@ std::string planToJson(const BenchmarkPlan& plan) {
                          {"max_time", search.maxTimeS ? json(*search.maxTimeS) : json(nullptr)},
                          {"max_rps", search.maxRps}};
     }
+    if (plan.profile.enabled)
+        doc["profile"] = profileSettingsJson(plan.profile);
     return doc.dump(2);
 }
 
@@ -108,6 +110,7 @@ public:
     [[noreturn]] void fail(const std::string& field, const std::string& message) const {
         throw PlanError(source_ + ": " + field + ": " + message);
     }
+    const std::string& source() const { return source_; }
 
     std::string string(const json& value, const std::string& field) const {
         if (!value.is_string())
@@ -374,11 +377,13 @@ void readPlanKey(const PlanReader& r, const std::string& key, const json& v, Ben
             plan.serverHost.clear();
     } else if (key == "generators")
         plan.generatorHosts = r.stringList(v, key);
+    else if (key == "profile")
+        plan.profile = profileSettingsFromJson(v, r.source());
     else {
         static const std::vector<std::string> known{
             "name",     "preset",      "targets",     "scenario",        "rates",       "step_duration", "warmup",
             "cooldown", "repetitions", "connections", "request_timeout", "order",       "stop_rule",     "slo",
-            "pinning",  "arrivals",    "mode",        "search",          "server_host", "generators"};
+            "pinning",  "arrivals",    "mode",        "search",          "server_host", "generators",    "profile"};
         const auto suggestion = closestKey(key, known);
         r.fail(key, "unknown key" + (suggestion.empty() ? std::string() : " (did you mean '" + suggestion + "'?)") +
                         " (expected one of: " + joinList(known, ", ") + ")");

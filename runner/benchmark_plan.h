@@ -2,6 +2,7 @@
 // BenchmarkPlan: what to measure. Targets x scenario x rates x repetitions, with the step timing, the order, the
 // stop rule and SLO, and CPU pinning. Stored with its run as JSON (docs/plan.md); loadable from a file.
 
+#include "profile_settings.h"
 #include "slo.h" // ServiceLevelObjective
 
 #include <optional>
@@ -60,7 +61,8 @@ struct BenchmarkPlan {
     CpuPinning pinning;
     std::string arrivals = "uniform"; // or "poisson"
     PlanMode mode = PlanMode::Sweep;
-    SearchSettings search; // used in search mode
+    SearchSettings search;   // used in search mode
+    ProfileSettings profile; // which steps run with the server profiled (off by default)
     // Other hosts over SSH (docs/hosts.md): user@host[:port]. Empty (or "local"): this machine, as always.
     std::string serverHost;
     std::vector<std::string> generatorHosts; // the load split between them; "local" is this machine

@@ -10,6 +10,7 @@
 #include "run_store.h"
 #include "server_session.h"
 #include "step_executor.h"
+#include "step_profiler.h"
 #include "target_definition.h"
 
 #include <nlohmann/json.hpp>
@@ -55,6 +56,8 @@ struct BenchmarkRunner::Impl {
     std::unique_ptr<HostSet> hosts;
     std::map<SessionKey, std::unique_ptr<RemoteServerSession>> remoteSessions;
     std::map<SessionKey, int> failedStarts;
+    // Python targets with profiling on run under the sampler; one control pipe per session (run_profiling.cpp).
+    std::map<SessionKey, std::unique_ptr<PythonSamplerChannel>> samplerChannels;
     StepEvents events;
     int sequence = 0, okSteps = 0, failedSteps = 0;
 
@@ -85,6 +88,12 @@ struct BenchmarkRunner::Impl {
     void drain(const Step& step);
     // Waits `seconds`, waking for cancellation and forwarding server log lines.
     void pause(double seconds);
+
+    // run_profiling.cpp: the sampler around a new session's server; a step's profiler (null when the step is not
+    // profiled); the profile stored on the step (or a warning saying why there is none).
+    void prepareProfiling(ServerSession& session, SessionKey key);
+    std::unique_ptr<StepProfiler> startStepProfiler(const Step& step, SessionKey key, const ServerSession& session);
+    void attachProfile(Step& step, StepProfiler& profiler);
 
 private:
     bool ensureServer(Step& step, SessionKey key);

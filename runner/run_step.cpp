@@ -59,6 +59,8 @@ bool BenchmarkRunner::Impl::ensureServer(Step& step, SessionKey key) {
         session = std::make_unique<ServerSession>(
             def, options.python, serverCore,
             [this, source = "server:" + def.name](std::string_view l) { events.pushLog(source, std::string(l)); });
+    if (session->starts() == 0)
+        prepareProfiling(*session, key);
     if (session->running())
         return true;
     std::string restartReason;
@@ -172,11 +174,15 @@ BenchmarkRunner::Impl::StepOutcome BenchmarkRunner::Impl::measure(Step& step, Se
         return judge(step);
     }
     ServerSession& session = *sessions[key];
-    const LoadRequest request =
+    LoadRequest request =
         loadRequestFor(step, "127.0.0.1", session.port(), session.pid(), durationS, connectionsFor(step, key.first));
+    const auto profiler = startStepProfiler(step, key, session);
+    request.profiler = profiler.get();
 
     const auto mark = session.outputMark();
     const auto execution = executeStep(request, step, cancel, events, [&] { drain(step); });
+    if (profiler && step.status == StepStatus::Ok && !execution.cancelled && !execution.generatorFailed)
+        attachProfile(step, *profiler);
     children.push_back({{"role", "loadgen"}, {"step", step.sequence}, {"argv", execution.argv}});
     const bool serverDied = !session.running();
     classify(step, execution, serverDied, session.exitStatus(), durationS);

@@ -160,10 +160,10 @@ StartResult ServerSession::start(const std::atomic<bool>& cancel) {
     values.resources = resourcesDir();
     const auto launch = expandLaunch(target_, values);
     port_ = values.port;
-    argv_ = launch.argv;
+    argv_ = argvWrapper_ ? argvWrapper_(launch.argv) : launch.argv;
 
     ChildProcessOptions options;
-    options.argv = launch.argv;
+    options.argv = argv_;
     options.env = launch.env;
     options.workingDirectory = launch.workingDirectory;
     if (cpuCore_)

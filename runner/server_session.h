@@ -31,6 +31,10 @@ public:
     ServerSession(const ServerSession&) = delete;
     ServerSession& operator=(const ServerSession&) = delete;
 
+    // Changes the expanded command line before each start (the Python sampler wraps it); none by default.
+    void setArgvWrapper(std::function<std::vector<std::string>(const std::vector<std::string>&)> wrapper) {
+        argvWrapper_ = std::move(wrapper);
+    }
     // Starts (or restarts) the server and waits until its readiness path answers. `cancel` aborts the wait.
     StartResult start(const std::atomic<bool>& cancel);
     bool running();
@@ -60,6 +64,7 @@ private:
     LineSink onLine_;
     std::unique_ptr<ChildProcess> process_;
     std::vector<std::string> argv_;
+    std::function<std::vector<std::string>(const std::vector<std::string>&)> argvWrapper_;
     int port_ = 0;
     int starts_ = 0;
     std::string bindAddress_ = "127.0.0.1";

@@ -4,6 +4,7 @@
 #include "loadgen_result.h"
 #include "plan_text.h"
 #include "resource_sampler.h"
+#include "step_profiler.h"
 
 #include <csignal>
 
@@ -87,22 +88,32 @@ namespace {
 // by the first line past its end (or when the generator exits). Either thread may get there first.
 class MeasuredWindow {
 public:
-    explicit MeasuredWindow(ResourceSampler* sampler)
-        : sampler_(sampler) {}
+    MeasuredWindow(ResourceSampler* sampler, StepProfiler* profiler)
+        : sampler_(sampler)
+        , profiler_(profiler) {}
     void open() {
         int expected = 0;
-        if (sampler_ && state_.compare_exchange_strong(expected, 1))
-            sampler_->openWindow();
+        if (state_.compare_exchange_strong(expected, 1)) {
+            if (sampler_)
+                sampler_->openWindow();
+            if (profiler_)
+                profiler_->openWindow();
+        }
     }
     void close() {
         int expected = 1;
-        if (sampler_ && state_.compare_exchange_strong(expected, 2))
-            sampler_->closeWindow();
+        if (state_.compare_exchange_strong(expected, 2)) {
+            if (sampler_)
+                sampler_->closeWindow();
+            if (profiler_)
+                profiler_->closeWindow();
+        }
     }
     bool opened() const { return state_.load() != 0; }
 
 private:
     ResourceSampler* sampler_;
+    StepProfiler* profiler_;
     std::atomic<int> state_{0};
 };
 
@@ -158,7 +169,7 @@ StepExecution executeStep(const LoadRequest& request, Step& step, const std::ato
     std::unique_ptr<ResourceSampler> sampler;
     if (request.serverProcessGroup > 0)
         sampler = std::make_unique<ResourceSampler>(request.serverProcessGroup, ResourceSampler::Scope::ProcessGroup);
-    MeasuredWindow window(sampler.get());
+    MeasuredWindow window(sampler.get(), request.profiler);
     BoundedLog generatorLog;
 
     ChildProcessOptions options;

@@ -20,6 +20,8 @@
 
 namespace loadscope {
 
+class StepProfiler;
+
 struct LoadRequest {
     std::filesystem::path loadgen;
     std::string url; // http://127.0.0.1:PORT/path
@@ -33,9 +35,10 @@ struct LoadRequest {
     double timeoutS = 5;
     std::string arrivals = "uniform";
     std::optional<int> cpuCore;
-    bool busyPoll = false;        // --busy-poll: for a generator pinned to a core of its own
-    pid_t serverProcessGroup = 0; // sampled from /proc; 0: none
-    double cancelGraceS = 1.0;    // how long the generator may take to print its partial result
+    bool busyPoll = false;            // --busy-poll: for a generator pinned to a core of its own
+    pid_t serverProcessGroup = 0;     // sampled from /proc; 0: none
+    double cancelGraceS = 1.0;        // how long the generator may take to print its partial result
+    StepProfiler* profiler = nullptr; // told when the measured window opens and closes; null: not profiled
 };
 
 // Events from the generator's reader thread, handed to the runner's thread (observers are called there only).

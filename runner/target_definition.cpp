@@ -47,6 +47,28 @@ std::string scanPlaceholders(std::string_view text, Literal&& literal, Placehold
 
 } // namespace
 
+std::string toString(ProfilerKind kind) {
+    switch (kind) {
+    case ProfilerKind::Python:
+        return "python";
+    case ProfilerKind::Perf:
+        return "perf";
+    case ProfilerKind::None:
+        break;
+    }
+    return "none";
+}
+
+std::optional<ProfilerKind> profilerKindFromString(const std::string& text) {
+    if (text == "python")
+        return ProfilerKind::Python;
+    if (text == "perf")
+        return ProfilerKind::Perf;
+    if (text == "none")
+        return ProfilerKind::None;
+    return std::nullopt;
+}
+
 const Scenario* TargetDefinition::scenario(const std::string& scenarioName) const {
     for (const auto& candidate : scenarios) {
         if (candidate.name == scenarioName)

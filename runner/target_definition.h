@@ -27,6 +27,12 @@ struct Requirement {
     std::string fix;           // how to get it when it is not a Debian package ("build the loadgen/ targets")
 };
 
+// Which sampling profiler can look inside a target's server (docs/profiling.md): our Python sampler
+// (resources/profilers/pysampler.py) or Linux perf for native servers.
+enum class ProfilerKind { None, Python, Perf };
+std::string toString(ProfilerKind kind); // "none", "python", "perf"
+std::optional<ProfilerKind> profilerKindFromString(const std::string& text);
+
 struct TargetDefinition {
     std::string name;        // unique key: "tornado-gen-uvloop"
     std::string displayName; // "Tornado (gen.coroutine) + uvloop"
@@ -40,6 +46,7 @@ struct TargetDefinition {
     double readinessTimeoutS = 10;
     std::vector<std::string> versionProbe; // argv (placeholders allowed) whose stdout's first line is the version
     std::vector<Requirement> requirements;
+    ProfilerKind profiler = ProfilerKind::None;
     std::filesystem::path sourceFile; // where it was defined
     bool builtIn = true;              // false when it came from the user's folder
     std::filesystem::path overrides;  // the built-in file this user file replaces (empty: none)

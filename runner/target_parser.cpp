@@ -17,7 +17,7 @@ using Json = nlohmann::ordered_json;
 
 const std::set<std::string> topLevelFields = {"name",      "display_name",  "description",       "tags",
                                               "argv",      "env",           "working_directory", "scenarios",
-                                              "readiness", "version_probe", "requirements"};
+                                              "readiness", "version_probe", "requirements",      "profiler"};
 const std::set<std::string> scenarioFields = {"method", "path", "headers", "body", "ideal_ms"};
 const std::set<std::string> readinessFields = {"path", "timeout_s"};
 const std::set<std::string> requirementGroups = {"executables", "python_modules"};
@@ -279,6 +279,23 @@ void readRequirements(DefinitionReader& reader, const Json& value, TargetDefinit
     }
 }
 
+// "profiler": "python" (argv must start with {python}: the sampler runs the script in that interpreter), "perf" or
+// "none" (the default).
+void readProfiler(DefinitionReader& reader, const Json& root, TargetDefinition& target) {
+    const auto text = reader.string(root, "profiler", "", false);
+    if (!text)
+        return;
+    const auto kind = profilerKindFromString(*text);
+    if (!kind) {
+        reader.fail("profiler", "expected \"python\", \"perf\" or \"none\", got \"" + *text + "\"");
+        return;
+    }
+    if (*kind == ProfilerKind::Python && (target.argvTemplate.size() < 2 || target.argvTemplate[0] != "{python}"))
+        reader.fail("profiler", "\"python\" needs argv to be [\"{python}\", \"script.py\", ...]: the sampler runs the "
+                                "script in that interpreter");
+    target.profiler = *kind;
+}
+
 void readDefinition(DefinitionReader& reader, const Json& root, TargetDefinition& target) {
     reader.rejectUnknownFields(root, topLevelFields, "");
     if (const auto name = reader.string(root, "name", "", true)) {
@@ -328,6 +345,7 @@ void readDefinition(DefinitionReader& reader, const Json& root, TargetDefinition
     }
     if (const auto* requirements = reader.member(root, "requirements", "", false))
         readRequirements(reader, *requirements, target);
+    readProfiler(reader, root, target);
 }
 
 } // namespace

@@ -23,6 +23,8 @@ LOADSCOPE_PACKAGES=(
   libhdrhistogram-java default-jdk-headless
   # the HTML report checked in a real browser (report.chromium)
   chromium fonts-dejavu-core
+  # profiling native servers during runs (loadscope run --profile on refserver, nginx ...)
+  linux-perf
   # GUI checks and the sanitizer runtime
   xvfb xauth
 )

@@ -17,9 +17,11 @@ Window control, either:
   * signals: SIGUSR1 opens a window, SIGUSR2 closes it and writes the counts to --out.
 
 Two ways to sample (--mode):
-  * signal (default): an interval timer (ITIMER_REAL, wall clock) raises SIGALRM, and the handler, which Python runs
-    in the main thread between bytecodes, is handed the main thread's current frame. No second thread competes for
-    the GIL; measured at about 0.5 % of a core at 100 Hz (docs/benchmarks.md). The timer runs only inside a window.
+  * signal (default): a CPU-time interval timer (ITIMER_PROF, SIGPROF) with a handler Python runs in the main thread
+    between bytecodes, handed the main thread's current frame: busy samples proportional to the CPU the server used,
+    whether or not it waited for a core meanwhile. The window's wall time not spent on a CPU is added at its end as
+    idle samples of the loop's waiting stack. No second thread competes for the GIL; the timer runs only inside a
+    window.
   * thread: a sampler thread reads sys._current_frames() for the main thread at the rate (the design the issue
     describes). It must take the GIL for each sample, which delays the server more under load.
 """
@@ -95,6 +97,9 @@ class Sampler:
         self.root_code = runpy._run_code.__code__
         self.window_start = 0.0
         self.taken = 0
+        self.cpu_start = 0.0
+        self.cpu_taken = 0
+        self.idle_key = None
 
     def due_samples(self):
         """How many sampling periods this sample stands for. Timer signals that fall due while the process waits for
@@ -105,8 +110,7 @@ class Sampler:
         self.taken += weight
         return weight
 
-    def record(self, frame):
-        weight = self.due_samples()
+    def record(self, frame, weight):
         labels = []
         label = self.labels.label
         idle = False
@@ -124,6 +128,8 @@ class Sampler:
         if idle:
             labels.append(IDLE_FRAME)
         key = ";".join(labels) if labels else "[unknown]"
+        if idle:
+            self.idle_key = key
         counts = self.counts
         counts[key] = counts.get(key, 0) + weight
 
@@ -132,23 +138,58 @@ class Sampler:
         generator's even arrivals) is not always caught in the same phase of it."""
         return random.uniform(0.5, 1.5) / self.rate
 
-    def _on_alarm(self, signum, frame):
+    def add_idle_samples(self):
+        """Signal mode samples CPU time only; the window's wall time the process did not spend on a CPU is idle (the
+        loop waiting in epoll, mostly; also any wait for a core). It is added as samples of the loop's waiting
+        stack: the main thread's now when it is waiting (likely, if the server is idle at all), else the last one
+        seen, else a bare [idle]."""
+        wall = time.monotonic() - self.window_start
+        cpu = time.process_time() - self.cpu_start
+        periods = int(round(max(0.0, wall - cpu) * self.rate))
+        if periods <= 0:
+            return
+        # From the control thread, look at the main thread a few times until it is caught waiting (a server that is
+        # idle at all is, within a few ms); from a SIGUSR2 handler, once, below the handler's own frames.
+        in_main = threading.get_ident() == self.main_ident
+        for attempt in range(1 if in_main else 50):
+            frame = sys._current_frames().get(self.main_ident)
+            while frame is not None and frame.f_code.co_filename == __file__:
+                frame = frame.f_back
+            if frame is not None and self.labels.label(frame.f_code)[1]:
+                self.record(frame, periods)
+                return
+            del frame
+            time.sleep(0.001)
+        key = self.idle_key or IDLE_FRAME
+        self.counts[key] = self.counts.get(key, 0) + periods
+
+    def _on_cpu_timer(self, signum, frame):
+        """SIGPROF: the process used another period of CPU time. Busy samples come from here only, so they are
+        proportional to CPU time even when the server waits for a core (a wall-clock sample would charge the wait to
+        whatever was running when the server was preempted)."""
         if self.recording:
+            # CPU timers fire on scheduler ticks (4 ms at HZ=250), later than asked: count the periods used.
+            due = int((time.process_time() - self.cpu_start) * self.rate) + 1
+            weight = max(1, due - self.cpu_taken)
+            self.cpu_taken += weight
             if frame is not None:
-                self.record(frame)
-            signal.setitimer(signal.ITIMER_REAL, self.next_delay())
+                self.record(frame, weight)
+            signal.setitimer(signal.ITIMER_PROF, self.next_delay())
 
     def _thread_loop(self):
         while self.recording:
             time.sleep(self.next_delay())
             frame = sys._current_frames().get(self.main_ident)
             if frame is not None and self.recording:
-                self.record(frame)
+                self.record(frame, self.due_samples())
             del frame
 
     def install(self):
         if self.mode == "signal":
-            signal.signal(signal.SIGALRM, self._on_alarm)
+            signal.signal(signal.SIGPROF, self._on_cpu_timer)
+            # A parent that blocks signals in the thread that started us (as a GUI or a runner thread may) passes the
+            # mask on through exec: unblock ours, or the timers would never be heard.
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGPROF})
 
     def start(self):
         with self._lock:
@@ -157,9 +198,11 @@ class Sampler:
             self.counts = {}
             self.window_start = time.monotonic()
             self.taken = 0
+            self.cpu_start = time.process_time()
+            self.cpu_taken = 0
             self.recording = True
             if self.mode == "signal":
-                signal.setitimer(signal.ITIMER_REAL, self.next_delay())
+                signal.setitimer(signal.ITIMER_PROF, self.next_delay())
             else:
                 self._thread = threading.Thread(target=self._thread_loop, name="loadscope-sampler", daemon=True)
                 self._thread.start()
@@ -168,7 +211,8 @@ class Sampler:
         """Closes the window and returns its counts."""
         with self._lock:
             if self.mode == "signal":
-                signal.setitimer(signal.ITIMER_REAL, 0, 0)
+                signal.setitimer(signal.ITIMER_PROF, 0, 0)
+                self.add_idle_samples()
             self.recording = False
             thread, self._thread = self._thread, None
         if thread is not None:
@@ -230,6 +274,7 @@ def main(argv):
     sampler.labels = FrameLabels(options.script)
     sampler.install()
     if options.out:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1, signal.SIGUSR2})
         signal.signal(signal.SIGUSR1, lambda *_: sampler.start())
         signal.signal(signal.SIGUSR2, lambda *_: write_folded(sampler.stop(), options.out))
     if options.control:

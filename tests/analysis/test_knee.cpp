@@ -130,3 +130,24 @@ TEST(Knee, StoredLimitsComeFromTheRunNotTodaysCatalog) {
     run.environmentJson = "";
     EXPECT_FALSE(storedSloLimits(run, "a")) << "a damaged plan reads as no SLO, not a crash";
 }
+
+TEST(Knee, ProfiledRepetitionsAreLeftOutWhenUnprofiledOnesExist) {
+    // At 1500 the profiled repetition broke (the profiler's cost); the unprofiled one held: the knee reaches 2000.
+    auto profiled = [](Step step) {
+        step.profile = StepProfile{"python", 100, ""};
+        return step;
+    };
+    std::vector<Step> steps{measuredStep("a", 1000, 1, 40, 50), profiled(measuredStep("a", 1000, 2, 40, 52)),
+                            measuredStep("a", 1500, 1, 40, 60), profiled(measuredStep("a", 1500, 2, 50, 300)),
+                            measuredStep("a", 2000, 1, 40, 60), measuredStep("a", 2500, 1, 50, 300)};
+    const auto merged = mergeRepetitions(steps, kLimit75);
+    ASSERT_EQ(merged.size(), 4u);
+    EXPECT_EQ(merged[1].steps, 1);
+    EXPECT_EQ(merged[1].profiledLeftOut, 1);
+    EXPECT_TRUE(merged[1].verdict.met);
+    EXPECT_EQ(estimateKnee(merged, "a").kneeRps, 2000);
+    // Where only profiled repetitions exist, they are what there is.
+    const auto onlyProfiled = mergeRepetitions({profiled(measuredStep("a", 1000, 1, 40, 50))}, kLimit75);
+    EXPECT_EQ(onlyProfiled[0].steps, 1);
+    EXPECT_EQ(onlyProfiled[0].profiledLeftOut, 0);
+}

@@ -88,24 +88,27 @@ class PySamplerTest(unittest.TestCase):
 
     def check_profile(self, counts, check_shares=True):
         total = sum(counts.values())
-        # RATE x WINDOW_S sampling periods, each counted once even when the machine is loaded (signals that fall
-        # due together count for all the periods they stand for).
-        self.assertGreater(total, 0.85 * RATE * WINDOW_S)
+        # Busy samples are periods of CPU time, idle ones periods of wall time: RATE x WINDOW_S on an idle machine,
+        # fewer when the script waits for a core (that wait is neither).
+        self.assertGreater(total, 0.4 * RATE * WINDOW_S)
         self.assertLess(total, 1.15 * RATE * WINDOW_S)
         self.assertFalse([s for s in counts if "warmup_only" in s], "a sample from before the window was counted")
-        busy = {s: c for s, c in counts.items() if not s.endswith(";[idle]")}
+        busy = {s: c for s, c in counts.items() if not s.endswith("[idle]")}
         idle_share = 1 - sum(busy.values()) / total
-        # 10 ms of CPU, 10 ms asleep per cycle: about half idle on an idle machine, less when the burns wait for a
-        # core; never none, never most.
+        # 10 ms of CPU, 10 ms asleep per cycle: about half idle on an idle machine. In signal mode idle is the wall
+        # time off a CPU, so waits for a core on a loaded machine count too; never none, never all.
         self.assertGreater(idle_share, 0.05)
-        self.assertLess(idle_share, 0.65)
+        self.assertLess(idle_share, 0.9)
         if check_shares:
             self.check_shares(busy)
         # The coroutine is named, under asyncio's machinery; the idle frames sit under the selector.
-        self.assertTrue(all(s.startswith("hot_script:<module>;") for s in counts), "the sampler's frames are cut")
+        self.assertTrue(all(s.startswith("hot_script:<module>;") or s == "[idle]" for s in counts),
+                        "the sampler's frames are cut")
         self.assertTrue(any("asyncio.base_events:BaseEventLoop.run_forever" in s and "hot_script:work_loop" in s
                             for s in busy))
-        self.assertTrue(any(s.endswith("selectors:EpollSelector.select;[idle]") for s in counts))
+        # The idle samples sit under the selector when the sampler saw the loop waiting (always from the control
+        # pipe's thread; from a SIGUSR2 handler only if the signal found it waiting, else they are a bare [idle]).
+        self.assertTrue(any(s.endswith("selectors:EpollSelector.select;[idle]") or s == "[idle]" for s in counts))
 
     def check_shares(self, busy):
         hot_share = share(busy, lambda s: "hot_script:hot_function;" in s)
@@ -114,7 +117,9 @@ class PySamplerTest(unittest.TestCase):
         self.assertAlmostEqual(cold_share, 0.70, delta=0.08)
 
     def test_signal_mode_through_control_pipe(self):
-        self.check_profile(self.profile_window("signal"))
+        counts = self.profile_window("signal")
+        self.check_profile(counts)
+        self.assertTrue(any(s.endswith("selectors:EpollSelector.select;[idle]") for s in counts))
 
     def test_thread_mode_through_control_pipe(self):
         # No share check: a sampler thread takes each sample when the main thread lets go of the GIL (at the 5 ms
@@ -123,7 +128,9 @@ class PySamplerTest(unittest.TestCase):
         self.check_profile(self.profile_window("thread"), check_shares=False)
 
     def test_signals_open_and_close_the_window(self):
-        self.check_profile(self.profile_window("signal", use_pipe=False))
+        # The window by SIGUSR1/SIGUSR2; the shares are the pipe test's business (one share check per sampling mode
+        # keeps the suite's exposure to a loaded machine's noise down).
+        self.check_profile(self.profile_window("signal", use_pipe=False), check_shares=False)
 
     def test_bad_rate_is_refused_with_a_message(self):
         result = subprocess.run([sys.executable, SAMPLER, "--rate", "0", SCRIPT], capture_output=True, text=True)

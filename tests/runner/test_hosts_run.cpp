@@ -109,6 +109,12 @@ TEST(HostsRun, ServerAndTwoGeneratorsOnHostsMatchALocalRunAndTheCountsAdd) {
         EXPECT_FALSE(host["kernel"].get<std::string>().empty());
         EXPECT_LT(std::abs(host["clock_offset_ms"].get<double>()), 5.0) << "one machine, one clock";
     }
+    // The target's version as the server host reports it.
+    EXPECT_EQ(environment["targets"]["ref-hosts"]["versions_from"], "root@h1");
+    ChildProcessOptions probe;
+    probe.argv = {(binDir() / "loadscope-refserver").string(), "--version"};
+    const auto here = runCommand(probe, 10s).out;
+    EXPECT_EQ(environment["targets"]["ref-hosts"]["versions"].get<std::string>() + "\n", here);
     const auto& took = environment["steps"][std::to_string(step.sequence)]["generators"];
     ASSERT_EQ(took.size(), 2u);
     std::int64_t sum = 0;
@@ -131,11 +137,11 @@ TEST(HostsRun, ServerAndTwoGeneratorsOnHostsMatchALocalRunAndTheCountsAdd) {
     BenchmarkRunner::Options localOptions;
     localOptions.databasePath = localHome.database();
     BenchmarkRunner local(planFor("ref-hosts", {300}, 3), TargetCatalog::loadDefault(), localOptions, nullptr);
-    const loadscope::Run here = loadRun(localHome, local.run());
-    ASSERT_EQ(here.steps.size(), 1u);
-    ASSERT_EQ(here.steps[0].status, StepStatus::Ok) << here.steps[0].statusMessage;
-    EXPECT_NEAR(step.latency.p50Ms, here.steps[0].latency.p50Ms, 3.0);
-    EXPECT_NEAR(step.latency.p99Ms, here.steps[0].latency.p99Ms, 0.5 * here.steps[0].latency.p99Ms + 2.0);
+    const loadscope::Run localRun = loadRun(localHome, local.run());
+    ASSERT_EQ(localRun.steps.size(), 1u);
+    ASSERT_EQ(localRun.steps[0].status, StepStatus::Ok) << localRun.steps[0].statusMessage;
+    EXPECT_NEAR(step.latency.p50Ms, localRun.steps[0].latency.p50Ms, 3.0);
+    EXPECT_NEAR(step.latency.p99Ms, localRun.steps[0].latency.p99Ms, 0.5 * localRun.steps[0].latency.p99Ms + 2.0);
     // Nothing left on any host.
     for (int i = 0; i < 3; ++i)
         EXPECT_TRUE(lab.strayProcessesIn(i).empty()) << lab.alias(i);
@@ -169,9 +175,12 @@ TEST(HostsRun, ArrivalsAtTheServerStayEvenlySpacedWithTwoGenerators) {
         gapsMs.push_back((arrivalsUs[i + 1] - arrivalsUs[i]) / 1000.0);
     std::sort(gapsMs.begin(), gapsMs.end());
     const double median = gapsMs[gapsMs.size() / 2];
-    const double tenth = gapsMs[gapsMs.size() / 10];
     EXPECT_NEAR(median, 2.0, 0.3);
-    EXPECT_GT(tenth, 1.0) << "arrivals bunch up: the generators' schedules are not offset";
+    // Two generators in phase would arrive in pairs: half the gaps near 0. A stall of this busy machine bunches a
+    // few sends as well, so the bound leaves room for that.
+    const auto close = std::count_if(gapsMs.begin(), gapsMs.end(), [](double gap) { return gap < 0.5; });
+    EXPECT_LT(static_cast<double>(close) / static_cast<double>(gapsMs.size()), 0.2)
+        << "arrivals bunch up: the generators' schedules are not offset";
 }
 
 TEST(HostsRun, AGeneratorHostThatDiesFailsItsStepWithTheHostNamedAndTheRunGoesOn) {
