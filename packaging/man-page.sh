@@ -5,6 +5,9 @@
 set -eu
 exe=$1 version=$2 out=$3
 name=$(basename "$exe")
+# The help names the default database under $HOME: the page should say ~, not the builder's home.
+export HOME='~'
+unset XDG_DATA_HOME
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

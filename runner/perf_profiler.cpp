@@ -25,7 +25,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string readWhole(const std::filesystem::path& path) {
+std::string readPerfOutput(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
@@ -94,7 +94,7 @@ public:
             *error = "perf script failed: " + lastLine(result.err);
             return std::nullopt;
         }
-        const auto folded = foldPerfScript(readWhole(script));
+        const auto folded = foldPerfScript(readPerfOutput(script));
         std::filesystem::remove(script);
         return StepProfile{"perf", kPerfSampleRateHz, formatFolded(folded)};
     }

@@ -5,6 +5,7 @@
 # The package's contents and settings are in cmake/LoadscopePackaging.cmake.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck disable=SC2034  # read by scripts/deps.sh (the packaging tools)
 LOADSCOPE_PACKAGE_DEPS=1
 source scripts/deps.sh
 loadscope_install_deps
