@@ -150,13 +150,15 @@ int compareRuns(const CompareOptions& o) {
     table.addRow(knees);
     table.print(std::cout);
     bool anyFlagged = false, anyBroken = false;
+    // The legend explains the marks the table shows: the common rates' cells only.
     for (const auto& c : columns)
-        for (const auto& [rate, m] : c.byRate) {
+        for (double rate : common) {
+            const MergedMeasurement& m = c.byRate.at(rate);
             anyFlagged |= flagged(m);
             anyBroken |= m.limits && m.measured() && !m.verdict.met;
         }
     if (anyBroken)
-        std::cout << "! the SLO was broken there.\n";
+        std::cout << "! the SLO was broken at that rate (p99 or errors beyond the limit).\n";
     if (anyFlagged)
         std::cout << "* flagged (the generator's lateness could explain the break, requests waited for a connection, "
                      "or the server restarted): see `loadscope show RUN`.\n";

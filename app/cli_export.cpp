@@ -179,7 +179,8 @@ int exportRun(const ExportOptions& o) {
 Command addExportCommand(CLI::App& root) {
     auto options = std::make_shared<ExportOptions>();
     auto* app = root.add_subcommand("export", "Export one run as JSON (the whole run, re-importable), CSV (one row "
-                                              "per step) or an HdrHistogram log (each step's histogram)");
+                                              "per step) or an HdrHistogram log (each step's histogram); with "
+                                              "--chart KIND, one of its charts as PNG, PDF or SVG");
     addDatabaseOption(*app, options->db);
     app->add_option("RUN", options->run, "The run's id (see `loadscope list`) or 'last'")->required();
     app->add_option("--format", options->format, "json, csv or hlog (default: from --out's extension, else json)")

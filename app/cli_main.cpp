@@ -28,7 +28,9 @@ int runParsed(int argc, char** argv) {
     root.require_subcommand(1, 1);
     root.footer("Every command takes --db PATH (default: " + RunStore::defaultPath().string() +
                 ").\nExit codes: 0 ok, 1 the run finished with failures, 2 usage error, 3 preflight failed, "
-                "130 cancelled.\nSee `loadscope COMMAND --help` for each command's options; docs/cli.md for more.");
+                "130 cancelled.\nCharts as images: `loadscope export RUN --chart latency-vs-rps --out chart.png` (also "
+                "spectrum, timeline, comparison, resources; .pdf, .svg).\nSee `loadscope COMMAND --help` for each "
+                "command's options; docs/cli.md for more.");
 
     std::vector<Command> commands{addRunCommand(root),     addListCommand(root),   addShowCommand(root),
                                   addCompareCommand(root), addCheckCommand(root),  addExportCommand(root),

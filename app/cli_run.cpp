@@ -46,6 +46,9 @@ struct RunOptions {
     std::string slo;
     std::string name;
     std::string arrivals;
+    std::string serverHost;
+    std::string generatorHosts;
+    std::string sshConfig;
     std::string pin;
     std::string loadgen;
     std::string maxTime;
@@ -80,6 +83,8 @@ const std::map<std::string, std::string> kOptionOfField{{"targets", "--targets"}
                                                         {"order", "--order"},
                                                         {"slo", "--slo"},
                                                         {"arrivals", "--arrivals"},
+                                                        {"server_host", "--server-host"},
+                                                        {"generators", "--generator-hosts"},
                                                         {"pinning.server_core", "--pin"},
                                                         {"search.max_time", "--max-time"},
                                                         {"search.start_rps", "--search-start"},
@@ -249,6 +254,10 @@ BenchmarkPlan buildPlan(const RunOptions& o) {
             throw UsageError("--arrivals: expected uniform or poisson, got '" + o.arrivals + "'");
         plan.arrivals = o.arrivals;
     }
+    if (!o.serverHost.empty())
+        plan.serverHost = o.serverHost == "local" ? "" : o.serverHost;
+    if (!o.generatorHosts.empty())
+        plan.generatorHosts = splitList(o.generatorHosts, ',');
     if (!o.pin.empty()) {
         const auto cores = splitList(o.pin, ',');
         try {
@@ -358,12 +367,14 @@ int runPlan(const RunOptions& o) {
     options.databasePath = o.db;
     options.loadgenPath = o.loadgen.empty() ? binDir() / "loadscope-loadgen" : std::filesystem::path(o.loadgen);
     options.commandLine = o.commandLine;
+    options.ssh.configFile = o.sshConfig;
     std::vector<std::string> preflightProblems;
     if (access(options.loadgenPath.c_str(), X_OK) != 0)
         preflightProblems.push_back("the load generator " + options.loadgenPath.string() +
                                     " is missing or not executable (build it: cmake --build <build dir> --target "
                                     "loadscope-loadgen)");
-    for (const auto& name : plan.targets) {
+    // A server on another host is checked there, when the runner connects (docs/hosts.md).
+    for (const auto& name : plan.serverHost.empty() ? plan.targets : std::vector<std::string>{}) {
         const auto result = preflight(*catalog.find(name));
         for (const auto& problem : result.problems)
             preflightProblems.push_back(name + ": " + problem);
@@ -388,9 +399,13 @@ int runPlan(const RunOptions& o) {
     RunObserver quietObserver;
     BenchmarkRunner runner(plan, catalog, options, o.quiet ? &quietObserver : &progress);
     std::int64_t runId = 0;
-    {
+    try {
         InterruptGuard guard(runner);
         runId = runner.run();
+    } catch (const PlanError& e) {
+        // The other hosts are checked when the runner connects to them: nothing was run or stored.
+        std::cerr << "loadscope run: preflight failed, nothing was run: " << e.what() << "\n";
+        return kExitPreflight;
     }
 
     auto store = RunStore::open(o.db, RunStore::OpenMode::ReadOnly);
@@ -456,6 +471,15 @@ Command addRunCommand(CLI::App& root) {
     app->add_option("--slo", o->slo, "Service level objective, e.g. p99<75ms or p99<=1.5x,errors<0.1%")
         ->type_name("SLO");
     app->add_option("--arrivals", o->arrivals, "uniform (default) or poisson")->type_name("MODE");
+    app->add_option("--server-host", o->serverHost,
+                    "Run the servers on this host over SSH: user@host[:port] (default: local; docs/hosts.md)")
+        ->type_name("HOST");
+    app->add_option("--generator-hosts", o->generatorHosts,
+                    "Split the load between generators on these hosts over SSH: user@h1,user@h2 (\"local\" is this "
+                    "machine)")
+        ->type_name("HOSTS");
+    app->add_option("--ssh-config", o->sshConfig, "Use this ssh_config instead of ~/.ssh/config (ssh -F)")
+        ->type_name("PATH");
     app->add_option("--name", o->name, "The run's name (default: \"PRESET: a vs b\")")->type_name("TEXT");
     app->add_option("--pin", o->pin, "Pin the server and the generator to these cores (default 0 and the last)")
         ->type_name("S,G");

@@ -43,15 +43,16 @@ std::string sloText(const Run& run, const RunAnalysis& analysis) {
         text = describeSlo(planFromJson(run.planJson, "plan").slo);
     } catch (const std::exception&) {
     }
-    std::set<double> limits;
+    // Compared as printed: limits stored as 187.5 and 187.49999999999997 are one limit to a reader.
+    std::set<std::string> limits;
     std::vector<std::string> each;
     for (const auto& t : analysis.targets)
         if (t.limits) {
-            limits.insert(t.limits->p99Ms);
+            limits.insert(formatNumber(t.limits->p99Ms, 1));
             each.push_back(formatNumber(t.limits->p99Ms, 1) + " ms for " + t.target);
         }
     if (limits.size() == 1)
-        return text + " (p99 limit " + formatNumber(*limits.begin(), 1) + " ms)";
+        return text + " (p99 limit " + *limits.begin() + " ms)";
     return each.empty() ? text : text + " (p99 limit " + joinList(each, ", ") + ")";
 }
 
@@ -65,6 +66,10 @@ std::string notesOf(const MergedMeasurement& m) {
         notes.emplace_back("server restarted");
     if (m.failed > 0)
         notes.push_back(std::to_string(m.failed) + " failed");
+    // "1/2" in the reps column needs its reason: the stop rule skipped the others (a sweep skips for no other cause).
+    if (m.measured() && m.skipped > 0)
+        notes.push_back(std::to_string(m.skipped) + (m.skipped == 1 ? " repetition" : " repetitions") +
+                        " skipped by the stop rule");
     if (m.outliers() > 0)
         notes.push_back(m.verdictNote.empty() ? std::to_string(m.outliers()) + " outlying repetition(s)"
                                               : m.verdictNote);
@@ -161,7 +166,10 @@ void printSummaryTable(std::ostream& out, const Run& run, const RunAnalysis& ana
     table.print(out);
     out << "Latency from each request's due time (corrected for coordinated omission); achieved = completed "
            "requests per second;\nCPU % = the server's, of one core."
-        << (maxRepetitions > 1 ? " Repetitions merged through their histograms." : "") << "\n";
+        << (maxRepetitions > 1 ? " Repetitions merged through their histograms; reps = measured / planned (the "
+                                 "others failed or were skipped, see notes)."
+                               : "")
+        << "\n";
     if (anyInterval || fewRepetitions)
         out << "p99 interval: 95 % bootstrap over repetitions"
             << (fewRepetitions ? " (an interval needs >= " + std::to_string(kMinRepetitionsForInterval) +

@@ -53,7 +53,7 @@ LoadResult resultSkeleton(const LoadgenOptions& options) {
     r.warmupS = toSeconds(options.warmup);
     r.seed = options.seed;
     const double planned = toSeconds(options.schedule.totalDuration());
-    r.targetRps = options.schedule.totalExpectedCount() / planned;
+    r.targetRps = options.schedule.totalExpectedCount() / planned / options.shareCount;
     return r;
 }
 
@@ -189,6 +189,13 @@ int runLoadgen(const LoadgenOptions& options) {
     const LoadSchedule fullSchedule = options.schedule.withWarmup(options.warmup);
     RunTiming timing;
     timing.startNs = monotonicNowNs() + 20'000'000; // time for the threads to start
+    if (options.startAtUnixMs > 0) {
+        // The same wall-clock instant on every generator host, on this process's monotonic clock.
+        const auto nowUnixNs =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        timing.startNs = std::max(timing.startNs, monotonicNowNs() + (options.startAtUnixMs * 1'000'000 - nowUnixNs));
+    }
     timing.measureStartNs = timing.startNs + options.warmup.count();
     timing.measureEndNs = timing.measureStartNs + options.schedule.totalDuration().count();
     timing.deadlineNs = timing.measureEndNs + options.timeout.count();
@@ -259,7 +266,8 @@ int runLoadgen(const LoadgenOptions& options) {
     for (auto& entry : result.timeline) {
         const auto from = std::chrono::seconds(entry.second);
         entry.scheduled =
-            options.schedule.expectedCount(from + std::chrono::seconds(1)) - options.schedule.expectedCount(from);
+            (options.schedule.expectedCount(from + std::chrono::seconds(1)) - options.schedule.expectedCount(from)) /
+            options.shareCount;
     }
 
     assessGenerator(result);

@@ -41,9 +41,13 @@ LoadWorker::LoadWorker(const LoadgenOptions& options, const LoadSchedule& schedu
     // high rate would otherwise open one connection per request until the first responses come back, and each
     // connect slows the loop down further.
     , preconnectCount_(
-          std::min(maxConnections, static_cast<int>(std::ceil(schedule.initialRps() / workerCount * 0.002)) + 2))
+          std::min(maxConnections,
+                   static_cast<int>(std::ceil(schedule.initialRps() / workerCount / options.shareCount * 0.002)) + 2))
     , shared_(shared)
-    , arrivals_(schedule, options.arrivals, index, workerCount, options.seed)
+    // With --share K/N the N generators' workers interleave: worker i of generator K takes positions from
+    // K-1 + N*i, every N*workerCount-th.
+    , arrivals_(schedule, options.arrivals, options.shareIndex + options.shareCount * index,
+                options.shareCount * workerCount, options.seed)
     , scheduleTimer_(io_)
     , housekeepingTimer_(io_)
     , batchWindowNs_(options.busyPoll ? 0 : options.batchWindow.count())

@@ -80,6 +80,8 @@ ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
     LoadgenOptions options;
     std::optional<std::uint64_t> seed;
     double rate = 0;
+    std::string shareText;
+    std::int64_t startAtMs = 0;
 
     app.add_option("--url", urlText, "http://HOST:PORT/PATH to request")->required();
     auto* rateOption = app.add_option("--rate", rate, "Constant rate in requests per second (with --duration)")
@@ -128,6 +130,12 @@ ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
                    "measured, responses keep the kernel's arrival time); 0 wakes up for every request and response")
         ->check(durationValidator(true))
         ->capture_default_str();
+    app.add_option("--share", shareText,
+                   "K/N: be generator K of N sharing the schedule (--rate is the total): send every N-th request "
+                   "from the K-th (uniform) or 1/N of the Poisson process, so that N generators keep one schedule");
+    app.add_option("--start-at", startAtMs,
+                   "Start the schedule (its warm-up) at this wall-clock time, Unix epoch in milliseconds (generators "
+                   "on several hosts starting together); default: at once");
     app.add_flag("--json", options.json, "Print the result as one JSON document on stdout");
     app.add_flag("--progress", options.progress, "Print a JSON progress line on stderr every 250 ms");
 
@@ -184,6 +192,28 @@ ParsedCommandLine parseLoadgenCommandLine(int argc, const char* const* argv) {
         if (options.threads > options.connections)
             badArgument("--threads", "more threads (" + std::to_string(options.threads) + ") than --connections (" +
                                          std::to_string(options.connections) + "): each thread needs a connection");
+        if (!shareText.empty()) {
+            const auto slash = shareText.find('/');
+            int k = 0, n = 0;
+            try {
+                std::size_t used = 0;
+                k = std::stoi(shareText.substr(0, slash), &used);
+                if (slash == std::string::npos || used != slash)
+                    throw std::invalid_argument("no slash");
+                n = std::stoi(shareText.substr(slash + 1), &used);
+                if (used != shareText.size() - slash - 1)
+                    throw std::invalid_argument("trailing text");
+            } catch (const std::exception&) {
+                badArgument("--share", "expected K/N, e.g. 2/3, got \"" + shareText + "\"");
+            }
+            if (n < 1 || n > 1000 || k < 1 || k > n)
+                badArgument("--share", "expected K/N with 1 <= K <= N <= 1000, got \"" + shareText + "\"");
+            options.shareIndex = k - 1;
+            options.shareCount = n;
+        }
+        if (startAtMs < 0)
+            badArgument("--start-at", "expected a Unix time in milliseconds");
+        options.startAtUnixMs = startAtMs;
         if (!cpuText.empty()) {
             const auto cpus = parseCpuList(cpuText, error);
             if (!cpus)

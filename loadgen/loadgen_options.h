@@ -34,6 +34,14 @@ struct LoadgenOptions {
     Nanos batchWindow = std::chrono::microseconds(100);
     bool realtime = false; // SCHED_FIFO: asked for with --realtime, and false again when the system refused it
 
+    // --share K/N: this generator is one of N on other hosts sharing one schedule; it sends the schedule's positions
+    // K-1, K-1+N, ... (uniform) or a Poisson process of 1/N the rate, so that together they keep the full schedule.
+    int shareIndex = 0; // K-1
+    int shareCount = 1; // N
+    // --start-at: the schedule (its warm-up) starts at this wall-clock time, Unix epoch in ms (generators on several
+    // hosts start together; each host's clock offset is corrected by the caller). 0: 20 ms after the probe.
+    std::int64_t startAtUnixMs = 0;
+
     bool json = false;
     bool progress = false;
 };

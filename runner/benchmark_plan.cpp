@@ -69,6 +69,11 @@ std::string planToJson(const BenchmarkPlan& plan) {
         {"arrivals", plan.arrivals},
         {"mode", std::string(toString(plan.mode))},
     };
+    // Written only when used, so plans (and stored runs) without hosts read exactly as before.
+    if (!plan.serverHost.empty())
+        doc["server_host"] = plan.serverHost;
+    if (!plan.generatorHosts.empty())
+        doc["generators"] = plan.generatorHosts;
     if (plan.mode == PlanMode::Search) {
         const auto& search = plan.search;
         doc["search"] = {{"start_rps", search.startRps ? json(*search.startRps) : json("auto")},
@@ -366,13 +371,19 @@ void readPlanKey(const PlanReader& r, const std::string& key, const json& v, Ben
         plan.mode = *mode;
     } else if (key == "search")
         readSearch(r, v, plan.search);
+    else if (key == "server_host") {
+        plan.serverHost = r.string(v, key);
+        if (plan.serverHost == "local")
+            plan.serverHost.clear();
+    } else if (key == "generators")
+        plan.generatorHosts = r.stringList(v, key);
     else if (key == "profile")
         plan.profile = profileSettingsFromJson(v, r.source());
     else {
         static const std::vector<std::string> known{
-            "name",     "preset",      "targets",     "scenario",        "rates",  "step_duration", "warmup",
-            "cooldown", "repetitions", "connections", "request_timeout", "order",  "stop_rule",     "slo",
-            "pinning",  "arrivals",    "mode",        "search",          "profile"};
+            "name",     "preset",      "targets",     "scenario",        "rates",       "step_duration", "warmup",
+            "cooldown", "repetitions", "connections", "request_timeout", "order",       "stop_rule",     "slo",
+            "pinning",  "arrivals",    "mode",        "search",          "server_host", "generators",    "profile"};
         const auto suggestion = closestKey(key, known);
         r.fail(key, "unknown key" + (suggestion.empty() ? std::string() : " (did you mean '" + suggestion + "'?)") +
                         " (expected one of: " + joinList(known, ", ") + ")");

@@ -90,6 +90,7 @@ std::int64_t BenchmarkRunner::Impl::execute() {
     } catch (...) {
         // The store or the machine failed under us: stop the servers, record what is known, then report.
         sessions.clear();
+        closeHosts();
         try {
             store->finishRun(run.id, RunStatus::Failed, nowMs());
         } catch (...) {
@@ -98,6 +99,7 @@ std::int64_t BenchmarkRunner::Impl::execute() {
         throw;
     }
     sessions.clear(); // every server stops here (the destructors stop their process groups)
+    closeHosts();
     finish();
     return run.id;
 }
@@ -145,6 +147,7 @@ void BenchmarkRunner::Impl::prepare() {
     environment["open_file_limit"] = fileLimit;
     environment["loadgen"] = options.loadgenPath.string();
     recordTargets();
+    prepareHosts(); // throws PlanError (nothing stored yet) when a host is not ready
     store->createRun(run);
     environment["children"] = children;
     store->setEnvironment(run.id, environment.dump());

@@ -6,6 +6,7 @@
 #include "benchmark_plan.h"
 #include "run_observer.h"
 #include "run_types.h"
+#include "ssh_host.h"
 
 #include <atomic>
 #include <cstdint>
@@ -26,6 +27,7 @@ public:
         std::string python = "/usr/bin/python3";
         std::vector<std::string> commandLine; // recorded in the run's environment
         double stepStopGraceS = 1.0;          // how long a cancelled generator may take to print its partial result
+        SshSettings ssh;                      // for the plan's other hosts: the user's ssh setup unless set
     };
 
     // The runner keeps a copy of `catalog`; `observer` (may be null) must outlive run().

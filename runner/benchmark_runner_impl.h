@@ -4,7 +4,9 @@
 // run_search.cpp decide which steps to measure.
 
 #include "benchmark_runner.h"
+#include "host_set.h"
 #include "measurement.h"
+#include "remote_server.h"
 #include "run_store.h"
 #include "server_session.h"
 #include "step_executor.h"
@@ -50,6 +52,9 @@ struct BenchmarkRunner::Impl {
     // A server lives for one session key: (target index, repetition) in a sweep, (target index, 0) in a search.
     using SessionKey = std::pair<int, int>;
     std::map<SessionKey, std::unique_ptr<ServerSession>> sessions;
+    // Other hosts (run_step_hosts.cpp); remote servers go before the hosts whose connections they use.
+    std::unique_ptr<HostSet> hosts;
+    std::map<SessionKey, std::unique_ptr<RemoteServerSession>> remoteSessions;
     std::map<SessionKey, int> failedStarts;
     // Python targets with profiling on run under the sampler; one control pipe per session (run_profiling.cpp).
     std::map<SessionKey, std::unique_ptr<PythonSamplerChannel>> samplerChannels;
@@ -73,6 +78,10 @@ struct BenchmarkRunner::Impl {
     // Starts the session's server when needed, runs the generator, classifies and stores the step.
     StepOutcome measure(Step& step, SessionKey key, double durationS);
     void storeStep(Step& step);
+    // The same with the server or the generators on other hosts (run_step_hosts.cpp).
+    StepOutcome measureOnHosts(Step& step, SessionKey key, double durationS);
+    void prepareHosts();
+    void closeHosts();
     SloLimits limitsOf(int targetIndex) const;
 
     void log(const std::string& line) { observer->logLine("runner", line); }
@@ -88,9 +97,13 @@ struct BenchmarkRunner::Impl {
 
 private:
     bool ensureServer(Step& step, SessionKey key);
-    LoadRequest loadRequestFor(const Step& step, const ServerSession& session, double durationS, int connections) const;
-    void classify(Step& step, const StepExecution& execution, bool serverDied, const ServerSession& session,
+    bool ensureRemoteServer(Step& step, SessionKey key);
+    LoadRequest loadRequestFor(const Step& step, const std::string& address, int port, pid_t serverGroup,
+                               double durationS, int connections) const;
+    void classify(Step& step, const StepExecution& execution, bool serverDied, std::optional<ExitStatus> serverExit,
                   double durationS);
+    // The connection count for a step (logs when the open-file limit caps it).
+    int connectionsFor(const Step& step, int targetIndex);
     StepOutcome judge(Step& step) const;
     void recordTargets();
 };

@@ -79,6 +79,7 @@ struct ChildSetup {
     pid_t parentPid = 0;
     int stdoutFd = -1;
     int stderrFd = -1;
+    int stdinFd = -1;                       // -1: /dev/null as Boost set it up
     const char* workingDirectory = nullptr; // nullptr: keep the parent's
     bool setAffinity = false;
     cpu_set_t affinity{};
@@ -98,6 +99,8 @@ struct ChildSetup {
             ::signal(signal, SIG_DFL);
         ::dup2(stdoutFd, STDOUT_FILENO);
         ::dup2(stderrFd, STDERR_FILENO);
+        if (stdinFd >= 0)
+            ::dup2(stdinFd, STDIN_FILENO);
         if (setAffinity && ::sched_setaffinity(0, sizeof(affinity), &affinity) != 0)
             fail(executor, "sched_setaffinity failed");
         if (workingDirectory && ::chdir(workingDirectory) != 0)
@@ -183,6 +186,7 @@ std::string ExitStatus::toString() const {
 
 struct ChildProcess::Impl {
     ChildProcessOptions options;
+    ChildStdin input;
     pid_t pid = -1;
     UniqueFd pidFd;
 
@@ -198,7 +202,8 @@ struct ChildProcess::Impl {
     BoundedOutputBuffer stderrBuffer;
     UniqueFd stdoutRead;
     UniqueFd stderrRead;
-    Pipe wake; // written to make the reader give up on output that never ends
+    Pipe wake;           // written to make the reader give up on output that never ends
+    UniqueFd stdinWrite; // options.stdinPipe: closed by closeStdin()
     std::thread reader;
 
     explicit Impl(ChildProcessOptions opts)
@@ -240,6 +245,18 @@ void ChildProcess::Impl::start() {
     ChildSetup setup;
     setup.stdoutFd = stdoutPipe.write.get();
     setup.stderrFd = stderrPipe.write.get();
+    UniqueFd stdinRead;
+    if (input.pipe) {
+        auto stdinPipe = makePipe();
+        stdinRead = std::move(stdinPipe.read);
+        stdinWrite = std::move(stdinPipe.write);
+    } else if (!input.file.empty()) {
+        stdinRead = UniqueFd(::open(input.file.c_str(), O_RDONLY | O_CLOEXEC));
+        if (stdinRead.get() < 0)
+            throw ChildProcessError("cannot start '" + options.argv.front() + "': cannot read " + input.file.string() +
+                                    ": " + std::strerror(errno));
+    }
+    setup.stdinFd = stdinRead.get();
     setup.workingDirectory = workingDirectory.empty() ? nullptr : workingDirectory.c_str();
     setup.environment = environmentPointers.data();
     if (!options.cpuAffinity.empty()) {
@@ -360,8 +377,9 @@ void ChildProcess::Impl::killGroupRemains() const {
     ::kill(-pid, SIGKILL); // ESRCH when the leader was alone: fine
 }
 
-ChildProcess::ChildProcess(ChildProcessOptions options)
+ChildProcess::ChildProcess(ChildProcessOptions options, ChildStdin input)
     : impl_(std::make_unique<Impl>(std::move(options))) {
+    impl_->input = std::move(input);
     impl_->start();
 }
 
@@ -419,7 +437,42 @@ std::optional<ExitStatus> ChildProcess::exitStatus() const {
     return impl_->status;
 }
 
+bool ChildProcess::writeStdin(std::string_view bytes) {
+    std::lock_guard lock(impl_->statusMutex);
+    const int fd = impl_->stdinWrite.get();
+    if (fd < 0)
+        return false;
+    // A reader that is gone would raise SIGPIPE: block it on this thread, and take a pending one back.
+    sigset_t pipeSignal, old;
+    sigemptyset(&pipeSignal);
+    sigaddset(&pipeSignal, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &pipeSignal, &old);
+    bool ok = true;
+    while (!bytes.empty()) {
+        const auto written = ::write(fd, bytes.data(), bytes.size());
+        if (written < 0 && errno == EINTR)
+            continue;
+        if (written <= 0) {
+            ok = false;
+            break;
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(written));
+    }
+    if (!ok && errno == EPIPE) {
+        const timespec none{0, 0};
+        ::sigtimedwait(&pipeSignal, nullptr, &none);
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return ok;
+}
+
+void ChildProcess::closeStdin() {
+    std::lock_guard lock(impl_->statusMutex);
+    impl_->stdinWrite = UniqueFd();
+}
+
 ExitStatus ChildProcess::stop(std::chrono::milliseconds grace) {
+    closeStdin();
     if (auto done = exitStatus())
         return *done;
     signalGroup(SIGTERM);
@@ -464,10 +517,10 @@ bool ChildProcess::waitForOutputEnd(std::chrono::milliseconds timeout) {
     return impl_->outputEnded.wait_for(lock, timeout, [this] { return !impl_->stdoutOpen && !impl_->stderrOpen; });
 }
 
-CommandResult runCommand(const ChildProcessOptions& options, std::chrono::milliseconds timeout) {
+CommandResult runCommand(const ChildProcessOptions& options, std::chrono::milliseconds timeout, ChildStdin input) {
     CommandResult result;
     try {
-        ChildProcess child(options);
+        ChildProcess child(options, std::move(input));
         result.status = child.waitFor(timeout);
         if (!result.status) {
             result.timedOut = true;

@@ -8,7 +8,8 @@
 //    dedicated launcher thread that lives as long as the process, whichever thread constructs the ChildProcess;
 //  - the destructor always stops and reaps the child and joins its output reader.
 // stdout and stderr are read by a background thread into bounded buffers (the last outputLimitBytes of each) and
-// optionally handed line by line to a callback. stdin is /dev/null.
+// optionally handed line by line to a callback. stdin is /dev/null, a file, or a pipe held open by the handle (so
+// that the child sees end of file when Loadscope closes it or dies: the remote watchdog of an SSH session).
 
 #include "output_buffer.h"
 
@@ -41,6 +42,12 @@ struct ChildProcessOptions {
     std::function<void(OutputStream, std::string_view line)> onLine;
 };
 
+// What the child reads on stdin (kept apart from ChildProcessOptions, which callers brace-initialise in full).
+struct ChildStdin {
+    std::filesystem::path file; // read as stdin (empty: /dev/null, unless pipe)
+    bool pipe = false;          // a pipe whose write end the handle keeps until closeStdin() / stop()
+};
+
 struct ExitStatus {
     bool exited = false; // returned from main / called exit()
     int code = 0;        // exit code when exited
@@ -58,7 +65,7 @@ public:
 class ChildProcess {
 public:
     // Starts the child (blocks until it has exec'd or failed to). Throws ChildProcessError on failure.
-    explicit ChildProcess(ChildProcessOptions options);
+    explicit ChildProcess(ChildProcessOptions options, ChildStdin input = {});
     // Stops the group (SIGTERM, then SIGKILL after 2 s) if still running, reaps it, joins the reader.
     ~ChildProcess();
     ChildProcess(const ChildProcess&) = delete;
@@ -74,6 +81,11 @@ public:
     // The exit status once reaped (running() / waitFor() / stop() reap).
     std::optional<ExitStatus> exitStatus() const;
 
+    // Writes to the stdin pipe (ChildStdin::pipe); false when it is closed or the child stopped reading. Never raises
+    // SIGPIPE.
+    bool writeStdin(std::string_view bytes);
+    // Closes the write end of the stdin pipe (stdinPipe): the child reads end of file. Idempotent.
+    void closeStdin();
     // SIGTERM to the group, SIGKILL to the group after `grace`, then reaps. Idempotent. Group members that
     // outlive the leader are SIGKILLed as well.
     ExitStatus stop(std::chrono::milliseconds grace = std::chrono::seconds(2));
@@ -105,7 +117,7 @@ struct CommandResult {
     bool success() const { return status && status->success(); }
 };
 // Runs argv to completion (killed after `timeout`), capturing stdout and stderr.
-CommandResult runCommand(const ChildProcessOptions& options, std::chrono::milliseconds timeout);
+CommandResult runCommand(const ChildProcessOptions& options, std::chrono::milliseconds timeout, ChildStdin input = {});
 
 // The first executable file called `name` in the ':'-separated folders of `pathVariable` (an empty entry is the
 // current folder), as execvp looks it up; empty when there is none or `name` contains a '/'.

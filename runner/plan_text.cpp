@@ -2,6 +2,7 @@
 #include "plan_text.h"
 
 #include "benchmark_plan.h"
+#include "duration_text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -44,25 +45,14 @@ std::pair<std::string_view, std::string_view> splitUnit(std::string_view text) {
 
 double parseDurationS(std::string_view text, std::string_view field) {
     const std::string quoted = "'" + std::string(text) + "'";
-    const auto [numberText, unit] = splitUnit(text);
-    const auto number = toNumber(numberText);
-    if (!number)
-        throw PlanError(std::string(field) + ": expected a duration like 500ms, 20s, 2m or a number of seconds, got " +
-                        quoted);
-    double factor = 0;
-    if (unit.empty() || unit == "s")
-        factor = 1;
-    else if (unit == "ms")
-        factor = 0.001;
-    else if (unit == "m" || unit == "min")
-        factor = 60;
-    else if (unit == "h")
-        factor = 3600;
-    else
-        throw PlanError(std::string(field) + ": unknown unit '" + std::string(unit) + "' in " + quoted +
-                        " (expected ms, s, m or h)");
-    const double seconds = *number * factor;
-    if (seconds < 0) {
+    const auto reading = readDuration(text);
+    switch (reading.problem) {
+    case DurationProblem::None:
+        return toSeconds(*reading.value);
+    case DurationProblem::UnknownUnit:
+        throw PlanError(std::string(field) + ": unknown unit '" + reading.unit + "' in " + quoted +
+                        " (expected us, ms, s, m or h)");
+    case DurationProblem::Negative: {
         // Warm-up and cool-down may be 0; a step and a timeout may not (validatePlan says so for 0 as well).
         const std::string_view name = field;
         const bool zeroAllowed =
@@ -70,24 +60,17 @@ double parseDurationS(std::string_view text, std::string_view field) {
         throw PlanError(std::string(field) + ": expected a duration " + (zeroAllowed ? "of 0 or more" : "above 0 s") +
                         ", got " + quoted);
     }
-    return seconds;
+    case DurationProblem::TooLong:
+        throw PlanError(std::string(field) + ": expected a duration of at most a year, got " + quoted);
+    case DurationProblem::Malformed:
+        break;
+    }
+    throw PlanError(std::string(field) + ": expected " + std::string(kDurationHint) + ", got " + quoted);
 }
 
 std::string formatDuration(double seconds) {
-    if (seconds < 1 && seconds > 0)
-        return formatNumber(seconds * 1000, 0) + "ms";
-    if (seconds < 60)
-        return formatNumber(seconds, 1) + "s";
-    const auto total = static_cast<long long>(std::llround(seconds));
-    const long long h = total / 3600, m = (total % 3600) / 60, s = total % 60;
-    std::string out;
-    if (h)
-        out += std::to_string(h) + "h";
-    if (m || h)
-        out += std::to_string(m) + "m";
-    if (s || (!h && !m))
-        out += std::to_string(s) + "s";
-    return out;
+    // To the millisecond: plans, ETAs and budgets are read by people; parseDurationS reads the text back.
+    return formatDuration(fromSeconds(std::round(seconds * 1000) / 1000));
 }
 
 std::vector<double> parseRates(std::string_view text) {

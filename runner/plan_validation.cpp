@@ -2,6 +2,7 @@
 #include "benchmark_plan.h"
 
 #include "plan_text.h"
+#include "ssh_host.h"
 #include "target_definition.h"
 
 #include <cmath>
@@ -106,6 +107,16 @@ std::vector<PlanProblem> validatePlan(const BenchmarkPlan& plan, const TargetCat
         if (!(search.maxRps > 0 && search.maxRps <= kMaxPlanRps))
             add("search.max_rps", "expected a rate above 0 and at most 10,000,000 requests per second");
     }
+    std::string hostError;
+    if (!plan.serverHost.empty() && plan.serverHost != "local" && !parseSshDestination(plan.serverHost, hostError))
+        add("server_host", hostError);
+    for (std::size_t i = 0; i < plan.generatorHosts.size(); ++i) {
+        hostError.clear();
+        if (plan.generatorHosts[i] != "local" && !parseSshDestination(plan.generatorHosts[i], hostError))
+            add("generators[" + std::to_string(i) + "]", hostError);
+    }
+    if (plan.generatorHosts.size() > 64)
+        add("generators", "expected at most 64 generator hosts");
     if (plan.pinning.enabled) {
         const int cores = static_cast<int>(std::thread::hardware_concurrency());
         if (cores > 0 && plan.pinning.serverCore >= cores)

@@ -31,11 +31,19 @@ for name in sys.argv[1:]:
         print(name + "\t" + type(error).__name__ + ": " + str(error).replace("\n", " "), flush=True)
 )";
 
+} // namespace
+
+const char* pythonImportCheckScript() {
+    return importCheck;
+}
+
 std::string installHint(const Requirement& requirement) {
     if (!requirement.fix.empty())
         return requirement.fix;
     return "apt-get install " + requirement.debianPackage;
 }
+
+namespace {
 
 // The path `name` resolves to ("" when none): a path is taken as is, a bare name is looked up in `pathVariable`.
 std::string resolveExecutable(const std::string& name, const std::string& pathVariable) {

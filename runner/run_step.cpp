@@ -40,6 +40,15 @@ void BenchmarkRunner::Impl::storeStep(Step& step) {
         ++failedSteps;
 }
 
+int BenchmarkRunner::Impl::connectionsFor(const Step& step, int targetIndex) {
+    const auto sizing =
+        sizeConnections(step.requestedRps, scenarios[static_cast<std::size_t>(targetIndex)]->idealLatencyMs,
+                        plan.connections, openFileHardLimit());
+    if (sizing.cappedByFileLimit)
+        log("warning: " + step.targetName + " @ " + formatNumber(step.requestedRps, 1) + " rps: " + sizing.note);
+    return sizing.connections;
+}
+
 // Starts the session's server if it is not running. False when it could not: the step is then stored as failed or
 // cancelled.
 bool BenchmarkRunner::Impl::ensureServer(Step& step, SessionKey key) {
@@ -89,14 +98,14 @@ bool BenchmarkRunner::Impl::ensureServer(Step& step, SessionKey key) {
     return true;
 }
 
-LoadRequest BenchmarkRunner::Impl::loadRequestFor(const Step& step, const ServerSession& session, double durationS,
-                                                  int connections) const {
+LoadRequest BenchmarkRunner::Impl::loadRequestFor(const Step& step, const std::string& address, int port,
+                                                  pid_t serverGroup, double durationS, int connections) const {
     const auto index = static_cast<std::size_t>(std::find(plan.targets.begin(), plan.targets.end(), step.targetName) -
                                                 plan.targets.begin());
     const Scenario& scenario = *scenarios[index];
     LoadRequest request;
     request.loadgen = options.loadgenPath;
-    request.url = "http://127.0.0.1:" + std::to_string(session.port()) + scenario.path;
+    request.url = "http://" + address + ":" + std::to_string(port) + scenario.path;
     request.method = scenario.method;
     request.headers = scenario.headers;
     request.body = scenario.body;
@@ -110,13 +119,13 @@ LoadRequest BenchmarkRunner::Impl::loadRequestFor(const Step& step, const Server
     // Alone on its core, the generator would otherwise wait for the idle core to wake up at each send: on a 2-vCPU VM
     // that made 1 % of the sends 1-3 ms late (docs/loadgen.md, --busy-poll).
     request.busyPoll = generatorCore.has_value() && generatorCore != serverCore;
-    request.serverProcessGroup = session.pid();
+    request.serverProcessGroup = serverGroup;
     request.cancelGraceS = options.stepStopGraceS;
     return request;
 }
 
 void BenchmarkRunner::Impl::classify(Step& step, const StepExecution& execution, bool serverDied,
-                                     const ServerSession& session, double durationS) {
+                                     std::optional<ExitStatus> serverExit, double durationS) {
     if (execution.cancelled) {
         step.status = StepStatus::Cancelled;
         step.statusMessage = "cancelled after " + formatNumber(std::max(0.0, step.durationS), 1) + " s of " +
@@ -125,9 +134,9 @@ void BenchmarkRunner::Impl::classify(Step& step, const StepExecution& execution,
         step.status = StepStatus::Failed;
         step.statusMessage = execution.failure;
     } else if (serverDied) {
-        const auto died = session.exitStatus();
         step.status = StepStatus::Failed;
-        step.statusMessage = "the server exited during the step (" + (died ? died->toString() : std::string("?")) + ")";
+        step.statusMessage =
+            "the server exited during the step (" + (serverExit ? serverExit->toString() : std::string("?")) + ")";
     }
 }
 
@@ -158,17 +167,15 @@ BenchmarkRunner::Impl::StepOutcome BenchmarkRunner::Impl::measure(Step& step, Se
         storeStep(step);
         return {false, Confidence::Broken};
     }
+    if (hosts && hosts->any())
+        return measureOnHosts(step, key, durationS);
     if (!ensureServer(step, key)) {
         storeStep(step);
         return judge(step);
     }
     ServerSession& session = *sessions[key];
-    const auto sizing =
-        sizeConnections(step.requestedRps, scenarios[static_cast<std::size_t>(key.first)]->idealLatencyMs,
-                        plan.connections, openFileHardLimit());
-    if (sizing.cappedByFileLimit)
-        log("warning: " + def.name + " @ " + formatNumber(step.requestedRps, 1) + " rps: " + sizing.note);
-    LoadRequest request = loadRequestFor(step, session, durationS, sizing.connections);
+    LoadRequest request =
+        loadRequestFor(step, "127.0.0.1", session.port(), session.pid(), durationS, connectionsFor(step, key.first));
     const auto profiler = startStepProfiler(step, key, session);
     request.profiler = profiler.get();
 
@@ -178,7 +185,7 @@ BenchmarkRunner::Impl::StepOutcome BenchmarkRunner::Impl::measure(Step& step, Se
         attachProfile(step, *profiler);
     children.push_back({{"role", "loadgen"}, {"step", step.sequence}, {"argv", execution.argv}});
     const bool serverDied = !session.running();
-    classify(step, execution, serverDied, session, durationS);
+    classify(step, execution, serverDied, session.exitStatus(), durationS);
     // A healthy step keeps what the server printed during it; a failed one everything that is left.
     step.serverLogTail = step.status == StepStatus::Ok ? session.logTail(mark) : session.logTail();
     const StepOutcome outcome = judge(step);

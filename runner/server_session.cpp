@@ -155,6 +155,7 @@ StartResult ServerSession::start(const std::atomic<bool>& cancel) {
     ++starts_;
     auto values = defaultPlaceholderValues(findFreePort());
     values.python = python_;
+    values.host = bindAddress_;
     values.bin = binDir();
     values.resources = resourcesDir();
     const auto launch = expandLaunch(target_, values);
@@ -186,7 +187,7 @@ StartResult ServerSession::start(const std::atomic<bool>& cancel) {
 
 StartResult ServerSession::waitUntilReady(const std::atomic<bool>& cancel) {
     const auto timeout = std::chrono::milliseconds(static_cast<long long>(target_.readinessTimeoutS * 1000));
-    const auto readiness = loadscope::waitUntilReady("127.0.0.1", port_, target_.readinessPath, timeout,
+    const auto readiness = loadscope::waitUntilReady(bindAddress_, port_, target_.readinessPath, timeout,
                                                      [&] { return !cancel.load() && process_->running(); });
     if (cancel.load())
         return {false, "cancelled while the server was starting", 0};

@@ -42,6 +42,8 @@ public:
     std::optional<ExitStatus> exitStatus() const;
     void stop();
 
+    // The address the server binds ({host}) and is probed at: 127.0.0.1 unless generators on other hosts need it.
+    void setBindAddress(std::string address) { bindAddress_ = std::move(address); }
     int port() const { return port_; }
     pid_t pid() const;
     int starts() const { return starts_; }
@@ -65,6 +67,7 @@ private:
     std::function<std::vector<std::string>(const std::vector<std::string>&)> argvWrapper_;
     int port_ = 0;
     int starts_ = 0;
+    std::string bindAddress_ = "127.0.0.1";
 };
 
 // True when a process of the group `pgid` holds a socket listening on 127.0.0.1/0.0.0.0:`port` (from /proc/net/tcp

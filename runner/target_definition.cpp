@@ -9,7 +9,7 @@ namespace loadscope {
 
 namespace {
 
-constexpr std::string_view knownPlaceholders = "{python}, {port}, {resources}, {bin}";
+constexpr std::string_view knownPlaceholders = "{python}, {port}, {host}, {resources}, {bin}";
 
 // Walks `text`, handing literal runs and placeholder names to the callbacks. Returns the problem, or "".
 template <typename Literal, typename Placeholder>
@@ -28,7 +28,7 @@ std::string scanPlaceholders(std::string_view text, Literal&& literal, Placehold
             if (close == std::string_view::npos)
                 return "'{' without a matching '}' (write {{ for a literal brace)";
             const auto name = text.substr(i + 1, close - i - 1);
-            if (name != "python" && name != "port" && name != "resources" && name != "bin")
+            if (name != "python" && name != "port" && name != "host" && name != "resources" && name != "bin")
                 return "unknown placeholder {" + std::string(name) + "} (known: " + std::string(knownPlaceholders) +
                        "; write {{ and }} for literal braces)";
             placeholder(name);
@@ -109,6 +109,8 @@ std::string expandPlaceholders(const std::string& text, const PlaceholderValues&
                 out += values.python;
             else if (name == "port")
                 out += std::to_string(values.port);
+            else if (name == "host")
+                out += values.host;
             else if (name == "resources")
                 out += values.resources.string();
             else

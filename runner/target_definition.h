@@ -73,10 +73,11 @@ struct PlaceholderValues {
     int port = 0;
     std::filesystem::path resources;
     std::filesystem::path bin;
+    std::string host = "127.0.0.1"; // the address to bind: the server host's address when it runs on another host
 };
 // python = /usr/bin/python3, resources = resourcesDir(), bin = binDir(), the given port.
 PlaceholderValues defaultPlaceholderValues(int port = 0);
-// Expands {python} {port} {resources} {bin} in one string; "{{" and "}}" are literal braces. Throws
+// Expands {python} {port} {host} {resources} {bin} in one string; "{{" and "}}" are literal braces. Throws
 // std::invalid_argument for an unknown placeholder (definitions are checked when they load, so this means a
 // string that did not come from a loaded definition).
 std::string expandPlaceholders(const std::string& text, const PlaceholderValues& values);
@@ -117,6 +118,11 @@ struct PreflightResult {
 // Checks the executables (after placeholder expansion) and Python modules (one `{python} -c import ...` run in the
 // target's env and working directory) it requires, and that `values.port` is free when it is not 0.
 PreflightResult preflight(const TargetDefinition& target, const PlaceholderValues& values = defaultPlaceholderValues());
+// The Python script preflight runs to import modules (argv[1:]: module names; prints "<module>\t<error>" for each
+// one that fails), also run on other hosts (remote_preflight.h).
+const char* pythonImportCheckScript();
+// How to get a missing requirement: its `fix`, else "apt-get install <package>".
+std::string installHint(const Requirement& requirement);
 // A free TCP port on 127.0.0.1 (bound and released). Chosen below the kernel's ephemeral range
 // (net.ipv4.ip_local_port_range) when there is room, so that no outgoing connection (the load generator's) can be
 // handed the same port between this check and the server's bind. Throws std::runtime_error when none is found.

@@ -11,6 +11,8 @@ LOADSCOPE_PACKAGES=(
   qt6-base-dev qt6-svg-dev libgtest-dev libqcustomplot-dev libgl-dev
   libboost-dev libboost-filesystem-dev libsqlite3-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
   libssl-dev # SHA-256 of imported result files
+  # other hosts over SSH (docs/hosts.md)
+  openssh-client
   # servers under test (run on Debian's /usr/bin/python3)
   python3 python3-aiohttp python3-tornado python3-uvloop python3-starlette python3-uvicorn
   # importer tests: HdrHistogram's Java implementation reads our logs and writes logs we read
@@ -22,10 +24,15 @@ LOADSCOPE_PACKAGES=(
   # GUI checks and the sanitizer runtime
   xvfb xauth
 )
+# Only for the tests and benchmarks (scripts/test.sh sets LOADSCOPE_TEST_DEPS=1): the SSH tests build hosts as network
+# namespaces (iproute2) running Debian's sshd, and the benchmark serves nginx there. Not installed by run.sh, since
+# openssh-server's package starts a system-wide sshd on a desktop that did not ask for one.
+LOADSCOPE_TEST_PACKAGES=(openssh-server iproute2 nginx-light)
 
 loadscope_missing_packages() {
-  local missing=() p
-  for p in "${LOADSCOPE_PACKAGES[@]}"; do
+  local missing=() p wanted=("${LOADSCOPE_PACKAGES[@]}")
+  if [ "${LOADSCOPE_TEST_DEPS:-0}" = 1 ]; then wanted+=("${LOADSCOPE_TEST_PACKAGES[@]}"); fi
+  for p in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then missing+=("$p"); fi
   done
   echo "${missing[@]:-}"

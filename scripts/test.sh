@@ -3,6 +3,7 @@
 # on both (GUI tests offscreen). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+LOADSCOPE_TEST_DEPS=1
 source scripts/deps.sh
 loadscope_install_deps
 

@@ -3,16 +3,14 @@
 #include "background_job.h"
 #include "history_filter_bar.h"
 #include "plan_format.h"
+#include "run_details_text.h"
 #include "run_filter_proxy_model.h"
 #include "run_list_model.h"
 #include "run_store.h"
 
-#include <QDateTime>
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -92,8 +90,9 @@ HistoryPage::HistoryPage(QWidget* parent)
     table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 8);
     const int em = table_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    // In 'M' widths, chosen so that every column fits a 1600 px wide window next to the details pane.
-    const int widths[] = {14, 11, 15, 8, 11, 10, 22, 6, 8};
+    // In 'M' widths, chosen so that every column, Steps and Tags included, fits a 1280 px wide window next to the
+    // details pane without scrolling sideways; a cut cell shows its whole value in its tooltip.
+    const int widths[] = {13, 11, 13, 7, 10, 9, 17, 8, 8};
     for (int c = 0; c < RunListModel::ColumnCount; ++c)
         table_->setColumnWidth(c, widths[c] * em);
     // The date has one fixed format: measure it (plus the cell's padding) instead of guessing, so it is never elided.
@@ -117,6 +116,7 @@ HistoryPage::HistoryPage(QWidget* parent)
     detailsBody_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     detailsBody_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     auto* form = new QFormLayout;
+    editForm_ = form;
     form->addRow(tr("Name"), nameEdit_);
     tagsEdit_->setPlaceholderText(tr("comma separated, e.g. baseline, laptop"));
     form->addRow(tr("Tags"), tagsEdit_);
@@ -127,7 +127,7 @@ HistoryPage::HistoryPage(QWidget* parent)
     rerunButton_->setToolTip(tr("Open the launcher with this run's plan"));
     detailsLayout->addWidget(detailsTitle_);
     detailsLayout->addWidget(openButton_);
-    detailsLayout->addWidget(detailsBody_, 1);
+    detailsLayout->addWidget(detailsBody_);
     // The edit form and its buttons, hidden while no run is selected (an empty form would look editable).
     auto* editorLayout = new QVBoxLayout(detailsEditor_);
     editorLayout->setContentsMargins(0, 0, 0, 0);
@@ -139,6 +139,8 @@ HistoryPage::HistoryPage(QWidget* parent)
     editorLayout->addLayout(editButtons);
     editorLayout->addWidget(rerunButton_);
     detailsLayout->addWidget(detailsEditor_);
+    // Spare height below everything: stretching the details text left a large blank gap above Name.
+    detailsLayout->addStretch(1);
 
     auto* left = new QWidget(this);
     auto* leftLayout = new QVBoxLayout(left);
@@ -285,8 +287,13 @@ void HistoryPage::updateCountLabel() {
 void HistoryPage::updateDetails() {
     const QList<qint64> ids = selectedRunIds();
     const bool one = ids.size() == 1;
+    // Name, tags and notes belong to one run: with several selected they are hidden, not shown greyed out.
+    for (QWidget* w : std::initializer_list<QWidget*>{nameEdit_, tagsEdit_, notesEdit_})
+        editForm_->setRowVisible(w, one);
     for (QWidget* w : std::initializer_list<QWidget*>{nameEdit_, tagsEdit_, notesEdit_, saveButton_, rerunButton_})
         w->setEnabled(one);
+    saveButton_->setVisible(one);
+    rerunButton_->setVisible(one);
     openButton_->setEnabled(!ids.isEmpty());
     deleteButton_->setEnabled(!ids.isEmpty());
     openButton_->setVisible(!ids.isEmpty());
@@ -323,7 +330,11 @@ void HistoryPage::updateDetails() {
         this,
         [path, id]() -> std::pair<std::optional<Run>, QString> {
             try {
-                return {RunStore::open(path, RunStore::OpenMode::ReadOnly).loadRun(id), {}};
+                const RunStore store = RunStore::open(path, RunStore::OpenMode::ReadOnly);
+                auto run = store.loadRun(id);
+                if (run)
+                    store.loadHistograms(run->steps); // the knees' merged verdicts, as Results and the CLI
+                return {std::move(run), {}};
             } catch (const std::exception& e) {
                 return {std::nullopt, QString::fromStdString(e.what())};
             }
@@ -344,34 +355,7 @@ void HistoryPage::showDetails(const Run& run) {
     loadedPlanJson_ = run.planJson;
     notesEdit_->setPlainText(QString::fromStdString(run.notes));
     rerunButton_->setEnabled(!run.planJson.empty());
-    QStringList lines;
-    lines << tr("Run <b>#%1</b>, %2").arg(run.id).arg(QString::fromLatin1(toString(run.status).data()));
-    lines << tr("Started %1")
-                 .arg(QDateTime::fromMSecsSinceEpoch(run.createdMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
-    if (run.finishedMs > run.createdMs)
-        lines << tr("Took %1").arg(humanDuration(static_cast<double>(run.finishedMs - run.createdMs) / 1000.0));
-    QStringList targets;
-    for (const TargetSnapshot& t : run.targets) {
-        QString line = QStringLiteral("<b>%1</b>").arg(QString::fromStdString(t.name).toHtmlEscaped());
-        if (t.kneeRps)
-            line += tr(": knee %1 req/s").arg(*t.kneeRps);
-        if (!t.versions.empty())
-            line += QStringLiteral("<br><small>%1</small>").arg(QString::fromStdString(t.versions).toHtmlEscaped());
-        targets << line;
-    }
-    if (!targets.isEmpty())
-        lines << targets.join(QStringLiteral("<br>"));
-    const QJsonObject environment = QJsonDocument::fromJson(QByteArray::fromStdString(run.environmentJson)).object();
-    QStringList env;
-    const std::pair<const char*, QString> environmentLabels[] = {
-        {"host", tr("Host")},   {"hostname", tr("Host name")}, {"cpu_model", tr("CPU model")},  {"cpu", tr("CPU")},
-        {"cores", tr("Cores")}, {"kernel", tr("Kernel")},      {"governor", tr("CPU governor")}};
-    for (const auto& [key, label] : environmentLabels)
-        if (const QJsonValue value = environment.value(QLatin1String(key)); value.isString() || value.isDouble())
-            env << QStringLiteral("%1: %2").arg(label, value.toVariant().toString().toHtmlEscaped());
-    if (!env.isEmpty())
-        lines << QStringLiteral("<small>%1</small>").arg(env.join(QStringLiteral("<br>")));
-    detailsBody_->setText(lines.join(QStringLiteral("<br><br>")));
+    detailsBody_->setText(runDetailsHtml(run));
 }
 
 void HistoryPage::openSelected() {

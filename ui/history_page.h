@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -92,6 +93,7 @@ private:
     QLabel* detailsTitle_;
     QLabel* detailsBody_;
     QWidget* detailsEditor_;
+    QFormLayout* editForm_ = nullptr;
     QLineEdit* nameEdit_;
     QLineEdit* tagsEdit_;
     QPlainTextEdit* notesEdit_;

@@ -3,6 +3,7 @@
 #include "launcher_target_model.h"
 #include "plan_form.h"
 #include "plan_format.h"
+#include "target_definition.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -11,11 +12,13 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <set>
 
 namespace loadscope {
 
@@ -98,9 +101,10 @@ LauncherPage::LauncherPage(QWidget* parent, std::optional<TargetCatalog> catalog
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(header);
     layout->addWidget(notice_);
-    layout->addWidget(targetsBox, 2);
+    layout->addWidget(targetsBox, 0);
     layout->addWidget(form_, 0);
     layout->addLayout(footer);
+    layout->addStretch(1); // spare height goes below the Run button, not into an empty target list
 
     connect(targets_, &LauncherTargetModel::checkedTargetsChanged, this, [this] {
         updateScenarios();
@@ -109,6 +113,7 @@ LauncherPage::LauncherPage(QWidget* parent, std::optional<TargetCatalog> catalog
     connect(targets_, &QAbstractItemModel::dataChanged, this, [this] { revalidate(); });
     connect(targets_, &LauncherTargetModel::preflightFinished, this, [this] {
         targetView_->resizeColumnsToContents();
+        fitTargetList();
         revalidate();
     });
     connect(form_, &PlanForm::changed, this, [this] {
@@ -133,6 +138,7 @@ LauncherPage::LauncherPage(QWidget* parent, std::optional<TargetCatalog> catalog
 
     targets_->setCatalog(catalog ? *catalog : TargetCatalog::loadDefault());
     targetView_->resizeColumnsToContents();
+    fitTargetList();
     updateScenarios();
     const QString lastPlan = QSettings().value(QLatin1String(kLastPlanKey)).toString();
     if (lastPlan.isEmpty() || !loadPlan(lastPlan))
@@ -140,9 +146,20 @@ LauncherPage::LauncherPage(QWidget* parent, std::optional<TargetCatalog> catalog
     setNotice({});
 }
 
+void LauncherPage::fitTargetList() {
+    // As tall as its rows (up to 12, then it scrolls): a fixed share of the page left ~230 px of empty list.
+    const int rows = std::clamp(targets_->rowCount(), 1, 12);
+    // Room for the sideways scroll bar too: a long preflight message (a missing package) brings it up.
+    const int height = targetView_->horizontalHeader()->sizeHint().height() +
+                       rows * targetView_->verticalHeader()->defaultSectionSize() + 2 * targetView_->frameWidth() +
+                       targetView_->horizontalScrollBar()->sizeHint().height() + 2;
+    targetView_->setFixedHeight(height);
+}
+
 void LauncherPage::setCatalog(const TargetCatalog& catalog) {
     targets_->setCatalog(catalog);
     targetView_->resizeColumnsToContents();
+    fitTargetList();
     updateScenarios();
     revalidate();
 }
@@ -244,14 +261,26 @@ void LauncherPage::revalidate() {
     if (checked.isEmpty())
         problems.push_back({"targets", "check at least one target to run"});
     // The runner's own validation (unknown scenario for a target, rates out of order, ...): whatever the CLI would
-    // refuse, the GUI refuses at the same field. Its "no targets" message speaks to CLI users: ours replaces it.
+    // refuse, the GUI refuses at the same field. Its "no targets" message speaks to CLI users: ours replaces it. A
+    // field the form could not read already has its message ("'1000x' is not a rate"): the runner's view of the
+    // default left in its place ("no rates: give at least one") would contradict it.
+    std::set<std::string> unreadable;
+    for (const auto& problem : problems)
+        unreadable.insert(problem.field.substr(0, problem.field.find_first_of(".[")));
     try {
         for (auto& problem : validatePlan(plan, targets_->catalog()))
-            if (!(checked.isEmpty() && problem.field == "targets"))
+            if (!(checked.isEmpty() && problem.field == "targets") &&
+                !unreadable.count(problem.field.substr(0, problem.field.find_first_of(".["))))
                 problems.push_back(std::move(problem));
     } catch (const std::exception& error) {
         problems.push_back({"", error.what()});
     }
+    std::vector<double> ideals;
+    for (const auto& name : plan.targets)
+        if (const TargetDefinition* target = targets_->catalog().find(name))
+            if (const Scenario* scenario = target->scenario(plan.scenario))
+                ideals.push_back(scenario->idealLatencyMs);
+    form_->setIdealLatencies(ideals);
     form_->setNamePlaceholder(QString::fromStdString(defaultRunName(plan)));
     problems_ = problems;
 
@@ -276,22 +305,7 @@ void LauncherPage::revalidate() {
     generalMessage_->setText(generalMessages.join(QLatin1Char('\n')));
     generalMessage_->setVisible(!generalMessages.isEmpty());
 
-    // The estimate, whenever the numbers it needs are there.
-    if (!plan.rates.empty() && plan.stepDurationS > 0 && plan.repetitions > 0) {
-        if (plan.targets.empty()) {
-            BenchmarkPlan one = plan;
-            one.targets.push_back("one target"); // the cost per target before anything is checked
-            estimate_->setText(tr("Per target: %1, about %2")
-                                   .arg(countOf(plannedStepCount(one), "step", "steps"))
-                                   .arg(humanDuration(estimatedSeconds(one))));
-        } else {
-            estimate_->setText(tr("%1 · estimated total time about <b>%2</b>")
-                                   .arg(countOf(plannedStepCount(plan), "step", "steps"))
-                                   .arg(humanDuration(estimatedSeconds(plan))));
-        }
-    } else {
-        estimate_->setText(tr("Estimated total time: enter rates and a step duration"));
-    }
+    estimate_->setText(describeEstimate(plan));
 
     const bool valid = problems.empty();
     runButton_->setEnabled(valid && !checking && !runInProgress_);
@@ -303,6 +317,30 @@ void LauncherPage::revalidate() {
         runButton_->setToolTip(tr("Fix the marked fields first"));
     else
         runButton_->setToolTip(tr("Start the run"));
+}
+
+QString LauncherPage::describeEstimate(const BenchmarkPlan& plan) const {
+    // Says what is missing, never a field that is set ("enter rates and a step duration" while a duration was set).
+    QStringList missing;
+    if (plan.mode == PlanMode::Sweep && plan.rates.empty())
+        missing << tr("valid rates");
+    if (plan.stepDurationS <= 0)
+        missing << tr("a step duration");
+    if (!missing.isEmpty())
+        return tr("Estimated total time: enter %1").arg(missing.join(tr(" and ")));
+    BenchmarkPlan costed = plan;
+    if (costed.targets.empty())
+        costed.targets.push_back("one target"); // the cost per target before anything is checked
+    const QString time = humanDuration(estimatedSeconds(costed));
+    if (plan.mode == PlanMode::Search) {
+        // A search's probe count is not known in advance: no step count, only the time it may take.
+        const QString what = plan.targets.empty() ? tr("Per target: a knee search") : tr("A knee search");
+        return plan.search.maxTimeS ? tr("%1 · at most about <b>%2</b> (time budget)").arg(what, time)
+                                    : tr("%1 · typically about <b>%2</b>").arg(what, time);
+    }
+    if (plan.targets.empty())
+        return tr("Per target: %1, about %2").arg(countOf(plannedStepCount(costed), "step", "steps"), time);
+    return tr("%1 · estimated total time about <b>%2</b>").arg(countOf(plannedStepCount(plan), "step", "steps"), time);
 }
 
 void LauncherPage::requestRun() {

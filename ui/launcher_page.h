@@ -65,6 +65,8 @@ signals:
 
 private:
     void revalidate();
+    void fitTargetList();
+    QString describeEstimate(const BenchmarkPlan& plan) const;
     void updateScenarios();
     void requestRun();
     void setNotice(const QString& text);

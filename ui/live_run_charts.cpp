@@ -13,9 +13,6 @@ namespace loadscope {
 namespace {
 constexpr double kGap = std::numeric_limits<double>::quiet_NaN(); // QCustomPlot breaks lines at NaN values
 
-// Okabe & Ito (2008), without black and yellow (poor on one of the two palettes).
-constexpr std::array<QRgb, 6> kOkabeIto{0x0072B2, 0xE69F00, 0x009E73, 0xCC79A7, 0x56B4E9, 0xD55E00};
-
 QPen seriesPen(const QColor& colour, qreal width, Qt::PenStyle style = Qt::SolidLine) {
     QPen pen(colour, width, style);
     pen.setCosmetic(true);
@@ -35,10 +32,6 @@ void putLegendAbove(QCustomPlot* plot) {
     plot->legend->setMaximumSize(QWIDGETSIZE_MAX / 2, QWIDGETSIZE_MAX);
 }
 } // namespace
-
-QColor liveTargetColour(int index) {
-    return QColor(kOkabeIto[static_cast<std::size_t>(std::max(0, index)) % kOkabeIto.size()]);
-}
 
 void applyLivePalette(QCustomPlot* plot) {
     const QPalette palette = plot->palette();
@@ -119,6 +112,10 @@ LiveTimelineChart::LiveTimelineChart(QWidget* parent)
     p99_->setPen(seriesPen(QColor(0xD55E00), 1.5));
     for (QCPGraph* graph : {requested_, achieved_, p50_, p99_})
         graph->setAdaptiveSampling(true);
+    // Small dots on the measured series: a step of one or two seconds (a short search probe) has a single
+    // per-second point, which a line alone would not draw at all.
+    for (QCPGraph* graph : {achieved_, p50_, p99_})
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, graph->pen().color(), 3));
 
     legend->setVisible(true);
     legend->setWrap(4);
@@ -132,9 +129,14 @@ void LiveTimelineChart::clear() {
         graph->data()->clear();
     track_ = {};
     latestKey_ = 0;
-    xAxis->setRange(0, 60);
+    xAxis->setRange(0, plannedSeconds_);
     yAxis->setRange(0, 100);
     yAxis2->setRange(0, 100);
+    scheduleReplot();
+}
+
+void LiveTimelineChart::setPlannedSeconds(double seconds) {
+    plannedSeconds_ = std::clamp(seconds, 10.0, 600.0);
     scheduleReplot();
 }
 
@@ -187,7 +189,12 @@ void LiveTimelineChart::finishStep(const Step& step, double runSeconds) {
         for (QCPGraph* graph : {requested_, achieved_, p50_, p99_})
             graph->data()->removeAfter(origin - 1e-6);
         requested_->addData(origin, step.requestedRps);
+        // The bucket after the last whole second holds only the stragglers answered after the load stopped: drawn,
+        // it dropped the achieved rate to near 0 at the end of every step.
+        const int wholeSeconds = static_cast<int>(std::floor(step.durationS + 1e-6));
         for (const TimelinePoint& point : step.timeline) {
+            if (wholeSeconds > 0 && point.second >= wholeSeconds)
+                continue;
             const double key = origin + point.second + 1;
             achieved_->addData(key, static_cast<double>(point.completed));
             if (point.completed > 0) {
@@ -214,8 +221,8 @@ int LiveTimelineChart::pointCount(int series) const {
 }
 
 void LiveTimelineChart::updateRanges() {
-    // The whole run up to 10 minutes, then the last 10 minutes.
-    const double end = std::max(60.0, latestKey_ + 5);
+    // The planned run (at least 10 s) up to 10 minutes, then the last 10 minutes.
+    const double end = std::max(plannedSeconds_, latestKey_ + 2);
     xAxis->setRange(std::max(0.0, end - 600), end);
     bool found = false;
     QCPRange rps = requested_->data()->valueRange(found);
@@ -230,7 +237,8 @@ void LiveTimelineChart::updateRanges() {
 
 LiveLatencyChart::LiveLatencyChart(QWidget* parent)
     : BatchedReplotChart(parent) {
-    xAxis->setLabel(tr("requested rate (req/s)"));
+    // What the two line styles mean goes with the wider axis: on the narrow y axis it was cut.
+    xAxis->setLabel(tr("requested rate (req/s) · solid p99, dashed p50"));
     // Rates are wide numbers ("1500"): a few ticks, or their labels run into each other on a narrow chart.
     xAxis->ticker()->setTickCount(4);
     yAxis->setLabel(tr("latency (ms, log scale)"));
@@ -242,7 +250,7 @@ LiveLatencyChart::LiveLatencyChart(QWidget* parent)
     yAxis->setNumberFormat(QStringLiteral("g"));
     yAxis->setNumberPrecision(6);
     legend->setVisible(true);
-    legend->setWrap(4);
+    legend->setWrap(3);
     putLegendAbove(this);
 
     sloLine_ = new QCPItemStraightLine(this);
@@ -255,10 +263,17 @@ LiveLatencyChart::LiveLatencyChart(QWidget* parent)
     reset({}, std::nullopt);
 }
 
-void LiveLatencyChart::reset(const QStringList& targets, std::optional<double> sloP99Ms) {
+void LiveLatencyChart::reset(const QStringList& targets, std::optional<double> sloP99Ms, const QString& sloLabel) {
     clearGraphs();
     curves_.clear();
+    for (auto& [line, label] : extraSlo_) {
+        removeItem(line);
+        removeItem(label);
+    }
+    extraSlo_.clear();
+    extraSloMs_.clear();
     targets_ = targets;
+    colors_ = TargetColors(targets);
     sloP99Ms_ = sloP99Ms;
     const bool showSlo = sloP99Ms.has_value() && *sloP99Ms > 0;
     sloLine_->setVisible(showSlo);
@@ -267,7 +282,7 @@ void LiveLatencyChart::reset(const QStringList& targets, std::optional<double> s
         sloLine_->point1->setCoords(0, *sloP99Ms);
         sloLine_->point2->setCoords(1, *sloP99Ms);
         sloLabel_->position->setCoords(0.99, *sloP99Ms);
-        sloLabel_->setText(tr("SLO: p99 ≤ %1 ms").arg(*sloP99Ms, 0, 'g', 4));
+        sloLabel_->setText(sloLabel.isEmpty() ? tr("SLO: p99 ≤ %1 ms").arg(*sloP99Ms, 0, 'g', 4) : sloLabel);
         sloLabel_->setColor(palette().color(QPalette::WindowText));
     }
     xAxis->setRange(0, 1000);
@@ -279,21 +294,23 @@ LiveLatencyChart::TargetCurves& LiveLatencyChart::curvesFor(const QString& targe
     auto found = curves_.find(target);
     if (found != curves_.end())
         return found->second;
-    int index = static_cast<int>(targets_.indexOf(target));
-    if (index < 0) {
+    if (!targets_.contains(target)) {
         targets_ << target;
-        index = static_cast<int>(targets_.size()) - 1;
+        colors_ = TargetColors(targets_);
     }
-    const QColor colour = liveTargetColour(index);
+    const QColor colour = colors_.color(target);
     TargetCurves curves;
     curves.p99 = addGraph();
-    curves.p99->setName(tr("%1 p99").arg(target));
+    curves.p99->setName(target);
     curves.p99->setPen(seriesPen(colour, 2.5));
     curves.p99->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, colour, 7));
     curves.p50 = addGraph();
     curves.p50->setName(tr("%1 p50").arg(target));
     curves.p50->setPen(seriesPen(colour, 1.5, Qt::DashLine));
     curves.p50->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, 5));
+    // One legend entry per target (its p99, solid): the axis label says what the dashed p50 lines are. Two entries
+    // per target did not fit the legend's width ("aioht", "tornado-a").
+    curves.p50->removeFromLegend();
     return curves_.emplace(target, curves).first->second;
 }
 
@@ -315,6 +332,27 @@ void LiveLatencyChart::addStep(const Step& step) {
     curves.p50->setData(rates, p50, true);
     curves.p99->setData(rates, p99, true);
     scheduleReplot();
+}
+
+void LiveLatencyChart::addSloLine(double p99Ms, const QString& label, const QColor& colour) {
+    auto* line = new QCPItemStraightLine(this);
+    line->setPen(seriesPen(colour, 1.5, Qt::DashDotLine));
+    line->point1->setCoords(0, p99Ms);
+    line->point2->setCoords(1, p99Ms);
+    auto* text = new QCPItemText(this);
+    text->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+    text->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+    text->position->setTypeY(QCPItemPosition::ptPlotCoords);
+    text->position->setCoords(0.99, p99Ms);
+    text->setText(label);
+    text->setColor(colour);
+    extraSlo_.emplace_back(line, text);
+    extraSloMs_.push_back(p99Ms);
+    scheduleReplot();
+}
+
+int LiveLatencyChart::sloLineCount() const {
+    return (sloLine_->visible() ? 1 : 0) + static_cast<int>(extraSlo_.size());
 }
 
 int LiveLatencyChart::curveCount() const {
@@ -339,6 +377,10 @@ void LiveLatencyChart::updateRanges() {
             minLatency = std::min(minLatency, std::max(values.first, 1e-3));
             maxLatency = std::max(maxLatency, values.second);
         }
+    }
+    for (double limit : extraSloMs_) {
+        minLatency = std::min(minLatency, limit);
+        maxLatency = std::max(maxLatency, limit);
     }
     if (sloP99Ms_ && *sloP99Ms_ > 0) {
         minLatency = std::min(minLatency, *sloP99Ms_);

@@ -9,6 +9,7 @@
 // LiveLatencyChart: p50 and p99 latency against the requested rate, one colour per target, filling in as steps finish.
 //   Repetitions of one rate show their highest value (the live view is a first look; Results merges histograms).
 
+#include "chart_palette.h"
 #include "run_observer.h"
 #include "run_types.h"
 
@@ -25,8 +26,6 @@ class QTimer;
 
 namespace loadscope {
 
-// Okabe-Ito colour-blind-safe colours, by position of the target in the plan.
-QColor liveTargetColour(int index);
 // Axis, grid and background colours from the widget's palette (light and dark alike).
 void applyLivePalette(QCustomPlot* plot);
 
@@ -55,6 +54,8 @@ class LiveTimelineChart : public BatchedReplotChart {
 public:
     explicit LiveTimelineChart(QWidget* parent = nullptr);
     void clear();
+    // The run's expected length: the time axis spans it from the start (a 21 s run is not drawn on a 1:00 axis).
+    void setPlannedSeconds(double seconds);
     // `runSeconds`: wall seconds since the run started, when this progress arrived.
     void addProgress(const Step& step, const StepProgress& progress, double runSeconds);
     // Replaces the step's live points by its stored per-second timeline.
@@ -80,18 +81,26 @@ private:
     QCPGraph* p99_ = nullptr;
     StepTrack track_;
     double latestKey_ = 0;
+    double plannedSeconds_ = 60;
 };
 
 class LiveLatencyChart : public BatchedReplotChart {
     Q_OBJECT
 public:
     explicit LiveLatencyChart(QWidget* parent = nullptr);
-    // The targets in plan order (fixes their colours) and the SLO's p99 limit (none: no line).
-    void reset(const QStringList& targets, std::optional<double> sloP99Ms);
+    // The targets of the run (their colours are TargetColors', as on every other chart) and the SLO's p99 limit (none:
+    // no line).
+    // `sloLabel` replaces the line's default label ("SLO: p99 ≤ 75 ms"), e.g. to say whose limit it is when the
+    // targets' limits differ.
+    void reset(const QStringList& targets, std::optional<double> sloP99Ms, const QString& sloLabel = {});
+    // One more SLO line, in a target's colour, when the targets' limits differ (a 5 ms server and a 50 ms one).
+    void addSloLine(double p99Ms, const QString& label, const QColor& colour);
+    int sloLineCount() const;
     void addStep(const Step& step);
     // Targets with at least one plotted rate: one curve (p99, with its p50 companion) each.
     int curveCount() const;
     QStringList plottedTargets() const;
+    QColor colorOf(const QString& target) const { return colors_.color(target); }
 
 protected:
     void updateRanges() override;
@@ -104,10 +113,13 @@ private:
     };
     TargetCurves& curvesFor(const QString& target);
     QStringList targets_;
+    TargetColors colors_;
     std::map<QString, TargetCurves> curves_;
     QCPItemStraightLine* sloLine_ = nullptr;
     QCPItemText* sloLabel_ = nullptr;
     std::optional<double> sloP99Ms_;
+    std::vector<std::pair<QCPItemStraightLine*, QCPItemText*>> extraSlo_;
+    std::vector<double> extraSloMs_;
 };
 
 } // namespace loadscope

@@ -5,6 +5,7 @@
 #include "live_run_log_view.h"
 #include "live_run_step_model.h"
 #include "plan_format.h"
+#include "run_analysis.h"
 #include "run_controller.h"
 #include "run_store.h"
 #include "target_definition.h"
@@ -77,6 +78,10 @@ LiveRunPage::LiveRunPage(QWidget* parent)
     knees_->setWordWrap(true);
     knees_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     knees_->hide();
+    searchLine_ = new QLabel(this);
+    searchLine_->setWordWrap(true);
+    searchLine_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    searchLine_->hide();
 
     cancelButton_ = new QPushButton(tr("Cancel run…"), this);
     cancelButton_->setEnabled(false);
@@ -107,7 +112,15 @@ LiveRunPage::LiveRunPage(QWidget* parent)
     stepView_->setModel(steps_);
     stepView_->verticalHeader()->hide();
     stepView_->verticalHeader()->setDefaultSectionSize(stepView_->fontMetrics().height() + 6);
-    stepView_->horizontalHeader()->setStretchLastSection(true);
+    // Numbers take their contents' width (fitted as rows land, onStepFinished); the status (with its message)
+    // takes what is left, so the table spans its width. A model reset forgets per-section modes: set again.
+    auto stretchStatus = [this] {
+        stepView_->horizontalHeader()->setSectionResizeMode(LiveRunStepModel::StatusColumn, QHeaderView::Stretch);
+    };
+    stretchStatus();
+    connect(steps_, &QAbstractItemModel::modelReset, this, stretchStatus);
+    stepView_->horizontalHeader()->setMinimumSectionSize(
+        stepView_->fontMetrics().horizontalAdvance(QLatin1String("MMMM")));
     stepView_->setSelectionBehavior(QAbstractItemView::SelectRows);
     stepView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     stepView_->setAlternatingRowColors(true);
@@ -121,6 +134,7 @@ LiveRunPage::LiveRunPage(QWidget* parent)
     split->addWidget(tabs_);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({600, 300}); // the charts are what is watched: most of the height, the table below
     split->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
@@ -128,6 +142,7 @@ LiveRunPage::LiveRunPage(QWidget* parent)
     layout->addWidget(status_);
     layout->addWidget(progress_);
     layout->addWidget(currentStep_);
+    layout->addWidget(searchLine_);
     layout->addWidget(knees_);
     layout->addLayout(buttons);
     layout->addWidget(split, 1);
@@ -172,17 +187,40 @@ bool LiveRunPage::start(const BenchmarkPlan& plan, const TargetCatalog& catalog,
     ++kneeGeneration_;
     estimatePerStepS_ = totalSteps_ > 0 ? estimatedSeconds(plan) / totalSteps_ : 0;
 
-    // The SLO line: the limit for the first target's ideal latency of this scenario.
-    std::optional<double> sloLimit = plan.slo.p99MaxMs;
-    if (!sloLimit && !plan.targets.empty())
-        if (const TargetDefinition* target = catalog.find(plan.targets.front()))
+    // Each target's SLO limits, as the runner resolves them (the plan's objective and the scenario's ideal latency).
+    std::map<std::string, SloLimits> limits;
+    for (const auto& name : plan.targets)
+        if (const TargetDefinition* target = catalog.find(name))
             if (const Scenario* scenario = target->scenario(plan.scenario))
-                sloLimit = plan.slo.p99LimitMs(scenario->idealLatencyMs);
+                limits[name] = resolveLimits(plan.slo, scenario->idealLatencyMs);
+    // The SLO line: one line when the targets share a limit (the usual case), else one per target in its colour
+    // (a 5 ms server judged against a 50 ms server's line looked fine while it broke its own).
+    std::optional<double> sloLimit = plan.slo.p99MaxMs;
+    std::map<std::string, double> otherLimits;
+    if (!sloLimit && !plan.targets.empty() && limits.count(plan.targets.front())) {
+        sloLimit = limits.at(plan.targets.front()).p99Ms;
+        for (const auto& [name, limit] : limits)
+            if (limit.p99Ms != *sloLimit)
+                otherLimits[name] = limit.p99Ms;
+    }
+    const QString firstLabel =
+        otherLimits.empty() || !sloLimit
+            ? QString()
+            : tr("SLO %1: %2 ms").arg(QString::fromStdString(plan.targets.front())).arg(*sloLimit, 0, 'g', 4);
     QStringList targets;
     for (const auto& name : plan.targets)
         targets << QString::fromStdString(name);
+    search_.reset(plan.targets, limits);
+    searchLine_->hide();
+    searchLine_->clear();
     timeline_->clear();
-    latencyChart_->reset(targets, sloLimit);
+    timeline_->setPlannedSeconds(estimatedSeconds(plan));
+    latencyChart_->reset(targets, sloLimit, firstLabel);
+    for (const auto& [name, limit] : otherLimits) {
+        const QString target = QString::fromStdString(name);
+        latencyChart_->addSloLine(limit, tr("SLO %1: %2 ms").arg(target).arg(limit, 0, 'g', 4),
+                                  latencyChart_->colorOf(target));
+    }
     steps_->clear();
     log_->clear();
     knees_->hide();
@@ -199,7 +237,8 @@ bool LiveRunPage::start(const BenchmarkPlan& plan, const TargetCatalog& catalog,
         setStatus(tr("A run is already in progress."), true);
         return false;
     }
-    setStatus(tr("Starting the run (%1)…").arg(countOf(totalSteps_, "step", "steps")));
+    setStatus(isSearch() ? tr("Starting the knee search…")
+                         : tr("Starting the run (%1)…").arg(countOf(totalSteps_, "step", "steps")));
     cancelButton_->setEnabled(true);
     newRunButton_->setEnabled(false);
     tick_->start();
@@ -256,26 +295,37 @@ void LiveRunPage::onRunStarted(const Run& run, int totalSteps) {
     totalSteps_ = totalSteps;
     const QString name = QString::fromStdString(run.name).toHtmlEscaped();
     title_->setText(tr("<h2>Live run: %1</h2>").arg(name));
-    setStatus(tr("Run #%1 is going: %2.").arg(run.id).arg(countOf(totalSteps, "step", "steps")));
+    // A search has no fixed step count: the runner's total is only an estimate, so it is not shown.
+    setStatus(isSearch() ? tr("Run #%1 is going: %2.").arg(run.id).arg(QString::fromStdString(describeSearch(plan_)))
+                         : tr("Run #%1 is going: %2.").arg(run.id).arg(countOf(totalSteps, "step", "steps")));
+}
+
+QString LiveRunPage::stepHeading(const Step& step, int index) const {
+    const QString target = QString::fromStdString(step.targetName).toHtmlEscaped();
+    if (isSearch()) {
+        const QString bracket = QString::fromStdString(search_.bracketText(step.targetName));
+        return tr("<b>Probe %1</b> at %2: %3%4")
+            .arg(index)
+            .arg(humanRate(step.requestedRps), target,
+                 bracket.isEmpty() ? QString() : tr(" (bracket so far %1)").arg(bracket));
+    }
+    return tr("<b>Step %1 of %2</b>: %3 at %4, repetition %5 of %6")
+        .arg(index)
+        .arg(totalSteps_)
+        .arg(target, humanRate(step.requestedRps))
+        .arg(step.repetition)
+        .arg(std::max(1, plan_.repetitions));
 }
 
 void LiveRunPage::onStepStarted(const Step& step, int index, int totalSteps) {
     totalSteps_ = totalSteps;
     currentStepIndex_ = index;
     currentStepStart_ = runSeconds();
-    const int repetitions = std::max(1, plan_.repetitions);
-    currentStep_->setText(
-        tr("<b>Step %1 of %2</b>: %3 at %4, repetition %5 of %6 — starting")
-            .arg(index + 1)
-            .arg(totalSteps)
-            .arg(QString::fromStdString(step.targetName).toHtmlEscaped(), humanRate(step.requestedRps))
-            .arg(step.repetition)
-            .arg(repetitions));
+    currentStep_->setText(tr("%1 — starting").arg(stepHeading(step, index)));
     updateProgress();
 }
 
 void LiveRunPage::onStepProgress(const Step& step, const StepProgress& progress) {
-    const int repetitions = std::max(1, plan_.repetitions);
     QString phase;
     if (progress.elapsedS < 0)
         phase = tr("warming up (%1 s left)").arg(-progress.elapsedS, 0, 'f', 0);
@@ -288,14 +338,7 @@ void LiveRunPage::onStepProgress(const Step& step, const StepProgress& progress)
                          progress.errors > 0
                              ? tr(" · %1").arg(countOf(static_cast<long long>(progress.errors), "error", "errors"))
                              : QString());
-    currentStep_->setText(
-        tr("<b>Step %1 of %2</b>: %3 at %4, repetition %5 of %6 — %7")
-            .arg(currentStepIndex_ + 1)
-            .arg(totalSteps_)
-            .arg(QString::fromStdString(step.targetName).toHtmlEscaped(), humanRate(step.requestedRps))
-            .arg(step.repetition)
-            .arg(repetitions)
-            .arg(phase));
+    currentStep_->setText(tr("%1 — %2").arg(stepHeading(step, currentStepIndex_), phase));
     timeline_->addProgress(step, progress, runSeconds());
 }
 
@@ -308,9 +351,16 @@ void LiveRunPage::onStepFinished(const Step& step) {
     currentStepStart_ = -1;
     steps_->addStep(step);
     stepView_->scrollToBottom();
-    stepView_->resizeColumnsToContents(); // a later target's name may be longer than the first one's
+    for (int column = 0; column < LiveRunStepModel::ColumnCount; ++column)
+        if (column != LiveRunStepModel::StatusColumn)
+            stepView_->resizeColumnToContents(column); // a later target's name may be longer than the first one's
     timeline_->finishStep(step, runSeconds());
     latencyChart_->addStep(step);
+    if (isSearch()) {
+        search_.addProbe(step);
+        searchLine_->setText(tr("Search so far: %1").arg(QString::fromStdString(search_.summary()).toHtmlEscaped()));
+        searchLine_->setVisible(search_.totalProbes() > 0);
+    }
     updateProgress();
 }
 
@@ -318,6 +368,14 @@ void LiveRunPage::updateProgress() {
     if (!controller_->isRunning() || totalSteps_ <= 0)
         return;
     const double now = runSeconds();
+    if (isSearch()) {
+        // No step count to go by: the share of the estimate (the time budget, when the plan sets one).
+        const double planned = std::max(1.0, estimatedSeconds(plan_));
+        progress_->setValue(static_cast<int>(std::min(0.99, now / planned) * 1000));
+        progress_->setFormat(tr("%1 elapsed · a search, about %2 at most")
+                                 .arg(humanDuration(now), humanDuration(std::max(0.0, planned - now))));
+        return;
+    }
     const double perStep = measuredSteps_ > 0 ? lastFinishSeconds_ / measuredSteps_ : estimatePerStepS_;
     double current = 0;
     if (currentStepStart_ >= 0 && perStep > 0)
@@ -338,7 +396,9 @@ void LiveRunPage::onRunFinished(qint64 runId, RunStatus status) {
     if (status == RunStatus::Completed)
         progress_->setValue(1000);
     progress_->setFormat(tr("%p% · %1 · took %2").arg(statusWords(status), humanDuration(runSeconds())));
-    currentStep_->setText(tr("%1 of %2 finished.").arg(finishedSteps_).arg(countOf(totalSteps_, "step", "steps")));
+    currentStep_->setText(
+        isSearch() ? tr("%1 finished.").arg(countOf(finishedSteps_, "probe", "probes"))
+                   : tr("%1 of %2 finished.").arg(finishedSteps_).arg(countOf(totalSteps_, "step", "steps")));
     const bool problem = status == RunStatus::Failed || status == RunStatus::CompletedWithFailures;
     setStatus(tr("Run #%1 %2. Stored in %3.")
                   .arg(runId)
@@ -377,16 +437,12 @@ void LiveRunPage::loadKnees(qint64 runId) {
         KneeAnswer answer;
         try {
             const RunStore store = RunStore::open(path, RunStore::OpenMode::ReadOnly);
-            const auto run = store.loadRun(runId);
+            auto run = store.loadRun(runId);
             if (!run)
                 return answer;
-            QStringList parts;
-            for (const auto& target : run->targets) {
-                const QString name = QString::fromStdString(target.name).toHtmlEscaped();
-                parts << (target.kneeRps ? tr("%1 holds the SLO up to <b>%2</b>").arg(name, humanRate(*target.kneeRps))
-                                         : tr("%1 met the SLO at none of the rates").arg(name));
-            }
-            answer.text = parts.join(QStringLiteral("; "));
+            store.loadHistograms(run->steps);
+            // The knees as Results and `loadscope show` state them: the analysis library's intervals.
+            answer.text = QString::fromStdString(kneeVerdictLine(analyzeRun(*run))).toHtmlEscaped();
         } catch (const std::exception& error) {
             answer.error = QString::fromUtf8(error.what());
         }
@@ -397,7 +453,9 @@ void LiveRunPage::loadKnees(qint64 runId) {
             return; // a newer run started meanwhile
         const QString text =
             answer.error.isEmpty() ? answer.text : tr("Could not read the knees: %1").arg(answer.error);
-        knees_->setText(text.isEmpty() ? QString() : tr("Knee (highest rate meeting the SLO): %1.").arg(text));
+        knees_->setText(text.isEmpty()
+                            ? QString()
+                            : tr("<b>Knees</b> (req/s the SLO holds up to; the interval in brackets): %1").arg(text));
         knees_->setVisible(!text.isEmpty());
     });
 }
@@ -408,6 +466,10 @@ QString LiveRunPage::statusText() const {
 
 QString LiveRunPage::currentStepText() const {
     return currentStep_->text();
+}
+
+QString LiveRunPage::searchText() const {
+    return searchLine_->isHidden() ? QString() : searchLine_->text();
 }
 
 QString LiveRunPage::kneeText() const {

@@ -9,6 +9,7 @@
 
 #include "benchmark_plan.h"
 #include "benchmark_runner.h"
+#include "live_search_progress.h"
 #include "run_types.h"
 
 #include <QElapsedTimer>
@@ -64,6 +65,8 @@ public:
     QString statusText() const;
     QString currentStepText() const;
     QString kneeText() const;
+    // A knee search's probes so far: "aiohttp: 4 probes, bracket [1125-1687] · ..." (empty for a sweep).
+    QString searchText() const;
 
 signals:
     void runningChanged(bool running);
@@ -83,6 +86,10 @@ private:
     void loadKnees(qint64 runId);
     double runSeconds() const;
     void setStatus(const QString& text, bool problem = false);
+    bool isSearch() const { return plan_.mode == PlanMode::Search; }
+    // "<b>Step 2 of 4</b>: aiohttp at 1000 req/s, repetition 1 of 3" or, for a search (no fixed step count),
+    // "<b>Probe 2</b> at 1000 req/s: aiohttp (bracket [500-?])".
+    QString stepHeading(const Step& step, int index) const;
 
     RunController* controller_ = nullptr;
     LiveTimelineChart* timeline_ = nullptr;
@@ -95,6 +102,8 @@ private:
     QLabel* status_ = nullptr;
     QLabel* currentStep_ = nullptr;
     QLabel* knees_ = nullptr;
+    QLabel* searchLine_ = nullptr; // a search's brackets so far
+    LiveSearchProgress search_;
     QProgressBar* progress_ = nullptr;
     QPushButton* cancelButton_ = nullptr;
     QPushButton* showResultsButton_ = nullptr;
@@ -106,7 +115,7 @@ private:
     QElapsedTimer runClock_;
     int totalSteps_ = 0;
     int finishedSteps_ = 0;
-    int currentStepIndex_ = 0;     // 0-based index of the step going, as the runner numbers it
+    int currentStepIndex_ = 0;     // 1-based number of the step going (its sequence), as `loadscope show` numbers it
     int measuredSteps_ = 0;        // finished steps that ran (not skipped)
     double lastFinishSeconds_ = 0; // run time when the last measured step finished
     double currentStepStart_ = -1; // run time when the current step started; -1: none

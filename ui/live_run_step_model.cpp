@@ -105,7 +105,7 @@ QVariant LiveRunStepModel::data(const QModelIndex& index, int role) const {
     const QLocale locale;
     switch (column) {
     case SequenceColumn:
-        return step.sequence + 1;
+        return step.sequence; // 1-based as stored: the number `loadscope show` prints
     case TargetColumn:
         return QString::fromStdString(step.targetName);
     case RateColumn:

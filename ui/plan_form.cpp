@@ -1,6 +1,7 @@
 #include "plan_form.h"
 
 #include "plan_format.h"
+#include "search_fields.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -63,7 +64,9 @@ std::optional<PlanForm::Field> PlanForm::fieldForProblem(const std::string& fiel
     static const std::map<std::string, Field> kFields{
         {"name", Field::Name},
         {"scenario", Field::Scenario},
+        {"mode", Field::Mode},
         {"rates", Field::Rates},
+        {"search", Field::Search},
         {"arrivals", Field::Arrivals},
         {"stepDurationS", Field::Duration},
         {"step_duration", Field::Duration},
@@ -112,6 +115,14 @@ PlanForm::PlanForm(QWidget* parent)
     addField(loadForm, Field::Scenario, tr("Scenario"), scenario_, nullptr,
              tr("The request every target answers, e.g. simple (one 50 ms wait) or complex (four waits, ~125 ms)."));
 
+    mode_ = new QComboBox(this);
+    mode_->addItem(tr("sweep: measure the rates listed"), static_cast<int>(PlanMode::Sweep));
+    mode_->addItem(tr("search: find each target's knee"), static_cast<int>(PlanMode::Search));
+    addField(loadForm, Field::Mode, tr("Mode"), mode_, nullptr,
+             tr("Sweep: every rate listed, every repetition. Search: climb from a start rate until the SLO breaks, "
+                "then bisect to the resolution; no list of rates needed."));
+    loadForm_ = loadForm;
+
     // Rates: a list, or start / stop / step. Both end up as the text parseRates() reads.
     auto* ratesRow = new QWidget(this);
     auto* ratesLayout = new QHBoxLayout(ratesRow);
@@ -150,6 +161,9 @@ PlanForm::PlanForm(QWidget* parent)
     ratesPreview_->setEnabled(false); // the palette's muted text colour
     ratesPreview_->setWordWrap(true);
     static_cast<QVBoxLayout*>(ratesField->layout())->insertWidget(1, ratesPreview_);
+    ratesField_ = ratesField;
+    search_ = new SearchFields(this);
+    searchField_ = addField(loadForm, Field::Search, tr("Search"), search_);
 
     arrivals_ = new QComboBox(this);
     arrivals_->addItem(tr("uniform (evenly spaced)"), QStringLiteral("uniform"));
@@ -216,8 +230,12 @@ PlanForm::PlanForm(QWidget* parent)
 
     slo_ = new QLineEdit(this);
     slo_->setPlaceholderText(tr("e.g. p99<75ms,errors<0.1%  or  p99<=1.5x (of the ideal latency)"));
-    addField(methodForm, Field::Slo, tr("SLO"), slo_, nullptr,
-             tr("The service level a rate must meet to count as held: p99 latency and error rate"));
+    QWidget* sloField = addField(methodForm, Field::Slo, tr("SLO"), slo_, nullptr,
+                                 tr("The service level a rate must meet to count as held: p99 latency and error rate"));
+    sloPreview_ = new QLabel(sloField);
+    sloPreview_->setEnabled(false); // muted, as the rates preview
+    sloPreview_->setWordWrap(true);
+    static_cast<QVBoxLayout*>(sloField->layout())->insertWidget(1, sloPreview_);
 
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -228,6 +246,11 @@ PlanForm::PlanForm(QWidget* parent)
     auto notify = [this] { emit changed(); };
     connect(name_, &QLineEdit::textChanged, this, notify);
     connect(scenario_, &QComboBox::currentIndexChanged, this, notify);
+    connect(mode_, &QComboBox::currentIndexChanged, this, [this] {
+        showModeFields();
+        emit changed();
+    });
+    connect(search_, &SearchFields::changed, this, notify);
     connect(ratesMode_, &QComboBox::currentIndexChanged, this, [this](int mode) {
         ratesStack_->setCurrentIndex(mode);
         updateRatesPreview();
@@ -250,9 +273,15 @@ PlanForm::PlanForm(QWidget* parent)
     for (auto* box : {connectionsAuto_, pinning_, stopRule_})
         connect(box, &QCheckBox::toggled, this, notify);
     connect(order_, &QComboBox::currentIndexChanged, this, notify);
-    connect(slo_, &QLineEdit::textChanged, this, notify);
+    connect(slo_, &QLineEdit::textChanged, this, [this] {
+        updateSloPreview();
+        emit changed();
+    });
 
-    setPlan(BenchmarkPlan{});
+    // Enough repetitions for an interval (the analysis bootstraps over repetitions: 3 at least).
+    BenchmarkPlan defaults;
+    defaults.repetitions = 3;
+    setPlan(defaults);
 }
 
 QWidget* PlanForm::addField(QFormLayout* form, Field field, const QString& label, QWidget* input, QWidget* framed,
@@ -313,15 +342,23 @@ BenchmarkPlan PlanForm::plan(std::vector<PlanProblem>* problems) const {
     plan.scenario = scenario_->currentText().toStdString();
     if (plan.scenario.empty())
         report("scenario", "choose a scenario (the checked targets define none in common)");
+    plan.mode = static_cast<PlanMode>(mode_->currentData().toInt());
+    plan.search = search_->settings();
     plan.rates.clear();
     const std::string rates = ratesText();
-    if (QString::fromStdString(rates).trimmed().isEmpty()) {
+    if (plan.mode == PlanMode::Search) {
+        // A search needs no rates; none are sent along (the runner would start from the lowest).
+    } else if (QString::fromStdString(rates).trimmed().isEmpty()) {
         report("rates", "enter at least one rate, e.g. 500,1000,1500 or the range 500:3000:500");
     } else {
         try {
             plan.rates = parseRates(rates);
         } catch (const std::exception& error) {
-            report("rates", error.what());
+            // The message is shown at the Rates field: "'1000x' is not a rate ...", without a leading "rates: ".
+            std::string message = error.what();
+            if (message.rfind("rates: ", 0) == 0)
+                message.erase(0, 7);
+            report("rates", message);
         }
     }
     plan.arrivals = arrivals_->currentData().toString().toStdString();
@@ -355,6 +392,8 @@ void PlanForm::setPlan(const BenchmarkPlan& plan) {
     if (scenario_->findText(scenario) < 0)
         scenario_->addItem(scenario);
     scenario_->setCurrentText(scenario);
+    mode_->setCurrentIndex(std::max(0, mode_->findData(static_cast<int>(plan.mode))));
+    search_->setSettings(plan.search);
     if (isArithmetic(plan.rates)) {
         rateStart_->setValue(plan.rates.front());
         rateStop_->setValue(plan.rates.back());
@@ -388,8 +427,54 @@ void PlanForm::setPlan(const BenchmarkPlan& plan) {
     stopRule_->setChecked(plan.stopRule);
     slo_->setText(sloText(plan.slo));
     updateRatesPreview();
+    updateSloPreview();
+    showModeFields();
     blocker.unblock();
     emit changed();
+}
+
+void PlanForm::showModeFields() {
+    const bool search = static_cast<PlanMode>(mode_->currentData().toInt()) == PlanMode::Search;
+    loadForm_->setRowVisible(ratesField_, !search);
+    loadForm_->setRowVisible(searchField_, search);
+}
+
+void PlanForm::setIdealLatencies(const std::vector<double>& idealMs) {
+    if (idealMs == idealMs_)
+        return;
+    idealMs_ = idealMs;
+    updateSloPreview();
+}
+
+void PlanForm::updateSloPreview() {
+    QString text;
+    try {
+        const QString typed = slo_->text().trimmed();
+        const ServiceLevelObjective slo = typed.isEmpty() ? ServiceLevelObjective{} : parseSlo(typed.toStdString());
+        QString p99;
+        if (slo.p99MaxMs) {
+            p99 = tr("p99 ≤ %1 ms").arg(formatNumber(*slo.p99MaxMs));
+        } else {
+            // The factor in milliseconds for the checked targets: one number when they share an ideal latency.
+            QStringList limits;
+            for (double ideal : idealMs_)
+                if (!limits.contains(formatNumber(slo.p99LimitMs(ideal))))
+                    limits << formatNumber(slo.p99LimitMs(ideal));
+            p99 = tr("p99 ≤ %1 x ideal").arg(formatNumber(slo.p99FactorOfIdeal));
+            if (!limits.isEmpty())
+                p99 += limits.size() == 1 ? tr(" (%1 ms)").arg(limits.front())
+                                          : tr(" (%1 ms, by target)").arg(limits.join(QStringLiteral(" / ")));
+        }
+        text = tr("%1, errors < %2 %").arg(p99, formatNumber(slo.maxErrorRate * 100.0));
+    } catch (const std::exception&) {
+        // the problem itself is shown under the field
+    }
+    sloPreview_->setText(text);
+    sloPreview_->setVisible(!text.isEmpty());
+}
+
+QString PlanForm::sloPreview() const {
+    return sloPreview_->isHidden() ? QString() : sloPreview_->text();
 }
 
 void PlanForm::setNamePlaceholder(const QString& name) {

@@ -1,7 +1,8 @@
 #pragma once
 // PlanForm: the fields of a BenchmarkPlan except its targets (the Launcher's checklist holds those): name, scenario,
-// rates (a list, or start/stop/step), arrivals, duration, warm-up, cool-down, repetitions, connections (auto or N),
-// request timeout, order, CPU pinning, stop rule and SLO.
+// mode (a sweep of rates, or a knee search), rates (a list, or start/stop/step) or the search's start, resolution and
+// time budget, arrivals, duration, warm-up, cool-down, repetitions, connections (auto or N), request timeout, order,
+// CPU pinning, stop rule and SLO (with its limit in milliseconds for the checked targets).
 //
 // Text fields are parsed with the runner's own parsers (parseRates, parseSlo) so the GUI accepts exactly what the CLI
 // and plan files accept. Problems are shown at their field: a red frame and the reason in a line under it.
@@ -32,7 +33,9 @@ public:
     enum class Field {
         Name,
         Scenario,
+        Mode,
         Rates,
+        Search,
         Arrivals,
         Duration,
         Warmup,
@@ -58,6 +61,12 @@ public:
     void setNamePlaceholder(const QString& name);
     // Scenario names offered; the current choice is kept when still offered.
     void setScenarios(const QStringList& scenarios);
+    // The ideal latencies (ms) of the checked targets in the chosen scenario, so the SLO line can say what a factor
+    // means: "p99 <= 1.5 x ideal (75 ms)".
+    void setIdealLatencies(const std::vector<double>& idealMs);
+    // The SLO in words under its field, e.g. "p99 ≤ 1.5 x ideal (75 ms), errors < 0.1 %" (empty when it does not
+    // parse: the problem is shown instead).
+    QString sloPreview() const;
 
     // Shows these problems at their fields and clears the others. Returns the problems no field of this form owns
     // (e.g. "targets"), for the caller to show.
@@ -71,6 +80,10 @@ public:
     QDoubleSpinBox* durationSpin() const { return duration_; }
     QLineEdit* sloEdit() const { return slo_; }
     QComboBox* ratesModeCombo() const { return ratesMode_; }
+    QComboBox* modeCombo() const { return mode_; }
+    class SearchFields* searchFields() const {
+        return search_;
+    }
 
 signals:
     // Any field was edited.
@@ -86,10 +99,19 @@ private:
                       const QString& help = {});
     std::string ratesText() const;
     void updateRatesPreview();
+    void updateSloPreview();
+    void showModeFields();
     void setMessage(Field field, const QString& message);
 
     QLineEdit* name_ = nullptr;
     QComboBox* scenario_ = nullptr;
+    QComboBox* mode_ = nullptr;
+    class SearchFields* search_ = nullptr;
+    QWidget* ratesField_ = nullptr;
+    QWidget* searchField_ = nullptr;
+    QFormLayout* loadForm_ = nullptr;
+    QLabel* sloPreview_ = nullptr;
+    std::vector<double> idealMs_;
     QComboBox* ratesMode_ = nullptr;
     QStackedWidget* ratesStack_ = nullptr;
     QLineEdit* ratesList_ = nullptr;

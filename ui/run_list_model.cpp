@@ -78,8 +78,10 @@ QString RunListModel::ratesText(const std::vector<double>& rates) {
             parts << rateCell(r);
         return parts.join(QStringLiteral(", "));
     }
-    return QStringLiteral("%1, %2 \u2026 %3 (%4)")
-        .arg(rateCell(rates[0]), rateCell(rates[1]), rateCell(rates.back()))
+    // The span and the count, with no ellipsis of its own: the view adds one when the column is narrow, and two
+    // ellipses ("1000, 1500 … …") read as a glitch. The tooltip lists every rate.
+    return QStringLiteral("%1\u2013%2, %3 rates")
+        .arg(rateCell(rates.front()), rateCell(rates.back()))
         .arg(rates.size());
 }
 
@@ -168,7 +170,10 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
     case Qt::ToolTipRole:
         switch (index.column()) {
         case KneeColumn:
-            return tr("Knee: the highest rate (requests/s) at which the target met the run's SLO");
+            return tr("%1\n\nKnee: the highest request rate (req/s) at which a target still met the run's SLO (its "
+                      "p99 latency and error-rate limits). Above it the server is overloaded. \u2013: it met the SLO "
+                      "at none of the rates measured.")
+                .arg(kneeText(run).replace(QStringLiteral(" \u00b7 "), QStringLiteral("\n")));
         case CreatedColumn:
             return QDateTime::fromMSecsSinceEpoch(run.createdMs).toString(Qt::ISODate);
         case RatesColumn: {
@@ -197,7 +202,8 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
     if (role == Qt::ToolTipRole && section == KneeColumn)
-        return tr("The highest rate at which each target met the run's SLO");
+        return tr("Knee: the highest request rate at which each target still met the run's SLO (p99 latency and "
+                  "error-rate limits); above it the server is overloaded. Best first.");
     if (role != Qt::DisplayRole)
         return {};
     switch (section) {

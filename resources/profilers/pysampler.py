@@ -102,9 +102,8 @@ class Sampler:
         self.idle_key = None
 
     def due_samples(self):
-        """How many sampling periods this sample stands for. Timer signals that fall due while the process waits for
-        a core merge into one (and a sampler thread waits for the GIL), so a sample counts every period since the
-        last one: a loaded machine keeps rate x window samples instead of losing them unevenly."""
+        """Thread mode: how many wall-clock periods this sample stands for. The sampler thread waits for the GIL, so a
+        sample counts every period since the last one: a busy server keeps rate x window samples."""
         due = int((time.monotonic() - self.window_start) * self.rate) + 1
         weight = max(1, due - self.taken)
         self.taken += weight

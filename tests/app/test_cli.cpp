@@ -33,6 +33,9 @@ TEST(Cli, HelpListsEveryCommandAndEachCommandHasItsOwn) {
         EXPECT_TRUE(contains(own.out, std::string("loadscope ") + command)) << own.out;
     }
     EXPECT_TRUE(contains(help.out, "Exit codes"));
+    // Charts as images are a flag of export, not a command of their own: the top-level help says where they are.
+    EXPECT_TRUE(contains(help.out, "export RUN --chart")) << help.out;
+    EXPECT_TRUE(contains(home.run({"export", "--help"}).out, "--chart KIND"));
     const auto version = home.run({"--version"});
     EXPECT_EQ(exitCode(version), 0);
     EXPECT_TRUE(contains(version.out, "loadscope 0.")) << version.out;

@@ -90,6 +90,33 @@ TEST(CliOutput, SummaryTableMergesRepetitionsAndMarksWhatIsFlagged) {
     EXPECT_NE(text.find("an interval needs >= 3 repetitions"), std::string::npos) << text;
     EXPECT_NE(rows[3].find("failed: server not ready after 10 s"), std::string::npos) << rows[3];
     EXPECT_NE(rows[4].find("skipped: stop rule"), std::string::npos) << rows[4];
+    EXPECT_NE(text.find("reps = measured / planned"), std::string::npos) << text;
+}
+
+TEST(CliOutput, ARepetitionSkippedByTheStopRuleSaysSo) {
+    auto run = sampleRun();
+    // a @ 200 measured once; its second repetition skipped by the stop rule: "1/2" and why.
+    run.steps[3].status = StepStatus::Skipped;
+    run.steps[3].statusMessage = "stop rule: the SLO was broken at 100 and 200 rps in a row";
+    std::ostringstream out;
+    printSummaryTable(out, run, analyzeRun(run));
+    const auto rows = lines(out.str());
+    ASSERT_GE(rows.size(), 3u) << out.str();
+    EXPECT_NE(rows[2].find("1/2"), std::string::npos) << rows[2];
+    EXPECT_NE(rows[2].find("1 repetition skipped by the stop rule"), std::string::npos) << rows[2];
+}
+
+TEST(CliOutput, ASharedSloLimitIsStatedOnce) {
+    auto run = sampleRun();
+    // A factor of the ideal latency, the same ideal for both targets: one limit, not "75 ms for a, 75 ms for b".
+    run.planJson = R"({"targets": ["a", "b"], "rates": [100, 200], "slo": {"p99_factor_of_ideal": 1.5}})";
+    // Stored limits that differ only in the last bits of a double are one limit too.
+    run.environmentJson = R"({"targets": {"a": {"ideal_latency_ms": 50, "p99_limit_ms": 75},
+                                          "b": {"ideal_latency_ms": 50, "p99_limit_ms": 75.00000000000001}}})";
+    std::ostringstream knees;
+    printKnees(knees, run, analyzeRun(run));
+    EXPECT_NE(knees.str().find("(p99 limit 75 ms)"), std::string::npos) << knees.str();
+    EXPECT_EQ(knees.str().find(" ms for "), std::string::npos) << knees.str();
 }
 
 TEST(CliOutput, KneesAndProblems) {

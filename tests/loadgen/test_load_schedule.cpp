@@ -1,7 +1,6 @@
-// The schedule grammar, durations and the arrival sequences built on them (no processes).
+// The schedule grammar and the arrival sequences built on it (no processes). Durations: tests/text.
 
 #include "arrival_sequence.h"
-#include "duration_text.h"
 #include "load_schedule.h"
 
 #include <gtest/gtest.h>
@@ -9,36 +8,9 @@
 #include <cmath>
 #include <numeric>
 
+using namespace loadscope;
 using namespace loadscope::loadgen;
 using namespace std::chrono_literals;
-
-TEST(DurationText, ParsesUnitsCompositesAndBareSeconds) {
-    EXPECT_EQ(parseDuration("500ms"), Nanos(500ms));
-    EXPECT_EQ(parseDuration("20s"), Nanos(20s));
-    EXPECT_EQ(parseDuration("2m"), Nanos(2min));
-    EXPECT_EQ(parseDuration("1h"), Nanos(1h));
-    EXPECT_EQ(parseDuration("1m30s"), Nanos(90s));
-    EXPECT_EQ(parseDuration("1.5s"), Nanos(1500ms));
-    EXPECT_EQ(parseDuration("250us"), Nanos(250us));
-    EXPECT_EQ(parseDuration("10"), Nanos(10s));
-    EXPECT_EQ(parseDuration(" 3s "), Nanos(3s));
-    EXPECT_EQ(parseDuration("0s"), Nanos(0));
-}
-
-TEST(DurationText, RejectsAnythingElse) {
-    for (const char* bad : {"", "s", "10x", "-1s", "1m30", "ms", "1.2.3s", "5 s", "1e3s", "400d", "9999999h"})
-        EXPECT_FALSE(parseDuration(bad).has_value()) << bad;
-}
-
-TEST(DurationText, FormatsWhatItParses) {
-    for (auto d : {Nanos(500ms), Nanos(20s), Nanos(2min), Nanos(90s), Nanos(1500ms), Nanos(250us), Nanos(1234567)}) {
-        const auto text = formatDuration(d);
-        EXPECT_EQ(parseDuration(text), d) << text;
-    }
-    EXPECT_EQ(formatDuration(Nanos(2min)), "2m");
-    EXPECT_EQ(formatDuration(Nanos(90s)), "90s");
-    EXPECT_EQ(formatDuration(Nanos(500ms)), "500ms");
-}
 
 TEST(LoadSchedule, ParsesThePhaseGrammar) {
     const auto s = LoadSchedule::parse("line(100,3000,60s) const(3000,30s) step(500,3000,500,10s)");

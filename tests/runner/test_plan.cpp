@@ -62,7 +62,9 @@ TEST(PlanText, Durations) {
     EXPECT_EQ(formatDuration(0.5), "500ms");
     EXPECT_EQ(formatDuration(20), "20s");
     EXPECT_EQ(formatDuration(150), "2m30s");
-    EXPECT_EQ(formatDuration(3600), "1h0m");
+    EXPECT_EQ(formatDuration(3600), "1h");
+    EXPECT_EQ(formatDuration(150.0004), "2m30s"); // to the millisecond
+    EXPECT_DOUBLE_EQ(parseDurationS(formatDuration(150)), 150);
 }
 
 TEST(PlanText, SloForms) {

@@ -218,7 +218,7 @@ TEST(TargetDefinition, UnknownPlaceholderIsNamed) {
     const auto* argument = errorFor(catalog, "argv[5]");
     ASSERT_NE(argument, nullptr) << allErrors(catalog);
     EXPECT_NE(argument->message.find("unknown placeholder {prot}"), std::string::npos) << argument->message;
-    EXPECT_NE(argument->message.find("{python}, {port}, {resources}, {bin}"), std::string::npos);
+    EXPECT_NE(argument->message.find("{python}, {port}, {host}, {resources}, {bin}"), std::string::npos);
     const auto* env = errorFor(catalog, "env.A");
     ASSERT_NE(env, nullptr) << allErrors(catalog);
     EXPECT_NE(env->message.find("without a matching '}'"), std::string::npos) << env->message;

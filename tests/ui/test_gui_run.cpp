@@ -132,6 +132,11 @@ private slots:
         QSignalSpy progress(controller, &RunController::stepProgress);
         QSignalSpy finishedSteps(controller, &RunController::stepFinished);
         QSignalSpy stored(window->live, &LiveRunPage::runStored);
+        // What the page says as each step starts: numbered from 1, as `loadscope show` numbers the steps.
+        QStringList headings;
+        connect(
+            controller, &RunController::stepStarted, this, [&] { headings << window->live->currentStepText(); },
+            Qt::QueuedConnection);
         const int guiThread = gui_test::currentThreadId();
         const double guiCpuBefore = gui_test::cpuSeconds(guiThread);
         QElapsedTimer clock;
@@ -176,6 +181,13 @@ private slots:
                  (QStringList{QStringLiteral("refserver"), QLatin1String(gui_test::kFastRefserver)}));
         QVERIFY(window->live->timelineChart()->pointCount(1) >= 4); // at least one per-second point per step
         QCOMPARE(window->live->stepModel()->rowCount(), 4);
+        QCOMPARE(headings.size(), 4);
+        QVERIFY2(headings.first().contains(QLatin1String("Step 1 of 4")), qPrintable(headings.first()));
+        QVERIFY2(headings.last().contains(QLatin1String("Step 4 of 4")), qPrintable(headings.last()));
+        QCOMPARE(window->live->stepModel()->index(0, LiveRunStepModel::SequenceColumn).data().toInt(), 1);
+        QCOMPARE(window->live->stepModel()->index(3, LiveRunStepModel::SequenceColumn).data().toInt(), 4);
+        QCOMPARE(window->live->stepModel()->steps()[3].sequence, run->steps.back().sequence);
+        QVERIFY(window->live->searchText().isEmpty()); // a sweep has no search line
         QTRY_VERIFY_WITH_TIMEOUT(!window->live->kneeText().isEmpty(), 5000);
 
         // Throttled: at most ~4 progress signals and 4 redraws a second reach the GUI.
@@ -187,6 +199,70 @@ private slots:
         QVERIFY(gui_test::childProcesses().empty());
         window->launcher->hide();
         QVERIFY(gui_test::saveScreenshot(window->live, QStringLiteral("live_run_page.png")));
+    }
+
+    // A short real run to look at: two targets, 3 rates, 2 s steps; the page saved mid-run and at the end.
+    void screenshotsDuringAShortRun() {
+        auto window = harness();
+        QVERIFY(window);
+        BenchmarkPlan plan = gui_test::tinyPlan({"refserver", gui_test::kFastRefserver});
+        plan.name = "screenshot run";
+        plan.rates = {100, 200, 300};
+        plan.stepDurationS = 2;
+        plan.warmupS = 0.5;
+        setPlan(window->launcher, plan);
+        QVERIFY(window->launcher->canRun());
+        window->launcher->hide();
+        window->resize(1280, 860);
+        QSignalSpy finishedSteps(window->live->controller(), &RunController::stepFinished);
+        QSignalSpy stored(window->live, &LiveRunPage::runStored);
+        QTest::mouseClick(window->launcher->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finishedSteps.count() >= 3, 60000);
+        QTest::qWait(1500); // the fourth step measuring, the charts redrawn
+        QVERIFY(gui_test::saveScreenshot(window->live, QStringLiteral("live_run_during.png")));
+        QTRY_VERIFY_WITH_TIMEOUT(stored.count() == 1, 60000);
+        QTest::qWait(400);
+        QVERIFY(gui_test::saveScreenshot(window->live, QStringLiteral("live_run_done.png")));
+        QVERIFY(gui_test::childProcesses().empty());
+    }
+
+    void aSearchShowsProbesAndBracketsWithoutAStepTotal() {
+        auto window = harness();
+        QVERIFY(window);
+        BenchmarkPlan plan = gui_test::tinyPlan({"refserver"});
+        plan.mode = PlanMode::Search;
+        plan.rates.clear();
+        plan.search.startRps = 100;
+        plan.search.probeDurationS = 1;
+        plan.search.maxTimeS = 8; // bounded: the budget stops the search and keeps the bracket reached
+        plan.search.maxRps = 400;
+        setPlan(window->launcher, plan);
+        QVERIFY2(window->launcher->canRun(), qPrintable(window->launcher->generalMessage() +
+                                                        window->launcher->form()->messageAt(PlanForm::Field::Rates)));
+        QVERIFY(window->launcher->currentPlan().mode == PlanMode::Search);
+        QStringList headings;
+        connect(
+            window->live->controller(), &RunController::stepStarted, this,
+            [&] { headings << window->live->currentStepText() + QLatin1Char('|') + window->live->statusText(); },
+            Qt::QueuedConnection);
+        QSignalSpy stored(window->live, &LiveRunPage::runStored);
+        QTest::mouseClick(window->launcher->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(stored.count() == 1, 60000);
+        QVERIFY(headings.size() >= 2);
+        QVERIFY2(headings.first().startsWith(QLatin1String("<b>Probe 1</b> at 100 req/s")), qPrintable(headings[0]));
+        for (const QString& heading : headings)
+            QVERIFY2(!heading.contains(QLatin1String(" of ")) && !heading.contains(QLatin1String(" steps")),
+                     qPrintable(heading)); // no step total: a search has none
+        QVERIFY2(headings[1].contains(QLatin1String("bracket so far [")), qPrintable(headings[1]));
+        QVERIFY2(window->live->searchText().contains(QLatin1String("refserver: ")) &&
+                     window->live->searchText().contains(QLatin1String("bracket [")),
+                 qPrintable(window->live->searchText()));
+        QVERIFY(window->live->currentStepText().contains(QLatin1String("probes finished")) ||
+                window->live->currentStepText().contains(QLatin1String("probe finished")));
+        QVERIFY(gui_test::childProcesses().empty());
+        window->launcher->hide();
+        QTest::qWait(400);
+        QVERIFY(gui_test::saveScreenshot(window->live, QStringLiteral("live_run_search.png")));
     }
 
     void cancelStopsWithinASecondAndLeavesNoChild() {

@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -154,6 +155,54 @@ private slots:
         page.saveDetails();
         QCOMPARE(errors.count(), 1);
         QVERIFY(errors.first().at(0).toString().startsWith(QStringLiteral("Name:")));
+    }
+
+    void detailsShowThePlanAndTheKnees() {
+        TempFolder folder;
+        std::int64_t id = 0;
+        {
+            RunStore store = RunStore::open(folder.file("runs.sqlite"));
+            FixtureRunSpec spec;
+            spec.name = "plan and knees";
+            // aiohttp-uvloop holds both rates (a lower bound: "≥"); tornado-async saturates far below 500.
+            spec.targets = {{"aiohttp-uvloop", 2600}, {"tornado-async", 150}};
+            spec.rates = {500, 1000};
+            spec.repetitions = 3;
+            spec.stepSeconds = 1;
+            id = addFixtureRun(store, spec);
+            addFixtureRun(store, FixtureRunSpec{});
+        }
+        HistoryPage page;
+        page.setDatabase(folder.file("runs.sqlite"));
+        QVERIFY(waitLoaded(page));
+        page.selectRuns({id});
+        QTRY_VERIFY2_WITH_TIMEOUT(page.detailsText().contains(QStringLiteral("Plan")), qPrintable(page.detailsText()),
+                                  5000);
+        const QString details = page.detailsText();
+        // The plan: rates, step length, repetitions and the SLO with its limit in milliseconds.
+        for (const char* expected : {"Rates 500, 1000 req/s", "3 repetitions", "SLO p99", "75 ms"})
+            QVERIFY2(details.contains(QString::fromUtf8(expected)),
+                     qPrintable(QString::fromUtf8(expected) + " in " + details));
+        // The knees as the analysis states them.
+        QVERIFY2(details.contains(QStringLiteral("aiohttp-uvloop</b>: knee \u2265 1000 req/s")), qPrintable(details));
+        QVERIFY2(details.contains(QStringLiteral("tornado-async</b>: never met the SLO")), qPrintable(details));
+        // Saved to be looked at (docs/screenshots/history_details.png).
+        page.resize(1400, 760);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        const QString shots = qEnvironmentVariable("LOADSCOPE_SCREENSHOT_DIR", QStringLiteral("screenshots"));
+        QVERIFY(QDir().mkpath(shots));
+        QVERIFY(page.grab().save(shots + QStringLiteral("/history_details.png")));
+
+        // Several runs: no greyed-out Name / Tags / Notes of some single run.
+        page.selectRuns({id, id + 1});
+        QPlainTextEdit* notes = page.findChild<QPlainTextEdit*>();
+        QVERIFY(notes);
+        QVERIFY(notes->isHidden());
+        QTest::qWait(50); // the layout settles (a posted event) before the grab
+        QVERIFY(page.grab().save(shots + QStringLiteral("/history_two_selected.png")));
+        page.selectRuns({id});
+        QVERIFY(!notes->isHidden());
     }
 
     void deleteAsksFirst() {

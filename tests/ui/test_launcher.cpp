@@ -5,10 +5,13 @@
 #include "launcher_page.h"
 #include "launcher_target_model.h"
 #include "plan_form.h"
+#include "search_fields.h"
 
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -236,9 +239,92 @@ private slots:
         const BenchmarkPlan quick = *presetPlan("quick");
         QCOMPARE(page->currentPlan().rates, quick.rates);
         QCOMPARE(page->currentPlan().stepDurationS, quick.stepDurationS);
+        // quick is a knee search with 3 repetitions (enough for an interval): the page keeps both, and the budget.
+        QVERIFY(page->currentPlan().mode == PlanMode::Search);
+        QCOMPARE(page->currentPlan().repetitions, 3);
+        QCOMPARE(page->currentPlan().search.maxTimeS.value_or(-1), quick.search.maxTimeS.value_or(-1));
+        QCOMPARE(page->currentPlan().search.probeDurationS.value_or(-1), quick.search.probeDurationS.value_or(-1));
+        QVERIFY2(page->form()->messageAt(PlanForm::Field::Rates).isEmpty(),
+                 qPrintable(page->form()->messageAt(PlanForm::Field::Rates)));
         QVERIFY(page->applyPreset(QStringLiteral("seed-simple"), true));
         QCOMPARE(page->currentPlan().stepDurationS, presetPlan("seed-simple", true)->stepDurationS);
         QVERIFY(!page->applyPreset(QStringLiteral("no-such-preset")));
+    }
+
+    void oneClearMessageForAnUnreadableRate() {
+        auto page = readyPage();
+        QVERIFY(page);
+        page->form()->ratesModeCombo()->setCurrentIndex(0);
+        page->form()->ratesListEdit()->setText(QStringLiteral("500,1000x"));
+        // One message naming the bad item; not a second, contradicting "no rates: give at least one".
+        const QString message = page->form()->messageAt(PlanForm::Field::Rates);
+        QVERIFY2(message.startsWith(QLatin1String("'1000x' is not a rate")), qPrintable(message));
+        QVERIFY2(!message.contains(QLatin1Char('\n')) && !message.contains(QLatin1String("no rates")),
+                 qPrintable(message));
+        QVERIFY(page->generalMessage().isEmpty());
+        // The estimate asks for what is missing, not for the step duration that is set.
+        QVERIFY2(!page->estimateText().contains(QLatin1String("step duration")), qPrintable(page->estimateText()));
+        QVERIFY2(page->estimateText().contains(QLatin1String("valid rates")), qPrintable(page->estimateText()));
+    }
+
+    void searchModeNeedsNoRatesAndKeepsItsSettings() {
+        auto page = readyPage();
+        QVERIFY(page);
+        PlanForm* form = page->form();
+        form->modeCombo()->setCurrentIndex(form->modeCombo()->findData(static_cast<int>(PlanMode::Search)));
+        form->ratesListEdit()->clear();
+        form->ratesModeCombo()->setCurrentIndex(0);
+        form->searchFields()->startAutoBox()->setChecked(false);
+        form->searchFields()->startSpin()->setValue(300);
+        form->searchFields()->resolutionSpin()->setValue(10);
+        form->searchFields()->budgetSpin()->setValue(2);
+        QVERIFY2(page->canRun(), qPrintable(form->messageAt(PlanForm::Field::Rates) + page->generalMessage()));
+        const BenchmarkPlan plan = page->currentPlan();
+        QVERIFY(plan.mode == PlanMode::Search);
+        QCOMPARE(plan.search.startRps.value_or(0), 300.0);
+        QCOMPARE(plan.search.resolution, 0.1);
+        QCOMPARE(plan.search.maxTimeS.value_or(0), 120.0);
+        // No step total for a search: its probe count is not known in advance.
+        QVERIFY2(page->estimateText().contains(QLatin1String("knee search")) &&
+                     !page->estimateText().contains(QLatin1String("steps")),
+                 qPrintable(page->estimateText()));
+        // No budget: the search runs to its resolution.
+        form->searchFields()->budgetSpin()->setValue(0);
+        QVERIFY(!page->currentPlan().search.maxTimeS.has_value());
+        QVERIFY(page->canRun());
+        // Back to a sweep: the rates are needed again.
+        form->modeCombo()->setCurrentIndex(form->modeCombo()->findData(static_cast<int>(PlanMode::Sweep)));
+        QVERIFY(!page->canRun());
+        QVERIFY(!form->messageAt(PlanForm::Field::Rates).isEmpty());
+    }
+
+    void sloFactorIsShownInMilliseconds() {
+        auto page = readyPage();
+        QVERIFY(page);
+        page->form()->sloEdit()->setText(QStringLiteral("p99<=1.5x,errors<0.1%"));
+        // The refserver's simple scenario: an ideal latency of 50 ms, so 1.5 x is 75 ms.
+        const Scenario* scenario = catalog_.find("refserver")->scenario("simple");
+        QVERIFY(scenario);
+        const QString expected = QStringLiteral("p99 ≤ 1.5 x ideal (%1 ms), errors < 0.1 %")
+                                     .arg(QString::number(1.5 * scenario->idealLatencyMs, 'g', 12));
+        QCOMPARE(page->form()->sloPreview(), expected);
+        page->form()->sloEdit()->setText(QStringLiteral("p99<75ms"));
+        QCOMPARE(page->form()->sloPreview(), QStringLiteral("p99 ≤ 75 ms, errors < 0.1 %"));
+    }
+
+    void targetListIsAsTallAsItsRows() {
+        auto page = readyPage();
+        QVERIFY(page);
+        page->resize(1280, 1000);
+        page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(page.get()));
+        auto* view = page->findChild<QTableView*>();
+        QVERIFY(view);
+        const int rows = view->model()->rowCount();
+        const int rowsHeight = rows * view->verticalHeader()->defaultSectionSize();
+        // No more than a row's worth of empty list below the last target, however tall the window.
+        QVERIFY2(view->viewport()->height() - rowsHeight < view->verticalHeader()->defaultSectionSize(),
+                 qPrintable(QStringLiteral("%1 vs %2").arg(view->viewport()->height()).arg(rowsHeight)));
     }
 
     void screenshot() {

@@ -5,6 +5,7 @@
 #include "live_run_charts.h"
 #include "live_run_log_view.h"
 #include "live_run_step_model.h"
+#include "live_search_progress.h"
 #include "plan_format.h"
 
 #include <QAbstractItemModelTester>
@@ -41,18 +42,21 @@ private slots:
     void stepModelPassesModelTester() {
         LiveRunStepModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.addStep(makeStep("aiohttp", 500, 1, 0, 51, 58));
-        Step failed = makeStep("tornado-gen", 500, 1, 1, 0, 0);
+        model.addStep(makeStep("aiohttp", 500, 1, 1, 51, 58));
+        Step failed = makeStep("tornado-gen", 500, 1, 2, 0, 0);
         failed.status = StepStatus::Failed;
         failed.statusMessage = "server not ready after 10 s";
         failed.latency.count = 0;
         model.addStep(failed);
-        Step flagged = makeStep("aiohttp", 1000, 1, 2, 52, 140);
+        Step flagged = makeStep("aiohttp", 1000, 1, 3, 52, 140);
         flagged.flags.sloViolated = true;
         flagged.flags.generatorLimited = true;
         flagged.errors.timeout = 7;
         model.addStep(flagged);
         QCOMPARE(model.rowCount(), 3);
+        // Numbered as the runner stores them and `loadscope show` prints them: #1 to #3, not #2 to #4.
+        QCOMPARE(model.index(0, LiveRunStepModel::SequenceColumn).data().toInt(), 1);
+        QCOMPARE(model.index(2, LiveRunStepModel::SequenceColumn).data().toInt(), 3);
         QCOMPARE(model.index(0, LiveRunStepModel::TargetColumn).data().toString(), QStringLiteral("aiohttp"));
         QCOMPARE(model.index(0, LiveRunStepModel::P99Column).data().toString(), humanLatency(58));
         QVERIFY(model.index(1, LiveRunStepModel::StatusColumn).data().toString().contains(QLatin1String("not ready")));
@@ -83,16 +87,25 @@ private slots:
         // aiohttp: p99 curve then p50 curve, in that order, with two rates; tornado-gen one rate.
         QCOMPARE(chart.graphCount(), 4);
         QCPGraph* aiohttpP99 = chart.graph(0);
-        QCOMPARE(aiohttpP99->name(), QStringLiteral("aiohttp p99"));
+        // One legend entry per target (its p99); the dashed p50 companion stays out of the legend.
+        QCOMPARE(aiohttpP99->name(), QStringLiteral("aiohttp"));
+        QCOMPARE(chart.legend->itemCount(), 2);
         QCOMPARE(aiohttpP99->data()->size(), 2);
         QCOMPARE(aiohttpP99->data()->at(1)->key, 1000.0);
         QCOMPARE(aiohttpP99->data()->at(1)->value, 90.0);
         QCOMPARE(chart.graph(2)->data()->size(), 1);
-        // Colours follow the plan's order of targets.
-        QCOMPARE(aiohttpP99->pen().color(), liveTargetColour(0));
-        QCOMPARE(chart.graph(2)->pen().color(), liveTargetColour(1));
+        // The colours every other chart gives these targets (TargetColors), not an order of their own.
+        const TargetColors colors(QStringList{QStringLiteral("aiohttp"), QStringLiteral("tornado-gen")});
+        QCOMPARE(aiohttpP99->pen().color(), colors.color(QStringLiteral("aiohttp")));
+        QCOMPARE(chart.graph(2)->pen().color(), colors.color(QStringLiteral("tornado-gen")));
+        QCOMPARE(chart.colorOf(QStringLiteral("tornado-gen")), colors.color(QStringLiteral("tornado-gen")));
+        // Targets with different limits: one SLO line each, in the target's colour.
+        QCOMPARE(chart.sloLineCount(), 1);
+        chart.addSloLine(7.5, QStringLiteral("SLO tornado-gen: 7.5 ms"), chart.colorOf(QStringLiteral("tornado-gen")));
+        QCOMPARE(chart.sloLineCount(), 2);
         chart.reset({}, std::nullopt);
         QCOMPARE(chart.curveCount(), 0);
+        QCOMPARE(chart.sloLineCount(), 0);
     }
 
     void timelineReplacesLivePointsByTheStoredTimeline() {
@@ -112,13 +125,46 @@ private slots:
         }
         // One achieved-rate point per second, not one per report.
         QCOMPARE(chart.pointCount(1), 2);
+        // The stored timeline ends with the stragglers' partial second: left out, or the achieved rate would drop
+        // to near 0 at the end of every step.
+        step.timeline.push_back({3, 0, 4, 0, 51, 58});
         chart.finishStep(step, 5.2);
-        QCOMPARE(chart.pointCount(1), 3); // the step's 3 stored seconds
+        QCOMPARE(chart.pointCount(1), 3); // the step's 3 whole stored seconds
         QCOMPARE(chart.pointCount(3), 3);
         // A second step follows after a gap, on the same run clock.
         Step next = makeStep("aiohttp", 1000, 1, 1, 52, 66);
         chart.finishStep(next, 9.0); // no live progress seen (short step): placed by its duration
         QCOMPARE(chart.pointCount(1), 6);
+    }
+
+    void timelineAxisSpansThePlannedRun() {
+        LiveTimelineChart chart;
+        chart.setPlannedSeconds(21);
+        chart.clear();
+        chart.addProgress(makeStep("aiohttp", 500, 1, 1, 51, 58), StepProgress{0, 3, 0, 0, 0, 0, 0}, 1.0);
+        QTRY_COMPARE(chart.xAxis->range().upper, 21.0); // not a fixed 1:00 for a 21 s run
+    }
+
+    void searchProgressShowsEachTargetsBracket() {
+        LiveSearchProgress search;
+        search.reset({"aiohttp", "tornado-gen"}, {{"aiohttp", SloLimits{75, 0.001}}, {"tornado-gen", {75, 0.001}}});
+        QCOMPARE(QString::fromStdString(search.summary()), QString());
+        // aiohttp holds 500 far below the limit, breaks 1125 far above it: a bracket with both ends.
+        Step held = makeStep("aiohttp", 500, 1, 1, 20, 30);
+        held.due = held.ok = held.completed;
+        search.addProbe(held);
+        QCOMPARE(QString::fromStdString(search.bracketText("aiohttp")), QStringLiteral("[500-?]"));
+        Step broken = makeStep("aiohttp", 1125, 1, 2, 200, 900);
+        broken.due = broken.ok = broken.completed;
+        search.addProbe(broken);
+        QCOMPARE(QString::fromStdString(search.bracketText("aiohttp")), QStringLiteral("[500-1125]"));
+        Step failed = makeStep("tornado-gen", 500, 1, 3, 0, 0);
+        failed.status = StepStatus::Failed;
+        search.addProbe(failed);
+        QCOMPARE(search.probes("tornado-gen"), 1);
+        QCOMPARE(search.totalProbes(), 3);
+        QCOMPARE(QString::fromStdString(search.summary()),
+                 QStringLiteral("aiohttp: 2 probes, bracket [500-1125] \u00b7 tornado-gen: 1 probe"));
     }
 
     void redrawsAreBatched() {

@@ -95,8 +95,20 @@ private slots:
         const QVariantMap knees = uvloop.data(RunListModel::KneeRole).toMap();
         QVERIFY(knees.value(QStringLiteral("aiohttp-uvloop")).toDouble() >
                 knees.value(QStringLiteral("tornado-gen-uvloop")).toDouble());
+        // Many rates: the span and the count, without an ellipsis the view would double when it elides the cell;
+        // the tooltip lists them all.
         QCOMPARE(model.index(1, RunListModel::RatesColumn).data().toString(),
-                 QStringLiteral("1000, 1500 \u2026 3000 (5)"));
+                 QStringLiteral("1000\u20133000, 5 rates"));
+        QCOMPARE(model.index(1, RunListModel::RatesColumn).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("1000, 1500, 2000, 2500, 3000"));
+        // Every cell a narrow column cuts can be read in full in its tooltip; the knee's also says what a knee is.
+        for (int column = 0; column < RunListModel::ColumnCount; ++column)
+            if (column != RunListModel::CreatedColumn && column != RunListModel::RatesColumn &&
+                column != RunListModel::KneeColumn)
+                QCOMPARE(model.index(1, column).data(Qt::ToolTipRole), model.index(1, column).data());
+        const QString kneeTip = model.index(1, RunListModel::KneeColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(kneeTip.contains(QLatin1String("aiohttp-uvloop ")) && kneeTip.contains(QLatin1String("overloaded")),
+                 qPrintable(kneeTip));
         const QString kneeText = model.index(1, RunListModel::KneeColumn).data().toString();
         QVERIFY2(kneeText.startsWith(QStringLiteral("aiohttp-uvloop ")), qPrintable(kneeText));
         QVERIFY(kneeText.contains(QStringLiteral("tornado-gen-uvloop ")));

@@ -1,0 +1,303 @@
+// Runs with other hosts, end to end on this machine: the lab's network namespaces (tests/runner/netns_lab.h) are the
+// hosts, each running Debian's sshd; the server under test is loadscope-refserver, the load the real generator,
+// copied to the generator hosts by the runner. Needs root; skipped with the reason otherwise.
+#include "benchmark_runner.h"
+#include "child_process.h"
+#include "install_paths.h"
+#include "netns_lab.h"
+#include "run_store.h"
+#include "runner_test_support.h"
+#include "target_definition.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+using namespace loadscope;
+using namespace loadscope::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+#define SKIP_WITHOUT_LAB()                                                                                             \
+    if (const auto why = NetnsLab::unavailableReason(); !why.empty())                                                  \
+    GTEST_SKIP() << why
+
+// A refserver that binds {host} (so it can run on any host), answering after `delayMs`.
+void writeBindingRefserver(const TempHome& home, const std::string& name, int delayMs, const std::string& extra = "") {
+    nlohmann::json argv = {"{bin}/loadscope-refserver", "--bind", "{host}", "--port", "{port}", "--delay-ms",
+                           std::to_string(delayMs)};
+    if (!extra.empty())
+        for (const auto& part : nlohmann::json::parse(extra))
+            argv.push_back(part);
+    const nlohmann::json definition = {{"name", name},
+                                       {"argv", argv},
+                                       {"scenarios", {{"simple", {{"path", "/simple"}, {"ideal_ms", delayMs}}}}},
+                                       {"readiness", {{"path", "/health"}, {"timeout_s", 5}}},
+                                       {"version_probe", {"{bin}/loadscope-refserver", "--version"}}};
+    home.writeTarget(name, definition.dump(2));
+}
+
+BenchmarkPlan planFor(const std::string& target, std::vector<double> rates, double durationS) {
+    BenchmarkPlan plan;
+    plan.name = "hosts test";
+    plan.targets = {target};
+    plan.rates = std::move(rates);
+    plan.stepDurationS = durationS;
+    plan.warmupS = 0.5;
+    plan.cooldownS = 0.1;
+    plan.stopRule = false;
+    plan.pinning.enabled = false; // remote servers are not pinned: the local comparison must not be either
+    return plan;
+}
+
+BenchmarkRunner::Options optionsFor(const TempHome& home, const NetnsLab& lab) {
+    BenchmarkRunner::Options options;
+    options.databasePath = home.database();
+    options.ssh.configFile = lab.sshConfig();
+    options.ssh.connectTimeoutS = 3;
+    return options;
+}
+
+loadscope::Run loadRun(const TempHome& home, std::int64_t id) {
+    auto store = RunStore::open(home.database(), RunStore::OpenMode::ReadOnly);
+    auto run = store.loadRun(id);
+    EXPECT_TRUE(run);
+    if (!run)
+        return {};
+    store.loadHistograms(run->steps);
+    return *run;
+}
+
+std::string describe(const RecordingObserver& observer) {
+    std::string out;
+    for (const auto& line : observer.logs)
+        out += line + "\n";
+    return out;
+}
+
+} // namespace
+
+TEST(HostsRun, ServerAndTwoGeneratorsOnHostsMatchALocalRunAndTheCountsAdd) {
+    SKIP_WITHOUT_LAB();
+    NetnsLab lab(3);
+    TempHome home;
+    writeBindingRefserver(home, "ref-hosts", 10);
+    auto plan = planFor("ref-hosts", {300}, 3);
+    plan.serverHost = "root@h1";
+    plan.generatorHosts = {"root@h2", "root@h3"};
+    RecordingObserver observer;
+    BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), optionsFor(home, lab), &observer);
+    const auto id = runner.run();
+    const loadscope::Run remote = loadRun(home, id);
+    ASSERT_EQ(remote.steps.size(), 1u);
+    const Step& step = remote.steps[0];
+    ASSERT_EQ(step.status, StepStatus::Ok) << step.statusMessage << "\n" << describe(observer);
+
+    // The environment names every host, and which generators took part in the step with how many requests.
+    const auto environment = nlohmann::json::parse(remote.environmentJson);
+    ASSERT_EQ(environment["hosts"].size(), 3u) << environment.dump(2);
+    for (const auto& host : environment["hosts"]) {
+        EXPECT_FALSE(host["kernel"].get<std::string>().empty());
+        EXPECT_LT(std::abs(host["clock_offset_ms"].get<double>()), 5.0) << "one machine, one clock";
+    }
+    const auto& took = environment["steps"][std::to_string(step.sequence)]["generators"];
+    ASSERT_EQ(took.size(), 2u);
+    std::int64_t sum = 0;
+    for (const auto& generator : took) {
+        EXPECT_FALSE(generator["failed"].get<bool>()) << generator.dump();
+        EXPECT_GT(generator["requests"].get<std::int64_t>(), 300 * 3 / 2 * 8 / 10) << "each sends half the load";
+        sum += generator["requests"].get<std::int64_t>();
+    }
+    EXPECT_EQ(step.completed, sum) << "the merged step's count is the sum of the generators'";
+    ASSERT_TRUE(step.latencyHistogram);
+    EXPECT_EQ(step.latencyHistogram->count(), step.completed - step.errors.total());
+    EXPECT_NEAR(step.achievedRps, 300, 30);
+    // The server's resources were sampled on its host.
+    EXPECT_GT(step.server.peakRssBytes, 0);
+    EXPECT_GT(step.server.threads, 0);
+
+    // The same plan locally.
+    TempHome localHome;
+    writeBindingRefserver(localHome, "ref-hosts", 10);
+    BenchmarkRunner::Options localOptions;
+    localOptions.databasePath = localHome.database();
+    BenchmarkRunner local(planFor("ref-hosts", {300}, 3), TargetCatalog::loadDefault(), localOptions, nullptr);
+    const loadscope::Run here = loadRun(localHome, local.run());
+    ASSERT_EQ(here.steps.size(), 1u);
+    ASSERT_EQ(here.steps[0].status, StepStatus::Ok) << here.steps[0].statusMessage;
+    EXPECT_NEAR(step.latency.p50Ms, here.steps[0].latency.p50Ms, 3.0);
+    EXPECT_NEAR(step.latency.p99Ms, here.steps[0].latency.p99Ms, 0.5 * here.steps[0].latency.p99Ms + 2.0);
+    // Nothing left on any host.
+    for (int i = 0; i < 3; ++i)
+        EXPECT_TRUE(lab.strayProcessesIn(i).empty()) << lab.alias(i);
+}
+
+TEST(HostsRun, ArrivalsAtTheServerStayEvenlySpacedWithTwoGenerators) {
+    SKIP_WITHOUT_LAB();
+    NetnsLab lab(3);
+    TempHome home;
+    // The hosts share this machine's files: the server's arrivals log is readable here.
+    const auto log = lab.dir() / "arrivals.log";
+    writeBindingRefserver(home, "ref-arrivals", 2, "[\"--arrivals-log\", \"" + log.string() + "\"]");
+    auto plan = planFor("ref-arrivals", {500}, 3);
+    plan.warmupS = 0;
+    plan.serverHost = "root@h1";
+    plan.generatorHosts = {"root@h2", "root@h3"};
+    BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), optionsFor(home, lab), nullptr);
+    const loadscope::Run run = loadRun(home, runner.run());
+    ASSERT_EQ(run.steps.size(), 1u);
+    ASSERT_EQ(run.steps[0].status, StepStatus::Ok) << run.steps[0].statusMessage;
+    std::ifstream in(log);
+    std::vector<double> arrivalsUs;
+    for (double us = 0; in >> us;)
+        arrivalsUs.push_back(us);
+    ASSERT_GT(arrivalsUs.size(), 1200u);
+    std::sort(arrivalsUs.begin(), arrivalsUs.end());
+    // The middle of the step (away from the readiness probe and the start): gaps of 2 ms, not pairs 0 and 4 ms
+    // (two generators in phase) or any other phase than the half period.
+    std::vector<double> gapsMs;
+    for (std::size_t i = arrivalsUs.size() / 4; i + 1 < arrivalsUs.size() * 3 / 4; ++i)
+        gapsMs.push_back((arrivalsUs[i + 1] - arrivalsUs[i]) / 1000.0);
+    std::sort(gapsMs.begin(), gapsMs.end());
+    const double median = gapsMs[gapsMs.size() / 2];
+    const double tenth = gapsMs[gapsMs.size() / 10];
+    EXPECT_NEAR(median, 2.0, 0.3);
+    EXPECT_GT(tenth, 1.0) << "arrivals bunch up: the generators' schedules are not offset";
+}
+
+TEST(HostsRun, AGeneratorHostThatDiesFailsItsStepWithTheHostNamedAndTheRunGoesOn) {
+    SKIP_WITHOUT_LAB();
+    NetnsLab lab(3);
+    TempHome home;
+    writeBindingRefserver(home, "ref-dies", 5);
+    auto plan = planFor("ref-dies", {100, 150}, 4);
+    plan.serverHost = "root@h1";
+    plan.generatorHosts = {"root@h2", "root@h3"};
+
+    class KillOnProgress : public RecordingObserver {
+    public:
+        explicit KillOnProgress(NetnsLab& lab)
+            : lab_(lab) {}
+        void stepProgress(const Step& step, const StepProgress& progress) override {
+            RecordingObserver::stepProgress(step, progress);
+            if (!killed_ && progress.elapsedS >= 1.0) {
+                killed_ = true;
+                lab_.killHost(2); // h3
+            }
+        }
+
+    private:
+        NetnsLab& lab_;
+        bool killed_ = false;
+    } observer(lab);
+    BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), optionsFor(home, lab), &observer);
+    const loadscope::Run run = loadRun(home, runner.run());
+    ASSERT_EQ(run.steps.size(), 2u) << "the run goes on after the failed step";
+    EXPECT_EQ(run.steps[0].status, StepStatus::Failed);
+    EXPECT_NE(run.steps[0].statusMessage.find("root@h3"), std::string::npos) << run.steps[0].statusMessage;
+    EXPECT_NE(run.status, RunStatus::Running);
+}
+
+TEST(HostsRun, UnreachableHostWrongKeyAndMissingPackageFailBeforeAnythingIsStored) {
+    SKIP_WITHOUT_LAB();
+    NetnsLab lab(2);
+    TempHome home;
+    writeBindingRefserver(home, "ref-pre", 5);
+    auto plan = planFor("ref-pre", {100}, 1);
+    plan.serverHost = "root@h1";
+    plan.generatorHosts = {"root@" + lab.unusedAddress()};
+    BenchmarkRunner unreachable(plan, TargetCatalog::loadDefault(), optionsFor(home, lab), nullptr);
+    try {
+        unreachable.run();
+        FAIL() << "expected a PlanError";
+    } catch (const PlanError& e) {
+        EXPECT_NE(std::string(e.what()).find("root@" + lab.unusedAddress() + " is unreachable"), std::string::npos)
+            << e.what();
+    }
+
+    auto wrongKey = optionsFor(home, lab);
+    wrongKey.ssh.configFile = lab.wrongKeyConfig();
+    plan.generatorHosts = {"root@h2"};
+    BenchmarkRunner refused(plan, TargetCatalog::loadDefault(), wrongKey, nullptr);
+    try {
+        refused.run();
+        FAIL() << "expected a PlanError";
+    } catch (const PlanError& e) {
+        EXPECT_NE(std::string(e.what()).find("root@h1 refused the key"), std::string::npos) << e.what();
+    }
+
+    // A target needing a Python module no host has.
+    const nlohmann::json needy = {
+        {"name", "needs-module"},
+        {"argv", {"{python}", "-c", "pass", "{host}", "{port}"}},
+        {"scenarios", {{"simple", {{"path", "/simple"}, {"ideal_ms", 5}}}}},
+        {"requirements", {{"python_modules", {{"loadscope_missing_mod", "python3-loadscope-missing"}}}}}};
+    home.writeTarget("needs-module", needy.dump());
+    auto needing = planFor("needs-module", {100}, 1);
+    needing.serverHost = "root@h1";
+    needing.generatorHosts = {"root@h2"};
+    BenchmarkRunner missing(needing, TargetCatalog::loadDefault(), optionsFor(home, lab), nullptr);
+    try {
+        missing.run();
+        FAIL() << "expected a PlanError";
+    } catch (const PlanError& e) {
+        EXPECT_NE(std::string(e.what()).find("root@h1: python3-loadscope-missing is not installed"), std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("apt-get install python3-loadscope-missing"), std::string::npos);
+    }
+    EXPECT_FALSE(std::filesystem::exists(home.database()) &&
+                 !RunStore::open(home.database(), RunStore::OpenMode::ReadOnly).listRuns().empty())
+        << "nothing is stored for a run whose hosts are not ready";
+}
+
+TEST(HostsRun, KillingLoadscopeMidStepLeavesNoProcessOnAnyHost) {
+    SKIP_WITHOUT_LAB();
+    NetnsLab lab(3);
+    TempHome home;
+    writeBindingRefserver(home, "ref-kill", 5);
+    auto plan = planFor("ref-kill", {200}, 20);
+    plan.serverHost = "root@h1";
+    plan.generatorHosts = {"root@h2", "root@h3"};
+    const auto planFile = home.dir() / "plan.json";
+    std::ofstream(planFile) << planToJson(plan);
+
+    ChildProcessOptions options;
+    options.argv = {(binDir() / "test_hosts_run_helper").string(), planFile.string(), home.database().string(),
+                    lab.sshConfig().string()};
+    std::mutex mutex;
+    std::condition_variable measuring;
+    bool started = false;
+    options.onLine = [&](OutputStream stream, std::string_view line) {
+        if (stream == OutputStream::Stdout && line == "measuring") {
+            std::lock_guard lock(mutex);
+            started = true;
+            measuring.notify_one();
+        }
+    };
+    ChildProcess loadscope(options);
+    {
+        std::unique_lock lock(mutex);
+        ASSERT_TRUE(measuring.wait_for(lock, 40s, [&] { return started; })) << loadscope.stderrTail();
+    }
+    for (int i = 0; i < 3; ++i)
+        ASSERT_FALSE(lab.strayProcessesIn(i).empty()) << lab.alias(i) << ": the server and generators run there";
+    ::kill(loadscope.pid(), SIGKILL);
+    loadscope.wait();
+    // The connections close with Loadscope's ssh processes, the watchdogs see end of file and stop their groups.
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    for (int i = 0; i < 3; ++i) {
+        while (!lab.strayProcessesIn(i).empty() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(100ms);
+        EXPECT_TRUE(lab.strayProcessesIn(i).empty())
+            << lab.alias(i) << " still runs " << lab.strayProcessesIn(i).size() << " process(es)";
+    }
+}
