@@ -120,6 +120,8 @@ void FlameGraphWidget::paintEvent(QPaintEvent*) {
     const double y = height() - kLegendHeight + 6;
     auto swatch = [&](Rgb colour, const QString& label) {
         painter.fillRect(QRectF(x, y, 12, 12), toQColor(colour));
+        painter.setPen(QColor(0, 0, 0, 60));
+        painter.drawRect(QRectF(x, y, 12, 12));
         painter.setPen(palette().text().color());
         painter.drawText(QPointF(x + 16, y + 10), label);
         x += 28 + metrics.horizontalAdvance(label);

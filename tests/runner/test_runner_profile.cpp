@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 using namespace loadscope;
 using loadscope::test::TempHome;
 
@@ -77,19 +79,15 @@ TEST(RunnerProfile, APythonServersHotFunctionHasItsShareAndWarmUpIsNotCounted) {
     const auto parsed = parseFolded(steps[0].profile->folded);
     ASSERT_TRUE(parsed.ok()) << parsed.error;
     const auto& profile = parsed.profile;
-    // Busy samples are periods of CPU time, idle ones of wall time: at most 4 s at 250 Hz.
+    // About 4 s at 250 Hz: busy samples by the wall-clock timer, idle ones the window's time off CPU (their sum
+    // exceeds the window when the server waited for a core).
     EXPECT_GT(profile.totalSamples(), 500u);
-    EXPECT_LT(profile.totalSamples(), 1100u);
+    EXPECT_LT(profile.totalSamples(), 1800u);
     // 200 req/s x 2 ms of burns: about 40 % busy, the rest waiting in epoll.
-    EXPECT_GT(profile.idleShare(), 0.3);
+    EXPECT_GT(profile.idleShare(), 0.3) << formatFolded(profile);
     const double hot = busyShare(profile, "hot_http_server:hot_function");
     const double cold = busyShare(profile, "hot_http_server:cold_function");
-    // The share itself is checked within a few points where the sampler runs the script directly
-    // (tests/profilers/test_pysampler.py: 30 % +- 8 at 300 Hz; standalone under this very load 27-31 %). Through the
-    // runner it has come out anywhere from 17 % to 69 % on a loaded machine: an open bug (notes/issue11.md), so here
-    // only that both burns are there, named, and make up most of the busy samples.
-    EXPECT_GT(hot, 0.05) << "hot " << hot << ", cold " << cold << "\n" << formatFolded(profile);
-    EXPECT_GT(cold, 0.05) << "hot " << hot << ", cold " << cold;
+    EXPECT_NEAR(hot / (hot + cold), 0.30, 0.07) << "hot " << hot << ", cold " << cold << "\n" << formatFolded(profile);
     EXPECT_GT(hot + cold, 0.6) << "the burns are most of the busy samples";
     EXPECT_GT(busyShare(profile, "hot_http_server:handle_request"), 0.8); // the handler coroutine, by name
     EXPECT_EQ(busyShare(profile, "hot_http_server:warmup_only"), 0.0) << "warm-up samples were counted";
