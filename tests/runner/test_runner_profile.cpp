@@ -97,9 +97,10 @@ TEST(RunnerProfile, TornadoAsyncHandlersAppearByName) {
     TempHome home;
     auto plan = profiledPlan("tornado-async");
     plan.profile.sampleRateHz = 250; // the handlers' own frames are small: more samples to catch them
-    const auto steps = runProfiled(home, plan);
+    std::string log;
+    const auto steps = runProfiled(home, plan, &log);
     ASSERT_EQ(steps.size(), 1u);
-    ASSERT_TRUE(steps[0].profiled()) << steps[0].statusMessage;
+    ASSERT_TRUE(steps[0].profiled()) << steps[0].statusMessage << "\n" << log << steps[0].serverLogTail;
     const auto parsed = parseFolded(steps[0].profile->folded);
     ASSERT_TRUE(parsed.ok());
     // The native coroutine handler, by name (its own work is tiny: present is what counts).
