@@ -61,11 +61,11 @@ struct BenchmarkPlan {
     CpuPinning pinning;
     std::string arrivals = "uniform"; // or "poisson"
     PlanMode mode = PlanMode::Sweep;
-    SearchSettings search; // used in search mode
+    SearchSettings search;   // used in search mode
+    ProfileSettings profile; // which steps run with the server profiled (off by default)
     // Other hosts over SSH (docs/hosts.md): user@host[:port]. Empty (or "local"): this machine, as always.
     std::string serverHost;
     std::vector<std::string> generatorHosts; // the load split between them; "local" is this machine
-    ProfileSettings profile;                 // which steps run with the server profiled (off by default)
 };
 
 std::string_view toString(StepOrder order);
