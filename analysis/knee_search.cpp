@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace loadscope {
 
@@ -153,6 +154,37 @@ void KneeSearch::planNext() {
         return;
     }
     stop("bracket reached: " + bracketText());
+}
+
+namespace {
+// "held 1687" / "held no rate" at the start of `text`; advances past it.
+bool readEnd(std::string_view& text, std::string_view word, std::optional<double>& value) {
+    if (text.substr(0, word.size()) != word)
+        return false;
+    text.remove_prefix(word.size());
+    if (text.substr(0, 7) == "no rate") {
+        text.remove_prefix(7);
+        return true;
+    }
+    std::size_t used = 0;
+    try {
+        value = std::stod(std::string(text), &used);
+    } catch (const std::exception&) {
+        return false;
+    }
+    text.remove_prefix(used);
+    return true;
+}
+} // namespace
+
+std::optional<SearchBracket> parseBracketText(std::string_view text) {
+    SearchBracket bracket;
+    if (!readEnd(text, "held ", bracket.held) || text.substr(0, 2) != ", ")
+        return std::nullopt;
+    text.remove_prefix(2);
+    if (!readEnd(text, "broke ", bracket.broken))
+        return std::nullopt;
+    return bracket;
 }
 
 } // namespace loadscope

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace loadscope {
 
@@ -81,5 +82,14 @@ private:
 // The default start rate: a tenth of what the plan's connections could carry at the scenario's ideal latency
 // (Little's law), rounded to a round number and kept within [minRps, maxRps].
 double defaultSearchStartRps(double idealLatencyMs, int connections);
+
+// A search's final bracket as stored with its run (environment targets.NAME.search.bracket, written by
+// bracketText()) read back: "held 1687, broke 1898 (within 5 %)" -> {1687, 1898}; "held no rate" leaves an end
+// unset. nullopt for any other text.
+struct SearchBracket {
+    std::optional<double> held;
+    std::optional<double> broken;
+};
+std::optional<SearchBracket> parseBracketText(std::string_view text);
 
 } // namespace loadscope

@@ -33,6 +33,22 @@ std::string MergedMeasurement::intervalNote() const {
     return "no interval: some repetitions have no histogram";
 }
 
+std::string MergedMeasurement::verdictWord() const {
+    if (!limits || !measured())
+        return "-";
+    std::string text = verdict.met ? "held" : "broken";
+    if (confidence != (verdict.met ? Confidence::Held : Confidence::Broken))
+        text += "?";
+    return text;
+}
+
+std::string MergedMeasurement::verdictText() const {
+    std::string text = verdictWord();
+    if (text != "-" && holdProbability)
+        text += " (" + formatNumber(*holdProbability * 100, 0) + " %)";
+    return text;
+}
+
 Confidence confidenceOf(const SloVerdict& verdict, const SloLimits& limits) {
     const double wide = 1.0 + kVerdictMargin;
     if (verdict.met) {

@@ -75,6 +75,11 @@ struct MergedMeasurement {
     int outliers() const;
     // "interval needs >= 3 repetitions" when there is no interval, else empty.
     std::string intervalNote() const;
+    // The verdict as the tables and tooltips say it: "held", "broken", "held?" / "broken?" when not sure, with the
+    // share of resamples that met the SLO when known ("held (98 %)"); "-" without an SLO or a measurement.
+    std::string verdictText() const;
+    // The same without the share: "held", "broken?", "-".
+    std::string verdictWord() const;
 };
 
 // The SLO limits of a target (nullptr/empty function: no SLO known).

@@ -48,22 +48,51 @@ RunAnalysis analyzeRun(const Run& run) {
     return analyzeSteps(run.steps, order, [&run](const std::string& target) { return storedSloLimits(run, target); });
 }
 
-std::string kneeVerdictLine(const RunAnalysis& analysis) {
-    std::vector<const TargetAnalysis*> ranked;
-    for (const auto& t : analysis.targets)
-        if (t.knee.measuredAny)
-            ranked.push_back(&t);
-    std::stable_sort(ranked.begin(), ranked.end(), [](const TargetAnalysis* a, const TargetAnalysis* b) {
-        return a->knee.kneeRps.value_or(-1) > b->knee.kneeRps.value_or(-1);
+std::vector<VerdictEntry> kneeVerdictEntries(const std::vector<LabelledKnee>& series) {
+    std::vector<std::size_t> ranked;
+    for (std::size_t i = 0; i < series.size(); ++i)
+        if (series[i].knee && series[i].knee->measuredAny)
+            ranked.push_back(i);
+    std::stable_sort(ranked.begin(), ranked.end(), [&](std::size_t a, std::size_t b) {
+        return series[a].knee->kneeRps.value_or(-1) > series[b].knee->kneeRps.value_or(-1);
     });
-    std::string line;
+    std::vector<VerdictEntry> entries;
     for (std::size_t i = 0; i < ranked.size(); ++i) {
+        const LabelledKnee& s = series[ranked[i]];
+        VerdictEntry e{s.label, s.knee->text(), {}, ranked[i]};
         if (i > 0)
-            line += std::string(" ") +
-                    std::string(symbolOf(compareKnees(ranked[i - 1]->knee, ranked[i]->knee).ordering)) + " ";
-        line += ranked[i]->target + " " + ranked[i]->knee.text();
+            e.symbolBefore = std::string(symbolOf(compareKnees(*series[ranked[i - 1]].knee, *s.knee).ordering));
+        entries.push_back(std::move(e));
+    }
+    return entries;
+}
+
+std::string joinVerdictEntries(const std::vector<VerdictEntry>& entries) {
+    std::string line;
+    for (const auto& e : entries) {
+        if (!e.symbolBefore.empty())
+            line += " " + e.symbolBefore + " ";
+        line += e.label + " " + e.kneeText;
     }
     return line;
+}
+
+std::string kneeVerdictLine(const RunAnalysis& analysis) {
+    std::vector<LabelledKnee> series;
+    for (const auto& t : analysis.targets)
+        series.push_back({t.target, &t.knee});
+    return joinVerdictEntries(kneeVerdictEntries(series));
+}
+
+PairVerdict compareTargets(const TargetAnalysis& a, const TargetAnalysis& b, const DifferenceRules& rules) {
+    PairVerdict verdict;
+    verdict.knee = compareKnees(a.knee, b.knee);
+    for (const auto& ma : a.measurements) {
+        const MergedMeasurement* mb = b.at(ma.requestedRps);
+        if (mb && ma.measured() && mb->measured())
+            verdict.rates.push_back(compareAtRate(ma, *mb, rules));
+    }
+    return verdict;
 }
 
 } // namespace loadscope

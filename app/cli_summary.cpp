@@ -101,15 +101,7 @@ std::string p99Cell(const MergedMeasurement& m) {
 }
 
 std::string verdictCell(const MergedMeasurement& m) {
-    if (!m.limits || !m.measured())
-        return "-";
-    std::string cell = m.verdict.met ? "held" : "broken";
-    const bool sure = m.confidence == (m.verdict.met ? Confidence::Held : Confidence::Broken);
-    if (!sure)
-        cell += "?";
-    if (m.holdProbability)
-        cell += " (" + formatNumber(*m.holdProbability * 100, 0) + " %)";
-    return cell;
+    return m.verdictText(); // the GUI's tooltips say the same (analysis/measurement.h)
 }
 
 void printSummaryTable(std::ostream& out, const Run& run, const RunAnalysis& analysis) {

@@ -5,14 +5,7 @@
 namespace loadscope::cli {
 
 PairVerdict comparePair(const TargetAnalysis& a, const TargetAnalysis& b, const DifferenceRules& rules) {
-    PairVerdict verdict;
-    verdict.knee = compareKnees(a.knee, b.knee);
-    for (const auto& ma : a.measurements) {
-        const MergedMeasurement* mb = b.at(ma.requestedRps);
-        if (mb && ma.measured() && mb->measured())
-            verdict.rates.push_back(compareAtRate(ma, *mb, rules));
-    }
-    return verdict;
+    return compareTargets(a, b, rules);
 }
 
 void printPairVerdict(std::ostream& out, const Series& a, const Series& b, const PairVerdict& verdict) {

@@ -16,10 +16,8 @@ struct Series {
     const TargetAnalysis* target = nullptr;
 };
 
-struct PairVerdict {
-    KneeComparison knee;
-    std::vector<RateComparison> rates; // the rates both measured (with an ok repetition), ascending
-};
+// The verdict itself is the analysis library's (compareTargets), the one the GUI shows too.
+using PairVerdict = loadscope::PairVerdict;
 PairVerdict comparePair(const TargetAnalysis& a, const TargetAnalysis& b, const DifferenceRules& rules = {});
 
 // "aiohttp vs tornado-gen" then the knee verdict and one line per common rate.

@@ -77,6 +77,8 @@ Outcome runSetup(const std::string& label, BenchmarkPlan plan, const BenchmarkRu
     const auto environment = nlohmann::json::parse(run->environmentJson);
     Outcome outcome;
     outcome.setupS = environment.value("ssh_setup_s", 0.0);
+    if (environment.contains("ssh_setup_phases"))
+        std::printf("set-up phases: %s\n", environment["ssh_setup_phases"].dump().c_str());
     outcome.firstMeasuredS = observer.firstMeasuredS.value_or(0);
     std::printf("\n%s\n%10s %10s %9s %9s %8s  %s\n", label.c_str(), "rate", "achieved", "p50 ms", "p99 ms", "gen cpu",
                 "verdict");

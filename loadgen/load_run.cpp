@@ -194,7 +194,12 @@ int runLoadgen(const LoadgenOptions& options) {
         const auto nowUnixNs =
             std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
                 .count();
-        timing.startNs = std::max(timing.startNs, monotonicNowNs() + (options.startAtUnixMs * 1'000'000 - nowUnixNs));
+        const std::int64_t untilStartNs = options.startAtUnixMs * 1'000'000 - nowUnixNs;
+        if (untilStartNs < 20'000'000) // the other generators are already sending: this one's arrivals are not theirs
+            std::cerr << "loadscope-loadgen: warning: --start-at " << options.startAtUnixMs << " missed by "
+                      << (20'000'000 - untilStartNs) / 1'000'000 << " ms: starting now, out of step with the other "
+                      << "generators sharing the schedule\n";
+        timing.startNs = std::max(timing.startNs, monotonicNowNs() + untilStartNs);
     }
     timing.measureStartNs = timing.startNs + options.warmup.count();
     timing.measureEndNs = timing.measureStartNs + options.schedule.totalDuration().count();

@@ -6,7 +6,7 @@ namespace loadscope {
 
 namespace {
 
-std::string_view trimmed(std::string_view s) {
+std::string_view trimmedPerfText(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
         s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
@@ -16,17 +16,17 @@ std::string_view trimmed(std::string_view s) {
 
 // "7f1c2a3b4c5d busy_work(long)+0x24 (/usr/bin/loadscope-refserver)" -> "busy_work(long)"
 std::string frameName(std::string_view line) {
-    line = trimmed(line);
+    line = trimmedPerfText(line);
     const auto firstSpace = line.find(' ');
     if (firstSpace == std::string_view::npos)
         return "[unknown]";
-    auto rest = trimmed(line.substr(firstSpace + 1));
+    auto rest = trimmedPerfText(line.substr(firstSpace + 1));
     std::string_view dso;
     if (rest.ends_with(')')) {
         const auto open = rest.rfind(" (");
         if (open != std::string_view::npos) {
             dso = rest.substr(open + 2, rest.size() - open - 3);
-            rest = trimmed(rest.substr(0, open));
+            rest = trimmedPerfText(rest.substr(0, open));
         }
     }
     if (const auto plus = rest.rfind("+0x"); plus != std::string_view::npos)
@@ -62,7 +62,7 @@ FoldedProfile foldPerfScript(std::string_view text) {
             end = text.size();
         const auto line = text.substr(start, end - start);
         start = end + 1;
-        if (trimmed(line).empty()) {
+        if (trimmedPerfText(line).empty()) {
             finishSample();
         } else if (line.front() == '#') {
             continue; // perf's header comments

@@ -32,7 +32,9 @@ struct DistributedRequest {
     // The server to sample: a remote process group (serverHost set) or a local one.
     const SshHost* serverHost = nullptr;
     pid_t serverProcessGroup = 0;
-    double startLeadS = 0.5; // from now to the common start: time for every ssh to start its generator
+    // From now to the common start: time for every ssh to start its generator (on the busy 2-core test VM half a
+    // second was sometimes not enough; a generator that misses it says so on stderr and starts out of step).
+    double startLeadS = 1.5;
 };
 
 struct GeneratorOutcome {

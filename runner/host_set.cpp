@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <map>
 #include <set>
 #include <sstream>
@@ -55,26 +56,143 @@ std::string HostSet::sshConnectionField(SshHost& host, int field) {
     return value;
 }
 
+namespace {
+
+// job(host) for every host at once, one thread each: the time goes into waiting for the network and the hosts.
+template <typename Job> auto onEachAtOnce(const std::vector<SshHost*>& hosts, Job job) {
+    using Result = decltype(job(*hosts.front()));
+    std::vector<std::future<Result>> futures;
+    for (auto* host : hosts)
+        futures.push_back(std::async(std::launch::async, [&job, host] { return job(*host); }));
+    std::vector<Result> results;
+    for (auto& future : futures)
+        results.push_back(future.get());
+    return results;
+}
+
+// "uname, cores, load, CPU model" of a host, each on its line.
+std::vector<std::string> hostFacts(const SshHost& host) {
+    const auto info = host.run("uname -srm; nproc; cut -d' ' -f1-3 /proc/loadavg; "
+                               "sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1",
+                               10s);
+    std::vector<std::string> lines;
+    std::istringstream in(info.out);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    lines.resize(4);
+    return lines;
+}
+
+} // namespace
+
 void HostSet::prepare(const std::vector<const TargetDefinition*>& targets, const std::filesystem::path& localLoadgen,
                       const std::string& python, const std::function<void(const std::string&)>& log) {
     const auto started = std::chrono::steady_clock::now();
+    std::vector<SshHost*> all;
+    for (auto& host : hosts_)
+        all.push_back(host.get());
+    log("connecting to " + std::to_string(all.size()) + " host(s)");
+    // Where the set-up time goes (stored with the run: docs/benchmarks.md measures it).
+    auto lap = [this, at = started]() mutable {
+        const auto now = std::chrono::steady_clock::now();
+        const double seconds = std::chrono::duration<double>(now - at).count();
+        at = now;
+        return seconds;
+    };
     std::vector<std::string> problems;
     std::set<SshHost*> reachable;
-    for (auto& host : hosts_) {
-        log("connecting to " + host->name());
-        if (auto failure = host->connect(); !failure.empty())
-            problems.push_back(failure);
+    const auto failures = onEachAtOnce(all, [](SshHost& host) { return host.connect(); });
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (failures[i].empty())
+            reachable.insert(all[i]);
         else
-            reachable.insert(host.get());
+            problems.push_back(failures[i]);
     }
-    // The server's address: where we reached its host, or (a local server with remote generators) where they reach us.
+    phases_["connect_s"] = lap();
+    checkServer(targets, python, reachable, problems);
+    phases_["server_check_s"] = lap();
+    std::vector<SshHost*> generatorHosts;
+    for (auto* host : generatorHosts_)
+        if (host && reachable.count(host) &&
+            std::find(generatorHosts.begin(), generatorHosts.end(), host) == generatorHosts.end())
+            generatorHosts.push_back(host);
+    std::map<SshHost*, std::string> loadgenOn;
+    if (!generatorHosts.empty()) {
+        const auto checksum = localSha256(localLoadgen);
+        const auto provided =
+            onEachAtOnce(generatorHosts, [&](SshHost& host) { return provideLoadgen(host, localLoadgen, checksum); });
+        for (std::size_t i = 0; i < generatorHosts.size(); ++i) {
+            if (!provided[i].error.empty())
+                problems.push_back(generatorHosts[i]->name() + ": " + provided[i].error);
+            else
+                loadgenOn[generatorHosts[i]] = provided[i].path;
+            if (provided[i].copied)
+                log("copied loadscope-loadgen to " + generatorHosts[i]->name() + ":" + provided[i].path + " in " +
+                    formatNumber(provided[i].copySeconds, 2) + " s");
+        }
+    }
+    if (!problems.empty()) {
+        std::string message = "the hosts are not ready:";
+        for (const auto& problem : problems)
+            message += "\n  " + problem;
+        throw PlanError(message);
+    }
+    phases_["loadgen_s"] = lap();
+    probeServerVersions(targets, python, log);
+    phases_["versions_s"] = lap();
+
+    // One host after the other: round trips measured while the other hosts are being measured are noisier.
+    std::vector<ClockOffset> offsets;
+    for (auto* host : all)
+        offsets.push_back(measureClockOffset(*host));
+    phases_["clock_offsets_s"] = lap();
+    const auto facts = onEachAtOnce(all, [](SshHost& host) { return hostFacts(host); });
+    phases_["facts_s"] = lap();
+    std::map<SshHost*, ClockOffset> offsetOf;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        offsetOf[all[i]] = offsets[i];
+        if (offsets[i].error.empty())
+            log("clock of " + all[i]->name() + ": " + formatNumber(offsets[i].offsetMs, 2) + " ms +- " +
+                formatNumber(offsets[i].uncertaintyMs, 2) + " ms from ours");
+        std::vector<std::string> roles;
+        if (all[i] == server_)
+            roles.emplace_back("server");
+        if (std::find(generatorHosts_.begin(), generatorHosts_.end(), all[i]) != generatorHosts_.end())
+            roles.emplace_back("generator");
+        nlohmann::json entry = {{"host", all[i]->name()},
+                                {"roles", roles},
+                                {"kernel", facts[i][0]},
+                                {"cores", facts[i][1]},
+                                {"load", facts[i][2]},
+                                {"cpu", facts[i][3]},
+                                {"connect_s", all[i]->connectSeconds()},
+                                {"clock_offset_ms", offsets[i].offsetMs},
+                                {"clock_offset_uncertainty_ms", offsets[i].uncertaintyMs}};
+        if (loadgenOn.count(all[i]))
+            entry["loadgen"] = loadgenOn[all[i]];
+        environment_.push_back(entry);
+    }
+    slots_.clear();
+    for (auto* host : generatorHosts_)
+        slots_.push_back(
+            {host, host ? loadgenOn[host] : localLoadgen.string(), host ? usableOffsetMs(offsetOf[host]) : 0});
+    if (slots_.empty())
+        slots_.push_back({nullptr, localLoadgen.string(), 0});
+    setupSeconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    log("hosts ready in " + formatNumber(setupSeconds_, 2) + " s; the server listens on " + serverAddress_);
+}
+
+// The server's address, the targets' requirements on its host, python3 where readiness is probed from.
+void HostSet::checkServer(const std::vector<const TargetDefinition*>& targets, const std::string& python,
+                          const std::set<SshHost*>& reachable, std::vector<std::string>& problems) {
+    // Where we reached the server's host, or (a local server with remote generators) where they reach us.
+    auto* prober = const_cast<SshHost*>(probeHost());
     if (server_ && reachable.count(server_))
         serverAddress_ = sshConnectionField(*server_, 3);
-    else if (!server_ && probeHost() && reachable.count(const_cast<SshHost*>(probeHost())))
-        serverAddress_ = sshConnectionField(*const_cast<SshHost*>(probeHost()), 1);
+    else if (!server_ && prober && reachable.count(prober))
+        serverAddress_ = sshConnectionField(*prober, 1);
     if (serverAddress_.empty())
         problems.push_back("cannot tell the server's address from $SSH_CONNECTION");
-
     if (server_ && reachable.count(server_)) {
         for (const auto* target : targets) {
             auto values = defaultPlaceholderValues(0);
@@ -84,84 +202,35 @@ void HostSet::prepare(const std::vector<const TargetDefinition*>& targets, const
                 problems.push_back(target->name + ": " + problem);
         }
     }
-    std::map<SshHost*, std::string> loadgenOn;
-    for (auto* host : generatorHosts_) {
-        if (!host || !reachable.count(host) || loadgenOn.count(host))
+    if (server_ && prober && reachable.count(prober) && !prober->run("command -v python3", 10s).success())
+        problems.push_back(prober->name() +
+                           ": python3 is not installed (readiness is probed from there): apt-get install "
+                           "python3-minimal");
+}
+
+// The versions that count are the server host's.
+void HostSet::probeServerVersions(const std::vector<const TargetDefinition*>& targets, const std::string& python,
+                                  const std::function<void(const std::string&)>& log) {
+    for (const auto* target : server_ ? targets : std::vector<const TargetDefinition*>{}) {
+        if (target->versionProbe.empty())
             continue;
-        log("checking loadscope-loadgen on " + host->name());
-        const auto provided = provideLoadgen(*host, localLoadgen);
-        if (!provided.error.empty()) {
-            problems.push_back(host->name() + ": " + provided.error);
-            continue;
+        auto values = defaultPlaceholderValues(0);
+        values.python = python;
+        values.host = serverAddress_;
+        std::vector<std::string> probe;
+        for (const auto& argument : target->versionProbe)
+            probe.push_back(expandPlaceholders(argument, values));
+        const auto probed = server_->run(shellCommand(probe), 10s);
+        std::istringstream lines(probed.out);
+        for (std::string line; std::getline(lines, line);) {
+            if (line.find_first_not_of(" \t\r") != std::string::npos) {
+                serverVersions_[target->name] = line;
+                break;
+            }
         }
-        if (provided.copied)
-            log("copied loadscope-loadgen to " + host->name() + ":" + provided.path + " in " +
-                formatNumber(provided.copySeconds, 2) + " s");
-        loadgenOn[host] = provided.path;
+        if (serverVersions_[target->name].empty())
+            log("warning: version probe of " + target->name + " on " + server_->name() + " printed nothing");
     }
-    if (server_ && probeHost() && reachable.count(const_cast<SshHost*>(probeHost()))) {
-        const auto python3 = probeHost()->run("command -v python3", 10s);
-        if (!python3.success())
-            problems.push_back(probeHost()->name() +
-                               ": python3 is not installed (readiness is probed from there): apt-get install "
-                               "python3-minimal");
-    }
-    if (!problems.empty()) {
-        std::string message = "the hosts are not ready:";
-        for (const auto& problem : problems)
-            message += "\n  " + problem;
-        throw PlanError(message);
-    }
-
-    std::map<SshHost*, ClockOffset> offsets;
-    for (auto& host : hosts_) {
-        offsets[host.get()] = measureClockOffset(*host);
-        const auto& offset = offsets[host.get()];
-        if (offset.error.empty())
-            log("clock of " + host->name() + ": " + formatNumber(offset.offsetMs, 2) + " ms +- " +
-                formatNumber(offset.uncertaintyMs, 2) + " ms from ours");
-    }
-    slots_.clear();
-    for (auto* host : generatorHosts_) {
-        GeneratorSlot slot;
-        slot.host = host;
-        slot.loadgenPath = host ? loadgenOn[host] : localLoadgen.string();
-        slot.clockOffsetMs = host ? offsets[host].offsetMs : 0;
-        slots_.push_back(slot);
-    }
-    if (slots_.empty())
-        slots_.push_back({nullptr, localLoadgen.string(), 0});
-
-    for (auto& host : hosts_) {
-        const auto info = host->run("uname -srm; nproc; cut -d' ' -f1-3 /proc/loadavg; "
-                                    "sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1",
-                                    10s);
-        std::vector<std::string> lines;
-        std::istringstream in(info.out);
-        for (std::string line; std::getline(in, line);)
-            lines.push_back(line);
-        lines.resize(4);
-        std::vector<std::string> roles;
-        if (host.get() == server_)
-            roles.emplace_back("server");
-        if (std::find(generatorHosts_.begin(), generatorHosts_.end(), host.get()) != generatorHosts_.end())
-            roles.emplace_back("generator");
-        const auto& offset = offsets[host.get()];
-        nlohmann::json entry = {{"host", host->name()},
-                                {"roles", roles},
-                                {"kernel", lines[0]},
-                                {"cores", lines[1]},
-                                {"load", lines[2]},
-                                {"cpu", lines[3]},
-                                {"connect_s", host->connectSeconds()},
-                                {"clock_offset_ms", offset.offsetMs},
-                                {"clock_offset_uncertainty_ms", offset.uncertaintyMs}};
-        if (loadgenOn.count(host.get()))
-            entry["loadgen"] = loadgenOn[host.get()];
-        environment_.push_back(entry);
-    }
-    setupSeconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    log("hosts ready in " + formatNumber(setupSeconds_, 2) + " s; the server listens on " + serverAddress_);
 }
 
 void HostSet::close() {

@@ -14,7 +14,9 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,11 +42,19 @@ public:
     // The first remote generator host (readiness is probed from it), or nullptr.
     const SshHost* probeHost() const;
     double setupSeconds() const { return setupSeconds_; }
+    // Seconds per phase of prepare(): connect_s, server_check_s, loadgen_s, versions_s, clock_offsets_s, facts_s.
+    const nlohmann::json& setupPhases() const { return phases_; }
+    // Each target's version probe as run on the server host (empty without one): target name -> first line.
+    const std::map<std::string, std::string>& serverVersions() const { return serverVersions_; }
     nlohmann::json environment() const { return environment_; }
 
 private:
     SshHost& hostFor(const std::string& destination);
     std::string sshConnectionField(SshHost& host, int field);
+    void checkServer(const std::vector<const TargetDefinition*>& targets, const std::string& python,
+                     const std::set<SshHost*>& reachable, std::vector<std::string>& problems);
+    void probeServerVersions(const std::vector<const TargetDefinition*>& targets, const std::string& python,
+                             const std::function<void(const std::string&)>& log);
 
     SshSettings settings_;
     std::vector<std::unique_ptr<SshHost>> hosts_;
@@ -53,6 +63,8 @@ private:
     std::vector<GeneratorSlot> slots_;
     std::string serverAddress_ = "127.0.0.1";
     double setupSeconds_ = 0;
+    nlohmann::json phases_ = nlohmann::json::object();
+    std::map<std::string, std::string> serverVersions_;
     nlohmann::json environment_ = nlohmann::json::array();
 };
 

@@ -10,14 +10,14 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string firstWord(const std::string& text) {
+std::string firstWordOf(const std::string& text) {
     std::istringstream in(text);
     std::string word;
     in >> word;
     return word;
 }
 
-std::string lastLine(std::string text) {
+std::string lastOutputLine(std::string text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
         text.pop_back();
     const auto newline = text.rfind('\n');
@@ -73,7 +73,7 @@ std::vector<std::string> remoteTargetProblems(SshHost& host, const TargetDefinit
     const auto checked = host.run(script, 20s);
     if (!checked.success()) {
         problem("cannot check the requirements: " +
-                (checked.startError.empty() ? lastLine(checked.err) : checked.startError));
+                (checked.startError.empty() ? lastOutputLine(checked.err) : checked.startError));
         return problems;
     }
     std::istringstream lines(checked.out);
@@ -112,7 +112,7 @@ std::vector<std::string> remoteTargetProblems(SshHost& host, const TargetDefinit
     const auto imported = host.run(shellCommand(argv), 30s);
     if (!imported.success()) {
         problem("cannot check the Python modules with " + values.python + " (apt-get install python3): " +
-                (imported.startError.empty() ? lastLine(imported.err) : imported.startError));
+                (imported.startError.empty() ? lastOutputLine(imported.err) : imported.startError));
         return problems;
     }
     std::istringstream failures(imported.out);
@@ -137,12 +137,13 @@ std::string localSha256(const std::filesystem::path& file) {
     ChildProcessOptions options;
     options.argv = {"sha256sum", "--", file.string()};
     const auto summed = runCommand(options, 30s);
-    return summed.success() ? firstWord(summed.out) : std::string();
+    return summed.success() ? firstWordOf(summed.out) : std::string();
 }
 
-RemoteLoadgen provideLoadgen(SshHost& host, const std::filesystem::path& localLoadgen) {
+RemoteLoadgen provideLoadgen(SshHost& host, const std::filesystem::path& localLoadgen,
+                             const std::string& localSha256Hex) {
     RemoteLoadgen result;
-    const auto wanted = localSha256(localLoadgen);
+    const auto wanted = localSha256Hex.empty() ? localSha256(localLoadgen) : localSha256Hex;
     if (wanted.empty()) {
         result.error = "cannot read " + localLoadgen.string() + " (is it built?)";
         return result;
@@ -176,9 +177,9 @@ RemoteLoadgen provideLoadgen(SshHost& host, const std::filesystem::path& localLo
     }
     result.copySeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const auto checked = host.run("sha256sum " + shellQuote(copy) + " && " + shellQuote(copy) + " --version", 20s);
-    if (!checked.success() || firstWord(checked.out) != wanted) {
-        result.error = "the copy of loadscope-loadgen on " + host.name() +
-                       " does not run: " + (checked.startError.empty() ? lastLine(checked.err) : checked.startError) +
+    if (!checked.success() || firstWordOf(checked.out) != wanted) {
+        result.error = "the copy of loadscope-loadgen on " + host.name() + " does not run: " +
+                       (checked.startError.empty() ? lastOutputLine(checked.err) : checked.startError) +
                        " (the generator host needs Debian 12's libc, libstdc++ and zlib1g)";
         return result;
     }

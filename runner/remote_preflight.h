@@ -29,6 +29,8 @@ struct RemoteLoadgen {
 };
 // loadscope-loadgen on `host`: the one in its PATH when it is this very build, else a copy in the host's temporary
 // folder (removed when the host is closed). The copy is checked (checksum, --version) before it is used.
-RemoteLoadgen provideLoadgen(SshHost& host, const std::filesystem::path& localLoadgen);
+// `localSha256Hex`: the local file's checksum when already known (one per run, not one per host).
+RemoteLoadgen provideLoadgen(SshHost& host, const std::filesystem::path& localLoadgen,
+                             const std::string& localSha256Hex = {});
 
 } // namespace loadscope

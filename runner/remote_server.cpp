@@ -58,7 +58,7 @@ while kill -0 -$pg 2>/dev/null; do
   sleep 0.25
 done)SH";
 
-std::string lastLine(std::string text) {
+std::string lastServerLine(std::string text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
         text.pop_back();
     const auto newline = text.rfind('\n');
@@ -105,9 +105,9 @@ std::string probeReadinessFrom(const SshHost& from, const std::string& address, 
         probe.waitForOutputEnd(1s);
         if (probe.exitStatus()->success())
             return {};
-        const auto said = lastLine(probe.stdoutTail());
+        const auto said = lastServerLine(probe.stdoutTail());
         return "GET " + url + " from " + from.name() + ": " +
-               (said.empty() ? lastLine(probe.stderrTail()) + " (is python3 installed there?)" : said);
+               (said.empty() ? lastServerLine(probe.stderrTail()) + " (is python3 installed there?)" : said);
     } catch (const ChildProcessError& error) {
         return error.what();
     }
@@ -159,7 +159,7 @@ int RemoteServerSession::pickRemotePort(std::string& error) {
                                   15s);
     if (!picked.success()) {
         error = "cannot pick a free port on " + host_.name() +
-                " (needs shuf and ss: coreutils, iproute2): " + lastLine(picked.err);
+                " (needs shuf and ss: coreutils, iproute2): " + lastServerLine(picked.err);
         return 0;
     }
     return std::atoi(picked.out.c_str());
@@ -221,7 +221,7 @@ StartResult RemoteServerSession::start(const std::atomic<bool>& cancel) {
         const auto status = session_->exitStatus();
         return {false,
                 "the server exited on " + host_.name() + " (" + (status ? status->toString() : std::string("?")) +
-                    ") before it was ready: " + lastLine(logTail()),
+                    ") before it was ready: " + lastServerLine(logTail()),
                 startupS};
     }
     if (!notReady.empty()) {

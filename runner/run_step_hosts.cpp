@@ -16,7 +16,15 @@ void BenchmarkRunner::Impl::prepareHosts() {
     hosts->prepare(definitions, options.loadgenPath, options.python, [this](const std::string& line) { log(line); });
     environment["hosts"] = hosts->environment();
     environment["ssh_setup_s"] = hosts->setupSeconds();
+    environment["ssh_setup_phases"] = hosts->setupPhases();
     environment["server_address"] = hosts->serverAddress();
+    for (auto& snapshot : run.targets) {
+        if (const auto it = hosts->serverVersions().find(snapshot.name); it != hosts->serverVersions().end()) {
+            snapshot.versions = it->second;
+            environment["targets"][snapshot.name]["versions"] = it->second;
+            environment["targets"][snapshot.name]["versions_from"] = hosts->serverHost()->name();
+        }
+    }
 }
 
 void BenchmarkRunner::Impl::closeHosts() {

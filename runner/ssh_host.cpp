@@ -120,6 +120,22 @@ std::string describeSshFailure(const std::string& host, const std::string& sshSt
     return "cannot connect to " + host + (quote.empty() ? std::string(" (ssh printed nothing)") : quote);
 }
 
+void removeStaleControlFolders() {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/tmp", ec)) {
+        const auto folder = entry.path().filename().string();
+        const std::string prefix = "loadscope-ssh-";
+        if (folder.rfind(prefix, 0) != 0)
+            continue;
+        const auto dash = folder.find('-', prefix.size());
+        const auto pidText = folder.substr(prefix.size(), dash == std::string::npos ? 0 : dash - prefix.size());
+        if (pidText.empty() || !std::all_of(pidText.begin(), pidText.end(), [](char c) { return std::isdigit(c); }))
+            continue;
+        if (!processIsAlive(static_cast<pid_t>(std::stol(pidText))))
+            std::filesystem::remove_all(entry.path(), ec);
+    }
+}
+
 SshHost::SshHost(SshDestination destination, SshSettings settings)
     : destination_(std::move(destination))
     , settings_(std::move(settings)) {}
@@ -153,9 +169,11 @@ std::string SshHost::connect() {
         return {};
     const auto started = std::chrono::steady_clock::now();
     if (controlDir_.empty()) {
-        // The socket path must stay short (sockaddr_un holds 108 bytes).
-        char pattern[] = "/tmp/loadscope-ssh-XXXXXX";
-        if (!::mkdtemp(pattern))
+        removeStaleControlFolders();
+        // The socket path must stay short (sockaddr_un holds 108 bytes). The pid in the name tells a folder left by
+        // a Loadscope that was killed (its master died with it) from one in use.
+        std::string pattern = "/tmp/loadscope-ssh-" + std::to_string(::getpid()) + "-XXXXXX";
+        if (!::mkdtemp(pattern.data()))
             return "cannot create a folder for the SSH connection to " + name();
         controlDir_ = pattern;
     }

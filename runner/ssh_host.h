@@ -43,6 +43,10 @@ struct SshSettings {
 std::string shellQuote(const std::string& text);
 std::string shellCommand(const std::vector<std::string>& argv);
 
+// Removes /tmp/loadscope-ssh-<pid>-* folders (connection sockets) of Loadscope processes that are gone (killed:
+// nothing else could remove them).
+void removeStaleControlFolders();
+
 // ssh's stderr for a failed connection turned into one message naming the host and what to do about it.
 std::string describeSshFailure(const std::string& host, const std::string& sshStderr);
 

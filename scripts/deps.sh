@@ -3,6 +3,10 @@
 # package is present. Sourced by run.sh and test.sh; can also be run on its own.
 set -euo pipefail
 
+# The built-in targets' servers need these; the Debian package recommends them (cmake/LoadscopePackaging.cmake reads
+# this line: keep it on one line).
+LOADSCOPE_SERVER_PACKAGES=(python3 python3-aiohttp python3-tornado python3-uvloop python3-starlette python3-uvicorn)
+
 LOADSCOPE_PACKAGES=(
   # build
   cmake ninja-build g++ pkg-config git clang-format
@@ -13,8 +17,8 @@ LOADSCOPE_PACKAGES=(
   libssl-dev # SHA-256 of imported result files
   # other hosts over SSH (docs/hosts.md)
   openssh-client
-  # servers under test (run on Debian's /usr/bin/python3)
-  python3 python3-aiohttp python3-tornado python3-uvloop python3-starlette python3-uvicorn
+  # servers under test (run on Debian's /usr/bin/python3); the package's Recommends
+  "${LOADSCOPE_SERVER_PACKAGES[@]}"
   # importer tests: HdrHistogram's Java implementation reads our logs and writes logs we read
   libhdrhistogram-java default-jdk-headless
   # the HTML report checked in a real browser (report.chromium)
@@ -28,10 +32,15 @@ LOADSCOPE_PACKAGES=(
 # namespaces (iproute2) running Debian's sshd, and the benchmark serves nginx there. Not installed by run.sh, since
 # openssh-server's package starts a system-wide sshd on a desktop that did not ask for one.
 LOADSCOPE_TEST_PACKAGES=(openssh-server iproute2 nginx-light)
+# Only for the Debian package (scripts/package.sh sets LOADSCOPE_PACKAGE_DEPS=1): man pages from --help, PNG icons
+# from the SVG, the changelog and AppStream metainfo from CHANGELOG.md (python3), dpkg-shlibdeps, and the checks of
+# what the package installs (scripts/package-test.sh).
+LOADSCOPE_PACKAGE_TOOLS=(help2man librsvg2-bin dpkg-dev file appstream desktop-file-utils lintian bash-completion man-db)
 
 loadscope_missing_packages() {
   local missing=() p wanted=("${LOADSCOPE_PACKAGES[@]}")
   if [ "${LOADSCOPE_TEST_DEPS:-0}" = 1 ]; then wanted+=("${LOADSCOPE_TEST_PACKAGES[@]}"); fi
+  if [ "${LOADSCOPE_PACKAGE_DEPS:-0}" = 1 ]; then wanted+=("${LOADSCOPE_PACKAGE_TOOLS[@]}"); fi
   for p in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then missing+=("$p"); fi
   done

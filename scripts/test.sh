@@ -38,4 +38,8 @@ done
 echo "== build: release (what scripts/run.sh launches)"
 cmake --preset release >/dev/null
 if ! cmake --build --preset release -j "$jobs"; then status=1; fi
+# The Debian package from that release build: built, installed with apt-get, checked from outside the source tree,
+# purged (scripts/package-test.sh; docs/packaging.md).
+echo "== package: build, install, check, purge"
+if ! scripts/package-test.sh; then status=1; fi
 exit $status

@@ -1,6 +1,9 @@
 #include "chart_data.h"
 
+#include "benchmark_plan.h"
 #include "number_text.h"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -119,6 +122,30 @@ void mergeLatency(MeasurementGroup& group, Run& run, const HistogramMerger& merg
     });
     group.merged = run.steps[*worst].latency;
     group.approximate = group.okSteps.size() > 1;
+}
+
+bool isSearchRun(const Run& run) {
+    if (run.planJson.empty())
+        return false;
+    try {
+        return planFromJson(run.planJson, "plan").mode == PlanMode::Search;
+    } catch (const std::exception&) {
+        return false; // an imported or old run without a readable plan is drawn as a sweep
+    }
+}
+
+// The brackets a search stored in the run's environment (targets.NAME.search.bracket).
+std::map<std::string, SearchBracket> storedBrackets(const Run& run) {
+    std::map<std::string, SearchBracket> brackets;
+    const auto environment = nlohmann::json::parse(run.environmentJson, nullptr, false);
+    if (!environment.is_object() || !environment.contains("targets") || !environment["targets"].is_object())
+        return brackets;
+    for (const auto& [target, info] : environment["targets"].items())
+        if (info.is_object() && info.contains("search") && info["search"].is_object() &&
+            info["search"].contains("bracket") && info["search"]["bracket"].is_string())
+            if (const auto bracket = parseBracketText(info["search"]["bracket"].get<std::string>()))
+                brackets[target] = *bracket;
+    return brackets;
 }
 
 double repetitionValue(const Run& run, std::size_t stepIndex, Percentile p) {
@@ -248,6 +275,13 @@ std::vector<std::pair<std::size_t, std::string>> ResultsDataset::series() const 
     return result;
 }
 
+std::optional<SearchBracket> ResultsDataset::searchBracket(std::size_t runIndex, const std::string& target) const {
+    if (runIndex >= searchBrackets.size())
+        return std::nullopt;
+    const auto it = searchBrackets[runIndex].find(target);
+    return it == searchBrackets[runIndex].end() ? std::nullopt : std::optional<SearchBracket>(it->second);
+}
+
 const KneeEstimate* ResultsDataset::knee(std::size_t runIndex, const std::string& target) const {
     if (runIndex >= analyses.size())
         return nullptr;
@@ -296,6 +330,9 @@ ResultsDataset buildDataset(std::vector<Run> runs, std::vector<std::optional<Slo
         data.analyses.push_back(analyzeSteps(run.steps, {}, [&](const std::string& target) {
             return override ? override : storedSloLimits(run, target);
         }));
+        data.searches.push_back(isSearchRun(run));
+        data.searchBrackets.push_back(data.searches.back() ? storedBrackets(run)
+                                                           : std::map<std::string, SearchBracket>{});
         if (!data.slo[r] && !run.targets.empty())
             data.slo[r] = storedSloLimits(run, run.targets.front().name);
         // Target order: the run's target list (the plan's order), then any target only its steps name.
@@ -420,9 +457,20 @@ std::vector<int> repetitionsAt(const ResultsDataset& data, double rate) {
     return {repetitions.begin(), repetitions.end()};
 }
 
+std::vector<std::pair<std::size_t, std::string>> seriesByTarget(const ResultsDataset& data) {
+    auto all = data.series();
+    const auto position = [&](const std::string& target) {
+        return std::find(data.targets.begin(), data.targets.end(), target) - data.targets.begin();
+    };
+    std::stable_sort(all.begin(), all.end(), [&](const auto& a, const auto& b) {
+        return std::pair(position(a.second), a.first) < std::pair(position(b.second), b.first);
+    });
+    return all;
+}
+
 std::vector<ComparisonBar> comparisonAt(const ResultsDataset& data, double rate) {
     std::vector<ComparisonBar> bars;
-    for (const auto& [runIndex, target] : data.series()) {
+    for (const auto& [runIndex, target] : seriesByTarget(data)) {
         const MeasurementGroup* g = data.group(runIndex, target, rate);
         if (!g || !g->hasMeasurement())
             continue;
@@ -433,6 +481,7 @@ std::vector<ComparisonBar> comparisonAt(const ResultsDataset& data, double rate)
         bar.group = g;
         bar.p50Ms = g->merged.p50Ms;
         bar.p99Ms = g->merged.p99Ms;
+        bar.p99Interval = g->analysis.p99Interval;
         bar.p50MinMs = bar.p50MaxMs = run.steps[g->okSteps.front()].latency.p50Ms;
         bar.p99MinMs = bar.p99MaxMs = run.steps[g->okSteps.front()].latency.p99Ms;
         for (const std::size_t index : g->okSteps) {

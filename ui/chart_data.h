@@ -6,6 +6,7 @@
 // the min-max band is the spread of the repetitions' own percentiles. Building a dataset is the expensive part (it
 // merges histograms) and runs off the GUI thread; the per-chart queries below are cheap.
 
+#include "knee_search.h"
 #include "run_analysis.h"
 #include "run_types.h"
 #include "slo.h"
@@ -13,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,7 +84,13 @@ struct ResultsDataset {
     std::vector<std::string> targets;          // distinct target names, in the order they first appear
     std::vector<double> rates;                 // distinct requested rates, ascending
 
+    std::vector<bool> searches; // per run: its plan's mode is a knee search (probes, not a sweep)
+    // Per run: each target's final bracket as its search stored it with the run (empty for sweeps, old runs).
+    std::vector<std::map<std::string, SearchBracket>> searchBrackets;
+
     bool multiRun() const { return runs.size() > 1; }
+    bool isSearch(std::size_t runIndex) const { return runIndex < searches.size() && searches[runIndex]; }
+    std::optional<SearchBracket> searchBracket(std::size_t runIndex, const std::string& target) const;
     // "aiohttp" for a single run, "aiohttp (run 12)" when runs are compared; "imported" added for results
     // another tool measured ("wrk2 (imported)").
     std::string seriesLabel(std::size_t runIndex, const std::string& target) const;
@@ -157,9 +165,13 @@ struct ComparisonBar {
     std::string target;
     double p50Ms = 0, p50MinMs = 0, p50MaxMs = 0;
     double p99Ms = 0, p99MinMs = 0, p99MaxMs = 0;
+    std::optional<Interval> p99Interval; // the analysis's bootstrap interval (>= 3 repetitions)
     const MeasurementGroup* group = nullptr;
 };
+// Grouped by target (the dataset's target order), then by run: the runs' bars of one target side by side.
 std::vector<ComparisonBar> comparisonAt(const ResultsDataset& data, double rate);
+// The (run, target) series in that order: grouped by target, then run.
+std::vector<std::pair<std::size_t, std::string>> seriesByTarget(const ResultsDataset& data);
 
 // --- e. server resources ---
 struct ResourceSeries {

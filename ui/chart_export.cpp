@@ -7,6 +7,7 @@
 #include <QClipboard>
 #include <QFileInfo>
 #include <QMimeData>
+#include <QPointer>
 #include <QSaveFile>
 #include <QSvgGenerator>
 
@@ -36,6 +37,30 @@ private:
     ResultsChart& chart_;
     ChartTheme saved_;
     bool switched_ = false;
+};
+
+// Hints that only make sense on screen ("zoom out, or Log scale") are left out of a picture for the lifetime of the
+// guard: a text item with an "exportText" property shows that text instead.
+class ScreenHintGuard {
+public:
+    explicit ScreenHintGuard(ResultsChart& chart) {
+        for (int i = 0; i < chart.itemCount(); ++i)
+            if (auto* text = qobject_cast<QCPItemText*>(chart.item(i));
+                text && text->property("exportText").isValid()) {
+                saved_.append({text, text->text()});
+                text->setText(text->property("exportText").toString());
+            }
+    }
+    ~ScreenHintGuard() {
+        for (const auto& [text, screen] : saved_)
+            if (text)
+                text->setText(screen);
+    }
+    ScreenHintGuard(const ScreenHintGuard&) = delete;
+    ScreenHintGuard& operator=(const ScreenHintGuard&) = delete;
+
+private:
+    QList<QPair<QPointer<QCPItemText>, QString>> saved_;
 };
 
 QString writeSvg(ResultsChart& chart, const QString& path, int width, int height) {
@@ -101,6 +126,7 @@ QString exportChart(ResultsChart& chart, const QString& path, const ExportSettin
     if (settings.scale <= 0 || settings.scale > 8)
         return QObject::tr("%1: scale %2 is out of range (above 0, at most 8)").arg(path).arg(settings.scale);
     ThemeGuard guard(chart, settings.lightTheme);
+    ScreenHintGuard hints(chart); // after the theme: a theme change rebuilds the items
     bool ok = false;
     switch (settings.format) {
     case ExportFormat::Png:
@@ -120,6 +146,7 @@ QString exportChart(ResultsChart& chart, const QString& path, const ExportSettin
 }
 
 void copyChartToClipboard(ResultsChart& chart, QSize size, double scale) {
+    ScreenHintGuard hints(chart);
     const QPixmap pixmap = chart.toPixmap(size.width(), size.height(), scale);
     auto* mime = new QMimeData;
     mime->setImageData(pixmap.toImage());

@@ -86,6 +86,12 @@ Qt::PenStyle runPenStyle(int runIndex) {
     return styles[static_cast<std::size_t>(std::max(runIndex, 0)) % std::size(styles)];
 }
 
+Qt::BrushStyle runBrushStyle(int runIndex) {
+    static constexpr Qt::BrushStyle styles[] = {Qt::SolidPattern, Qt::BDiagPattern, Qt::FDiagPattern,
+                                                Qt::DiagCrossPattern, Qt::CrossPattern};
+    return styles[static_cast<std::size_t>(std::max(runIndex, 0)) % std::size(styles)];
+}
+
 ChartTheme ChartTheme::fromPalette(const QPalette& palette) {
     ChartTheme theme;
     theme.background = palette.color(QPalette::Base);

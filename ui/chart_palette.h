@@ -34,6 +34,9 @@ private:
 
 // A pen style per run when several runs are compared: the first run solid, the next dashed, dotted...
 Qt::PenStyle runPenStyle(int runIndex);
+// The fill of a bar or swatch per run, to go with runPenStyle: the first run solid, the next hatched one way, then
+// the other, then cross-hatched...
+Qt::BrushStyle runBrushStyle(int runIndex);
 
 // What the chart itself is drawn with: background, text, axes and grid.
 struct ChartTheme {

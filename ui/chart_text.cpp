@@ -1,9 +1,11 @@
 #include "chart_text.h"
 
+#include "number_text.h"
+
 #include <QDateTime>
 #include <QStringList>
 
-#include <QStringList>
+#include <algorithm>
 #include <cmath>
 
 namespace loadscope {
@@ -26,7 +28,7 @@ QString formatRate(double rps) {
     return QString::number(rps, 'f', 1);
 }
 
-QString describeRuns(const ResultsDataset& data) {
+QString describeRuns(const ResultsDataset& data, RepetitionsShown shown) {
     if (data.runs.empty())
         return {};
     QStringList scenarios;
@@ -44,7 +46,8 @@ QString describeRuns(const ResultsDataset& data) {
         if (!scenarioText.isEmpty())
             parts << scenarioText;
         if (repetitions > 1)
-            parts << QObject::tr("%1 repetitions merged").arg(repetitions);
+            parts << (shown == RepetitionsShown::Merged ? QObject::tr("%1 repetitions merged").arg(repetitions)
+                                                        : QObject::tr("%1 repetitions, one shown").arg(repetitions));
         parts << QDateTime::fromMSecsSinceEpoch(run.createdMs).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
         if (run.status != RunStatus::Completed)
             parts << QString::fromLatin1(toString(run.status).data());
@@ -87,43 +90,105 @@ QString shortFlags(const MeasurementGroup& group) {
     return flags.join(QStringLiteral(", "));
 }
 
-QString describeGroup(const ResultsDataset& data, const MeasurementGroup& group, std::optional<Percentile> highlight) {
-    QStringList lines;
-    lines << QStringLiteral("<b>%1</b> at %2 requests/s")
-                 .arg(QString::fromStdString(data.seriesLabel(group.runIndex, group.target)).toHtmlEscaped(),
-                      formatRate(group.requestedRps));
-    lines << QObject::tr("achieved %1/s (%2 \u2013 %3)")
-                 .arg(formatRate(group.achievedRps), formatRate(group.achievedMinRps),
-                      formatRate(group.achievedMaxRps));
-    const Run& run = data.runs[group.runIndex];
-    for (const Percentile p : allPercentiles()) {
-        double low = summaryValue(run.steps[group.okSteps.front()].latency, p);
-        double high = low;
-        for (const std::size_t index : group.okSteps) {
-            low = std::min(low, summaryValue(run.steps[index].latency, p));
-            high = std::max(high, summaryValue(run.steps[index].latency, p));
-        }
-        QString line = QStringLiteral("%1 = %2").arg(QString::fromLatin1(percentileLabel(p).data()),
-                                                     formatLatency(summaryValue(group.merged, p)));
-        if (group.okRepetitions() > 1)
-            line += QStringLiteral(" <small>(%1 \u2013 %2)</small>").arg(formatLatency(low), formatLatency(high));
-        if (highlight && *highlight == p)
-            line = QStringLiteral("<b>%1</b>").arg(line);
-        lines << line;
+QString quantileLabel(double percent) {
+    // As many decimals as the nines need, no more: 99.0024 -> "p99", 99.9 -> "p99.9", 99.95 -> "p99.95".
+    const int decimals = std::clamp(static_cast<int>(std::ceil(ninesOf(percent) - 1e-6)) - 2, 0, 6);
+    QString text = QString::number(percent, 'f', decimals);
+    if (text.contains(QLatin1Char('.'))) {
+        while (text.endsWith(QLatin1Char('0')))
+            text.chop(1);
+        if (text.endsWith(QLatin1Char('.')))
+            text.chop(1);
     }
-    QString repetitions = group.okRepetitions() > 1
-                              ? QObject::tr("%1 repetitions merged (histograms added)").arg(group.okRepetitions())
-                              : QObject::tr("1 repetition");
+    return QStringLiteral("p") + text;
+}
+
+QString perSecond(const QString& number) {
+    // One unit, never split across lines ("requests/ s").
+    return number + QStringLiteral("\u00a0requests/\u2060s");
+}
+
+QString intervalText(const MergedMeasurement& m) {
+    if (m.p99Interval)
+        return QObject::tr("[%1\u2013%2], 95 % interval over %3 repetitions")
+            .arg(formatLatency(m.p99Interval->low), formatLatency(m.p99Interval->high))
+            .arg(m.steps);
+    return QString::fromStdString(m.intervalNote());
+}
+
+QStringList groupNotes(const MeasurementGroup& group) {
+    const MergedMeasurement& m = group.analysis;
+    QStringList notes;
+    if (m.generatorMarker)
+        notes << QObject::tr("generator-limited: its lateness could explain the break (the verdict could change)");
+    else if (group.generatorLimited)
+        notes << QObject::tr("the generator ran late once, too little to change the verdict");
+    if (group.connectionLimited)
+        notes << QObject::tr("connection-limited: requests waited for a connection");
+    if (group.serverRestarted)
+        notes << QObject::tr("server restarted");
+    if (group.errors > 0)
+        notes << QObject::tr("errors %1 (%2 %)").arg(group.errors).arg(100.0 * group.errorRate(), 0, 'f', 2);
+    if (!m.verdictNote.empty())
+        notes << QString::fromStdString(m.verdictNote);
+    else if (m.outliers() > 0)
+        notes << QObject::tr("%n outlying repetition(s)", nullptr, m.outliers());
+    if (group.failedRepetitions > 0)
+        notes << QObject::tr("%n repetition(s) failed", nullptr, group.failedRepetitions);
+    if (group.skippedRepetitions > 0)
+        notes << QObject::tr("%n repetition(s) skipped: %1", nullptr, group.skippedRepetitions)
+                     .arg(QString::fromStdString(m.statusMessage));
     if (group.approximate)
-        repetitions += QObject::tr("; histograms missing: worst repetition shown");
-    lines << repetitions;
+        notes << QObject::tr("histograms missing: the worst repetition shown");
+    return notes;
+}
+
+QString describeGroup(const ResultsDataset& data, const MeasurementGroup& group, std::optional<Percentile> highlight) {
+    // One number per quantity, each from the analysis library (the CLI's numbers): the merged percentiles, the
+    // p99's bootstrap interval, the chance the SLO holds and the verdict.
+    const MergedMeasurement& m = group.analysis;
+    QStringList lines;
+    lines << QStringLiteral("<b>%1</b> at %2")
+                 .arg(QString::fromStdString(data.seriesLabel(group.runIndex, group.target)).toHtmlEscaped(),
+                      perSecond(formatRate(group.requestedRps)));
+    lines << QObject::tr("achieved %1").arg(perSecond(formatRate(group.achievedRps)));
+    QString p99 = QStringLiteral("p99 = %1").arg(formatLatency(group.merged.p99Ms));
+    if (const QString interval = intervalText(m); !interval.isEmpty())
+        p99 += QStringLiteral(" <small>%1</small>").arg(interval.toHtmlEscaped());
+    QStringList others;
+    for (const Percentile p : allPercentiles()) {
+        if (p == Percentile::P99)
+            continue;
+        QString text = QStringLiteral("%1 = %2").arg(QString::fromLatin1(percentileLabel(p).data()),
+                                                     formatLatency(summaryValue(group.merged, p)));
+        others << (highlight == p ? QStringLiteral("<b>%1</b>").arg(text) : text);
+    }
+    lines << (highlight == Percentile::P99 || !highlight ? QStringLiteral("<b>%1</b>").arg(p99) : p99);
+    lines << others.join(QStringLiteral(" \u00b7 "));
+    if (m.limits) {
+        QString slo = QObject::tr("SLO (p99 \u2264 %1): %2")
+                          .arg(formatLatency(m.limits->p99Ms), QString::fromStdString(m.verdictWord()));
+        // Why it broke, but not a second p99: the one above is the number (the limit is in this line).
+        QStringList why;
+        for (const std::string& reason : splitList(m.verdict.reason, ';'))
+            if (reason.rfind("p99 ", 0) != 0)
+                why << QString::fromStdString(reason);
+        if (!m.verdict.met && !why.isEmpty())
+            slo += QStringLiteral(" (%1)").arg(why.join(QStringLiteral("; ")).toHtmlEscaped());
+        if (m.holdProbability)
+            slo += QObject::tr("; P(SLO holds) = %1 %").arg(std::round(*m.holdProbability * 100), 0, 'f', 0);
+        lines << slo;
+    } else {
+        lines << QObject::tr("SLO: none stored with the run");
+    }
+    lines << (group.okRepetitions() > 1
+                  ? QObject::tr("%1 repetitions merged (histograms added)").arg(group.okRepetitions())
+                  : QObject::tr("1 repetition"));
     lines << QObject::tr("server CPU %1 %, peak RSS %2 MiB")
                  .arg(group.cpuPercent, 0, 'f', 0)
                  .arg(group.rssMiB, 0, 'f', 1);
-    if (const QString flags = describeFlags(group); !flags.isEmpty())
-        lines << QStringLiteral("<span style='color:#d55e00'>\u26a0 %1</span>").arg(flags.toHtmlEscaped());
-    if (!group.note.empty())
-        lines << QStringLiteral("<i>%1</i>").arg(QString::fromStdString(group.note).toHtmlEscaped());
+    for (const QString& note : groupNotes(group))
+        lines << QStringLiteral("<i>%1</i>").arg(note.toHtmlEscaped());
     return lines.join(QStringLiteral("<br>"));
 }
 

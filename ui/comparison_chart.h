@@ -1,6 +1,7 @@
 #pragma once
-// Chart d. Comparison at one rate: for every series a p50 bar and a p99 bar (merged histograms), each with the
-// spread of the repetitions as an error bar; series that did not measure the rate say why in their slot.
+// Chart d. Comparison at one rate: for every series a p50 bar and a p99 bar (merged histograms), the p99 with its
+// bootstrap interval as whiskers; grouped by target, several runs' bars side by side, told apart by hatching; series
+// that did not measure the rate say why in their slot.
 
 #include "results_chart.h"
 
@@ -19,8 +20,11 @@ protected:
     void applyDefaultRanges() override;
 
 private:
+    void addBars(const ComparisonBar& bar, double x, std::optional<double> limit);
+    void addEmptySlotNote(double x, const MeasurementGroup* group);
+
     std::vector<ComparisonBar> bars_;
-    int slots_ = 0;
+    std::vector<double> slotX_; // the x of each slot, in seriesByTarget order
 };
 
 } // namespace loadscope

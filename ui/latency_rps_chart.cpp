@@ -1,6 +1,7 @@
 #include "latency_rps_chart.h"
 
 #include "chart_text.h"
+#include "log_ticker.h"
 
 #include <algorithm>
 #include <cmath>
@@ -44,7 +45,8 @@ bool hasKind(const MeasurementGroup& g, int kind) {
     case kErrors:
         return g.errors > 0;
     case kGeneratorLimited:
-        return g.generatorLimited;
+        // Only where the generator's lateness could have changed the verdict; a hiccup is a tooltip note.
+        return g.analysis.generatorMarker;
     case kConnectionLimited:
         return g.connectionLimited;
     default:
@@ -67,6 +69,10 @@ Qt::PenStyle percentileStyle(Percentile p) {
     }
     return Qt::SolidLine;
 }
+
+// The rest of a plot's height kept free above the data for the knee labels: one row each, so no label covers a
+// point or a marker.
+constexpr double kKneeLabelRow = 0.055;
 
 QCPScatterStyle::ScatterShape runShape(std::size_t runIndex) {
     static constexpr QCPScatterStyle::ScatterShape shapes[] = {QCPScatterStyle::ssDisc, QCPScatterStyle::ssSquare,
@@ -97,9 +103,7 @@ void LatencyRpsChart::build() {
     xAxis->setLabel(options().achievedRateAxis ? tr("Achieved rate (requests/s)") : tr("Requested rate (requests/s)"));
     yAxis->setLabel(tr("Latency (ms, from each request's due time)"));
     if (options().logLatencyAxis) {
-        yAxis->setScaleType(QCPAxis::stLogarithmic);
-        yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-        yAxis->grid()->setSubGridVisible(true);
+        useLogScale(yAxis);
     }
     const bool anyPoint =
         std::any_of(curves_.begin(), curves_.end(), [](const LatencyCurve& c) { return !c.points.empty(); });
@@ -117,7 +121,11 @@ void LatencyRpsChart::build() {
         graph->setName(
             QStringLiteral("%1 %2").arg(series, QString::fromLatin1(percentileLabel(curve.percentile).data())));
         const bool main = curve.percentile == Percentile::P99 || percentiles.size() == 1;
-        graph->setPen(QPen(color, main ? 2.6 : 1.8, percentileStyle(curve.percentile)));
+        // One colour per target everywhere; several runs are told apart by line style (and point shape), so the
+        // percentiles then differ by width alone.
+        const Qt::PenStyle style =
+            data.multiRun() ? runPenStyle(static_cast<int>(curve.runIndex)) : percentileStyle(curve.percentile);
+        graph->setPen(QPen(color, main ? 2.6 : 1.4, style));
         graph->setScatterStyle(QCPScatterStyle(runShape(curve.runIndex), color, color, main ? 7 : 5));
         QVector<double> keys, values, lows, highs;
         bool spread = false;
@@ -145,8 +153,11 @@ void LatencyRpsChart::build() {
                 return QString();
             return describeGroup(*keep, *points[static_cast<std::size_t>(i)].group, p);
         });
-        if (!seriesOwner_.contains(series))
+        // The knee belongs to the p99 curve (the SLO is on p99): its legend entry names it.
+        if (!seriesOwner_.contains(series) || curve.percentile == Percentile::P99)
             seriesOwner_.insert(series, graph);
+        if (curve.percentile == Percentile::P99)
+            addIntervalBars(curve, graph);
         if (options().showBands && spread) {
             auto* low = addGraph();
             auto* high = addGraph();
@@ -180,6 +191,7 @@ void LatencyRpsChart::build() {
             addHorizontalMarker(axisRect(), data.slo[r]->p99Ms,
                                 tr("SLO p99 \u2264 %1").arg(formatLatency(data.slo[r]->p99Ms)), theme().sloLine,
                                 Qt::AlignLeft);
+    addSearchBrackets();
     addKneeMarkers();
     // The marker kinds' entries were made when first needed: explain them after every series.
     for (QCPGraph* entry : markerKinds_)
@@ -230,17 +242,117 @@ void LatencyRpsChart::addFlagMarkers(const LatencyCurve& curve, QCPGraph* owner)
     }
 }
 
+void LatencyRpsChart::addIntervalBars(const LatencyCurve& curve, QCPGraph* owner) {
+    // Error bars need a data plottable with the same points: an invisible graph of the points with an interval.
+    QVector<double> keys, values, below, above;
+    for (const LatencyPoint& point : curve.points)
+        if (const auto& interval = point.group->analysis.p99Interval) {
+            keys << xOf(point);
+            values << point.latencyMs;
+            below << std::max(0.0, point.latencyMs - interval->low);
+            above << std::max(0.0, interval->high - point.latencyMs);
+        }
+    if (keys.isEmpty())
+        return;
+    auto* anchor = addGraph();
+    anchor->setName(owner->name() + QStringLiteral(" interval points"));
+    anchor->setLineStyle(QCPGraph::lsNone);
+    anchor->setPen(Qt::NoPen);
+    anchor->setData(keys, values);
+    anchor->removeFromLegend();
+    auto* bars = new QCPErrorBars(xAxis, yAxis);
+    bars->setName(owner->name() + QStringLiteral(" interval"));
+    bars->setDataPlottable(anchor);
+    bars->setData(below, above);
+    QColor color = owner->pen().color();
+    bars->setPen(QPen(color, 1.6));
+    bars->setWhiskerWidth(9);
+    bars->removeFromLegend();
+    linkToLegend(anchor, owner);
+    linkToLegend(bars, owner);
+}
+
+void LatencyRpsChart::addSearchBrackets() {
+    const ResultsDataset& data = dataset();
+    QCPGraph* entry = nullptr; // the legend entry that explains (and toggles) the shaded spans
+    for (const auto& [runIndex, target] : data.series()) {
+        const KneeEstimate* knee = data.knee(runIndex, target);
+        QCPGraph* owner = seriesOwner_.value(seriesLabel(runIndex, target));
+        if (!data.isSearch(runIndex) || !knee || !owner || !knee->measuredAny || options().achievedRateAxis)
+            continue;
+        // The bracket the search ended on (stored with the run): its highest held and lowest broken rate, an open
+        // end at the lowest or highest rate measured. A run that stored none: the knee's interval.
+        const std::optional<SearchBracket> stored = data.searchBracket(runIndex, target);
+        const double low = stored ? stored->held.value_or(knee->lowestMeasuredRps)
+                                  : knee->heldWithConfidence.value_or(knee->lowestMeasuredRps);
+        const double high = stored ? stored->broken.value_or(knee->highestMeasuredRps)
+                                   : knee->brokenWithConfidence.value_or(knee->highestMeasuredRps);
+        const bool broke = stored ? stored->broken.has_value() : knee->brokenWithConfidence.has_value();
+        auto* span = new QCPItemRect(this);
+        span->setClipToAxisRect(true);
+        for (QCPItemPosition* corner : {span->topLeft, span->bottomRight}) {
+            corner->setTypeX(QCPItemPosition::ptPlotCoords);
+            corner->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        }
+        span->topLeft->setCoords(low, 0);
+        span->bottomRight->setCoords(std::max(high, low), 1);
+        QColor fill = colorOf(target);
+        fill.setAlpha(theme().dark ? 45 : 30);
+        span->setBrush(fill);
+        QColor edge = colorOf(target);
+        edge.setAlpha(140);
+        span->setPen(QPen(edge, 1, Qt::DashLine));
+        span->setLayer(QStringLiteral("grid")); // behind the curves
+        span->setProperty("searchBracket", true);
+        span->setProperty("bracketText", tr("%1: final bracket %2 (held) \u2013 %3 (%4)")
+                                             .arg(seriesLabel(runIndex, target), formatRate(low), formatRate(high),
+                                                  broke ? tr("broken") : tr("nothing broke")));
+        linkToLegend(span, owner);
+        if (!entry) {
+            entry = addGraph();
+            entry->setName(tr("search's final bracket (held \u2013 broken)"));
+            entry->setLineStyle(QCPGraph::lsLine);
+            entry->setPen(QPen(theme().foreground, 1, Qt::DashLine));
+            QColor shade = theme().foreground;
+            shade.setAlpha(40);
+            entry->setBrush(shade);
+        }
+        linkToLegend(span, entry);
+    }
+}
+
+int LatencyRpsChart::kneeLabelRows() const {
+    const ResultsDataset* data = this->data().get();
+    if (!data)
+        return 0;
+    int rows = 0;
+    for (const auto& [runIndex, target] : data->series())
+        if (data->kneeRps(runIndex, target))
+            ++rows;
+    return rows;
+}
+
 void LatencyRpsChart::addKneeMarkers() {
     const ResultsDataset& data = dataset();
     int row = 0;
+    double minX = std::numeric_limits<double>::max(), maxX = 0;
+    for (const LatencyCurve& curve : curves_)
+        for (const LatencyPoint& point : curve.points) {
+            minX = std::min(minX, xOf(point));
+            maxX = std::max(maxX, xOf(point));
+        }
     for (const auto& [runIndex, target] : data.series()) {
         const std::optional<double> knee = data.kneeRps(runIndex, target);
+        const KneeEstimate* estimate = data.knee(runIndex, target);
         const QString series = seriesLabel(runIndex, target);
         QCPGraph* owner = seriesOwner_.value(series);
         if (!owner)
             continue;
-        owner->setName(owner->name() +
-                       (knee ? tr("  \u2014 knee %1/s").arg(formatRate(*knee)) : tr("  \u2014 no knee")));
+        // The knee as the CLI's knee line says it: "1750 (1500-2000)", "3000+", "never met the SLO".
+        const QString kneeText = estimate && estimate->sloKnown && estimate->measuredAny
+                                     ? QString::fromStdString(estimate->text())
+                                     : (knee ? formatRate(*knee) : tr("unknown"));
+        owner->setName(owner->name() + tr("  \u2014 knee %1").arg(kneeText));
         if (!knee)
             continue;
         double x = *knee;
@@ -252,29 +364,40 @@ void LatencyRpsChart::addKneeMarkers() {
         line->point1->setCoords(x, 0);
         line->point2->setCoords(x, 1);
         line->setPen(QPen(color, 1.5, Qt::DotLine));
+        // Labels stack in the band kept free above the data (applyDefaultRanges), left of their line's top, or right
+        // of it for a knee in the left part of the plot (a label there would run off the axis).
         auto* label = new QCPItemText(this);
         label->position->setTypeX(QCPItemPosition::ptPlotCoords);
         label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        label->position->setCoords(x, 0.02 + 0.055 * row++);
-        label->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+        label->position->setCoords(x, 0.01 + kKneeLabelRow * row++);
+        const bool leftPart = x < minX + 0.4 * (maxX - minX);
+        label->setPositionAlignment((leftPart ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignTop);
         label->setPadding(QMargins(3, 1, 3, 1));
-        label->setText(tr("%1 knee %2/s").arg(series, formatRate(*knee)));
+        label->setText(tr("%1 knee %2").arg(series, kneeText));
         label->setColor(color);
         QColor background = theme().background;
-        background.setAlpha(200);
+        background.setAlpha(230);
         label->setBrush(background);
+        label->setLayer(QStringLiteral("legend")); // above curves, bars and markers
         linkToLegend(line, owner);
         linkToLegend(label, owner);
     }
 }
 
 void LatencyRpsChart::applyDefaultRanges() {
-    double maxX = 0, minY = std::numeric_limits<double>::max(), maxY = 0;
+    double minX = std::numeric_limits<double>::max(), maxX = 0;
+    double minY = std::numeric_limits<double>::max(), maxY = 0;
     for (const LatencyCurve& curve : curves_)
         for (const LatencyPoint& point : curve.points) {
+            minX = std::min(minX, xOf(point));
             maxX = std::max(maxX, xOf(point));
-            const double low = options().showBands ? point.minMs : point.latencyMs;
-            const double high = options().showBands ? point.maxMs : point.latencyMs;
+            double low = options().showBands ? point.minMs : point.latencyMs;
+            double high = options().showBands ? point.maxMs : point.latencyMs;
+            if (const auto& interval = point.group->analysis.p99Interval;
+                interval && curve.percentile == Percentile::P99) {
+                low = std::min(low, interval->low);
+                high = std::max(high, interval->high);
+            }
             minY = std::min(minY, std::max(low, 0.001));
             maxY = std::max(maxY, high);
         }
@@ -288,23 +411,31 @@ void LatencyRpsChart::applyDefaultRanges() {
         yAxis->setRange(options().logLatencyAxis ? 1 : 0, 100);
         return;
     }
-    xAxis->setRange(0, maxX * 1.05);
-    if (options().logLatencyAxis)
-        yAxis->setRange(minY / 1.3, maxY * 1.3);
-    else
-        yAxis->setRange(0, latencyViewLimit(maxY).value_or(maxY * 1.08));
+    xAxis->setRange(fittedRateRange(minX, maxX));
+    // The top rows are the knee labels': the data stay below them.
+    const double free = 1.0 - 0.02 - kKneeLabelRow * kneeLabelRows();
+    if (options().logLatencyAxis) {
+        const double low = minY / 1.3, high = maxY * 1.15;
+        yAxis->setRange(low, low * std::pow(high / low, 1.0 / std::max(free, 0.4)));
+    } else {
+        const double top = latencyViewLimit(maxY).value_or(maxY * 1.05);
+        yAxis->setRange(0, top / std::max(free, 0.4));
+    }
 }
 
 QString LatencyRpsChart::csv() const {
     QString out = QStringLiteral("run_id,target,percentile,requested_rps,achieved_rps,latency_ms,repetition_min_ms,"
                                  "repetition_max_ms,repetitions,errors,error_rate,generator_limited,"
-                                 "connection_limited,failed_repetitions\n");
+                                 "connection_limited,failed_repetitions,p99_interval_low_ms,p99_interval_high_ms,"
+                                 "slo_verdict,slo_hold_probability\n");
     if (!data())
         return out;
     for (const LatencyCurve& curve : curves_)
         for (const LatencyPoint& point : curve.points) {
             const MeasurementGroup& g = *point.group;
-            out += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14\n")
+            const MergedMeasurement& m = g.analysis;
+            const bool p99 = curve.percentile == Percentile::P99 && m.p99Interval;
+            out += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,")
                        .arg(data()->runs[curve.runIndex].id)
                        .arg(csvField(curve.target), QString::fromLatin1(percentileLabel(curve.percentile).data()))
                        .arg(point.requestedRps)
@@ -318,6 +449,10 @@ QString LatencyRpsChart::csv() const {
                        .arg(g.generatorLimited ? 1 : 0)
                        .arg(g.connectionLimited ? 1 : 0)
                        .arg(g.failedRepetitions);
+            out += QStringLiteral("%1,%2,%3,%4\n")
+                       .arg(p99 ? QString::number(m.p99Interval->low, 'f', 3) : QString(),
+                            p99 ? QString::number(m.p99Interval->high, 'f', 3) : QString(), csvField(m.verdictWord()),
+                            m.holdProbability ? QString::number(*m.holdProbability, 'f', 3) : QString());
         }
     return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Chart a. Latency vs RPS: one curve per target per chosen percentile (from merged histograms), the min-max band of
-// the repetitions, markers on steps with errors, generator or connection limits, the SLO line and each knee.
+// Chart a. Latency vs RPS: one curve per target per chosen percentile (from merged histograms), the p99's bootstrap
+// interval as error bars, the min-max band of the repetitions (off by default), markers where a flag could change
+// the verdict, the SLO line, each knee with its interval, and a knee search's final bracket.
 
 #include "results_chart.h"
 
@@ -21,6 +22,12 @@ protected:
 
 private:
     void addKneeMarkers();
+    // The p99's bootstrap interval as error bars on the points that have one (>= 3 repetitions).
+    void addIntervalBars(const LatencyCurve& curve, QCPGraph* owner);
+    // Knee searches: the final bracket (highest rate held, lowest broken, with confidence) as a shaded span.
+    void addSearchBrackets();
+    // How many knee labels stack above the data (the rows applyDefaultRanges keeps free).
+    int kneeLabelRows() const;
     void addFlagMarkers(const LatencyCurve& curve, QCPGraph* owner);
     QCPGraph* markerKindEntry(int kind);
     double xOf(const LatencyPoint& point) const;

@@ -30,6 +30,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTemporaryFile>
+#include <QTextDocumentFragment>
 
 #include <algorithm>
 
@@ -146,18 +147,39 @@ MainWindow::MainWindow(QWidget* parent)
     connect(results_, &ResultsPage::statusMessage, this,
             [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     connect(results_, &ResultsPage::errorOccurred, this, &MainWindow::showError);
-    connect(results_, &ResultsPage::hovered, this, [this](const QString& text) {
-        if (!text.isEmpty())
-            statusBar()->showMessage(QString(text)
-                                         .replace(QStringLiteral("<br>"), QStringLiteral("  \u00b7  "))
-                                         .remove(QRegularExpression(QStringLiteral("<[^>]*>"))));
-    });
+    connect(results_, &ResultsPage::hovered, this, &MainWindow::showHover);
+    connect(places_, &QListWidget::currentRowChanged, this, [this] { showHover({}); });
 
     installRunPages(this); // the Launcher and Live run places (ui/live_run_wiring.cpp)
     buildMenus();
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     setCurrentPlace(Place::History);
+}
+
+QString MainWindow::windowTitleFor(const QString& databaseFile) {
+    // Qt appends the application's display name ("Loadscope") to every window title that does not end with it, so
+    // the title names the database alone when a display name is set: "stab.sqlite \u2014 Loadscope", once.
+    if (QGuiApplication::applicationDisplayName() == QStringLiteral("Loadscope"))
+        return databaseFile;
+    return QStringLiteral("Loadscope \u2014 %1").arg(databaseFile);
+}
+
+void MainWindow::showHover(const QString& html) {
+    if (html.isEmpty()) {
+        if (!hoverMessage_.isEmpty() && statusBar()->currentMessage() == hoverMessage_)
+            statusBar()->clearMessage();
+        hoverMessage_.clear();
+        return;
+    }
+    const QString text =
+        QTextDocumentFragment::fromHtml(QString(html).replace(QStringLiteral("<br>"), QStringLiteral("  \u00b7  ")))
+            .toPlainText()
+            .simplified();
+    // The permanent "Database:" label keeps its place: the message is cut (with "…") before it.
+    const int room = statusBar()->width() - databaseLabel_->sizeHint().width() - 48;
+    hoverMessage_ = statusBar()->fontMetrics().elidedText(text, Qt::ElideRight, std::max(room, 120));
+    statusBar()->showMessage(hoverMessage_);
 }
 
 void MainWindow::buildMenus() {
@@ -296,7 +318,7 @@ void MainWindow::openDatabase(const std::filesystem::path& path) {
             recent.prepend(text);
             QSettings().setValue(QStringLiteral("database/recent"), recent.mid(0, kMaxRecent));
             databaseLabel_->setText(tr("Database: %1").arg(text));
-            setWindowTitle(QStringLiteral("Loadscope \u2014 %1").arg(QFileInfo(text).fileName()));
+            setWindowTitle(windowTitleFor(QFileInfo(text).fileName()));
             history_->setDatabase(path);
             results_->setDatabase(path);
             emit databaseOpened(text, true);

@@ -50,6 +50,8 @@ public:
     HistoryPage* historyPage() const { return history_; }
     ResultsPage* resultsPage() const { return results_; }
 
+    // The window title for an open database, the application named once in what the window manager shows.
+    static QString windowTitleFor(const QString& databaseFile);
     // The recent databases, newest first.
     static QStringList recentDatabases();
 
@@ -83,6 +85,9 @@ private:
     void updateRecentMenu();
     void replacePage(Place place, QWidget* page);
     void fallbackRerun(const QString& planJson, qint64 fromRunId);
+    // What the pointer is over in a chart, on one line that stops before the "Database:" label; empty text clears
+    // it (the pointer left, or the tab, page or runs changed), leaving other messages alone.
+    void showHover(const QString& html);
 
     std::filesystem::path database_;
     quint64 openGeneration_ = 0;
@@ -91,6 +96,7 @@ private:
     HistoryPage* history_;
     ResultsPage* results_;
     QLabel* databaseLabel_;
+    QString hoverMessage_; // the status bar's message while it shows a hover, to clear only that
     QMenu* recentMenu_ = nullptr;
     bool launcherSet_ = false;
     // Until the first database is open: the window starts on History, or on the Launcher when it holds no runs.

@@ -3,6 +3,7 @@
 #include "chart_text.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace loadscope {
 
@@ -56,7 +57,8 @@ void ResourcesChart::build() {
         }
         auto* cpuGraph = addGraph(cpuRate, cpu);
         cpuGraph->setName(label);
-        cpuGraph->setPen(QPen(color, 2.2));
+        const Qt::PenStyle style = data.multiRun() ? runPenStyle(static_cast<int>(s.runIndex)) : Qt::SolidLine;
+        cpuGraph->setPen(QPen(color, 2.2, style));
         cpuGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 6));
         cpuGraph->setData(rates, cpuMean, true);
         if (spread) {
@@ -70,7 +72,7 @@ void ResourcesChart::build() {
         }
         auto* rssGraph = addGraph(memRate, memory);
         rssGraph->setName(label + QStringLiteral(" RSS"));
-        rssGraph->setPen(QPen(color, 2.2));
+        rssGraph->setPen(QPen(color, 2.2, style));
         rssGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, color, color, 6));
         rssGraph->setData(rates, rss, true);
         rssGraph->removeFromLegend();
@@ -80,16 +82,19 @@ void ResourcesChart::build() {
             if (index < 0 || index >= static_cast<int>(points.size()))
                 return QString();
             const MeasurementGroup& g = *points[static_cast<std::size_t>(index)];
-            return QStringLiteral("<b>%1</b> at %2 requests/s<br>CPU %3 % (%4 \u2013 %5)<br>peak RSS %6 MiB"
-                                  " (%7 \u2013 %8)<br>%9")
+            // A spread only where the repetitions differ: one value is not a range.
+            const auto spread = [](double low, double high) {
+                return std::abs(high - low) < 0.05
+                           ? QString()
+                           : QStringLiteral(" (%1 \u2013 %2)").arg(low, 0, 'f', 1).arg(high, 0, 'f', 1);
+            };
+            return QStringLiteral("<b>%1</b> at %2<br>CPU %3 %%4<br>peak RSS %5 MiB%6<br>%7")
                 .arg(QString::fromStdString(keep->seriesLabel(g.runIndex, g.target)).toHtmlEscaped(),
-                     formatRate(g.requestedRps))
+                     perSecond(formatRate(g.requestedRps)))
                 .arg(g.cpuPercent, 0, 'f', 1)
-                .arg(g.cpuMinPercent, 0, 'f', 1)
-                .arg(g.cpuMaxPercent, 0, 'f', 1)
+                .arg(spread(g.cpuMinPercent, g.cpuMaxPercent))
                 .arg(g.rssMiB, 0, 'f', 1)
-                .arg(g.rssMinMiB, 0, 'f', 1)
-                .arg(g.rssMiB, 0, 'f', 1)
+                .arg(spread(g.rssMinMiB, g.rssMiB))
                 .arg(g.okRepetitions() > 1 ? QObject::tr("%1 repetitions").arg(g.okRepetitions())
                                            : QObject::tr("1 repetition"));
         };

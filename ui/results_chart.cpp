@@ -59,6 +59,12 @@ std::optional<ChartKind> chartKindFromName(const QString& name) {
     return std::nullopt;
 }
 
+QCPRange fittedRateRange(double minRps, double maxRps) {
+    const double span = maxRps - minRps;
+    const double margin = span > 0 ? span * 0.06 : std::max(maxRps * 0.1, 1.0);
+    return {std::max(0.0, minRps - margin), maxRps + margin};
+}
+
 ResultsChart* createChart(ChartKind kind, QWidget* parent) {
     switch (kind) {
     case ChartKind::LatencyVsRps:
@@ -298,6 +304,12 @@ void ResultsChart::addHorizontalMarker(QCPAxisRect* rect, double value, const QS
     text->setPositionAlignment(labelSide | Qt::AlignBottom);
     text->setText(label);
     text->setColor(color);
+    // Above bars and curves, on the chart's background, so nothing drawn covers it.
+    text->setLayer(QStringLiteral("legend"));
+    QColor background = theme_.background;
+    background.setAlpha(220);
+    text->setBrush(background);
+    text->setPadding(QMargins(3, 0, 3, 1));
     text->setProperty("themed", true);
     text->setProperty("sloText", true);
 }
@@ -329,7 +341,9 @@ void ResultsChart::addOffScaleNote(QCPAxisRect* rect, double dataMaxMs) {
     note->position->setAxisRect(rect);
     note->position->setCoords(1, 0);
     note->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-    note->setText(tr("\u2191 off the scale up to %1 (zoom out, or Log scale)").arg(formatLatency(dataMaxMs)));
+    const QString fact = tr("\u2191 off the scale up to %1").arg(formatLatency(dataMaxMs));
+    note->setText(fact + tr(" (zoom out, or Log scale)"));
+    note->setProperty("exportText", fact); // a picture has no zoom: the hint stays on screen
     note->setProperty("themed", true);
 }
 
@@ -434,8 +448,9 @@ void ResultsChart::mouseMoveEvent(QMouseEvent* event) {
     const QString text = tooltipAt(event->pos());
     if (text.isEmpty())
         QToolTip::hideText();
-    else
-        QToolTip::showText(event->globalPosition().toPoint(), text, this);
+    else // each line whole: a tooltip never breaks "requests/s" or a number from its unit
+        QToolTip::showText(event->globalPosition().toPoint(),
+                           QStringLiteral("<p style='white-space:pre'>%1</p>").arg(text), this);
     emit hovered(text);
 }
 

@@ -31,7 +31,7 @@ struct ChartOptions {
     std::vector<Percentile> percentiles{Percentile::P50, Percentile::P99};
     bool achievedRateAxis = false; // latency vs RPS: x is the achieved rather than the requested rate
     bool logLatencyAxis = false;
-    bool showBands = true;             // min-max across repetitions
+    bool showBands = false;            // min-max across repetitions (the p99 interval is drawn either way)
     std::optional<double> focusRate;   // comparison, timeline and spectrum; unset: the dataset's default
     std::vector<double> spectrumRates; // extra steps on the spectrum besides the focus rate
     int repetition = 1;                // timeline
@@ -136,6 +136,10 @@ private:
     QMultiHash<QCPAbstractItem*, QCPAbstractPlottable*> itemCompanions_;
     QSet<QString> hidden_; // names of the series the user switched off: kept across rebuilds of the same data
 };
+
+// An axis fitted to rates from `minRps` to `maxRps`: 6 % of the span as margin each side (10 % of the rate for a
+// single one), never below 0. Rates from 1000 to 3000 start near 1000, not at 0.
+QCPRange fittedRateRange(double minRps, double maxRps);
 
 // A new chart of `kind` (owned by `parent`, or by the caller without one); its data is set by the caller.
 ResultsChart* createChart(ChartKind kind, QWidget* parent = nullptr);

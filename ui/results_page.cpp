@@ -4,6 +4,7 @@
 #include "background_job.h"
 #include "chart_options_bar.h"
 #include "chart_text.h"
+#include "difference_panel.h"
 #include "export_dialog.h"
 #include "profile_view.h"
 #include "results_loader.h"
@@ -30,60 +31,54 @@ std::size_t slotOf(ChartKind kind) {
     return static_cast<std::size_t>(kind);
 }
 
-// The answer to "which one holds more load?": every series' knee with its interval, most load first, in its chart
-// colour; between neighbours '>' where their knee intervals are apart and '≈' where they overlap.
-QString kneeVerdict(const ResultsDataset& data, const TargetColors& colors) {
-    struct Entry {
-        QString label;
-        QColor color;
-        KneeEstimate knee;
-    };
-    std::vector<Entry> entries;
-    for (const auto& [runIndex, target] : data.series()) {
-        const KneeEstimate* knee = data.knee(runIndex, target);
-        entries.push_back({QString::fromStdString(data.seriesLabel(runIndex, target)),
-                           colors.color(QString::fromStdString(target)), knee ? *knee : KneeEstimate{}});
-    }
-    if (entries.empty())
-        return {};
-    const bool anyKnee =
-        std::any_of(entries.begin(), entries.end(), [](const Entry& e) { return e.knee.kneeRps.has_value(); });
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-        return a.knee.kneeRps.value_or(-1) > b.knee.kneeRps.value_or(-1);
-    });
-    QString slo;
+QString sloWords(const ResultsDataset& data) {
     for (const auto& s : data.slo)
-        if (s) {
-            slo = QObject::tr(" (p99 \u2264 %1, errors < %2 %)")
-                      .arg(formatLatency(s->p99Ms))
-                      .arg(100 * s->maxErrorRate, 0, 'g', 3);
-            break;
-        }
-    if (!anyKnee)
-        return QObject::tr("No target met the SLO%1 at any rate measured.").arg(slo);
-    QString line;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        const Entry& e = entries[i];
-        if (i > 0) {
-            const auto order = compareKnees(entries[i - 1].knee, e.knee);
-            line += order.decidable && order.ordering == Ordering::Better ? QStringLiteral(" &nbsp;<b>&gt;</b>&nbsp; ")
-                                                                          : QStringLiteral(" &nbsp;\u2248&nbsp; ");
-        }
-        const QString value = QString::fromStdString(e.knee.sloKnown ? e.knee.text() : std::string("no SLO stored"));
-        // One entry never wraps inside itself: non-breaking spaces and hyphens.
-        QString entry = QStringLiteral("<span style='color:%1'>\u25a0</span> <b>%2</b> %3")
-                            .arg(e.color.name(), e.label.toHtmlEscaped(), value.toHtmlEscaped());
-        entry.replace(QLatin1Char(' '), QStringLiteral("&nbsp;")).replace(QLatin1Char('-'), QChar(0x2011));
-        entry.replace(QStringLiteral("<span&nbsp;style="), QStringLiteral("<span style="));
-        line += entry;
-    }
-    return QObject::tr("Highest load within the SLO%1, req/s (interval: held with confidence \u2013 highest rate "
-                       "below a confident break; > apart, \u2248 overlapping): ")
-               .arg(slo) +
-           line;
+        if (s)
+            return QObject::tr(" (p99 \u2264 %1, errors &lt; %2 %)") // rich text: "<" would open a tag
+                .arg(formatLatency(s->p99Ms))
+                .arg(100 * s->maxErrorRate, 0, 'g', 3);
+    return {};
 }
 
 } // namespace
+
+std::vector<VerdictEntry> verdictEntries(const ResultsDataset& data, std::vector<LabelledKnee>* series) {
+    std::vector<LabelledKnee> all;
+    static const KneeEstimate none;
+    for (const auto& [runIndex, target] : data.series()) {
+        const KneeEstimate* knee = data.knee(runIndex, target);
+        all.push_back({data.seriesLabel(runIndex, target), knee ? knee : &none});
+    }
+    auto entries = kneeVerdictEntries(all);
+    if (series)
+        *series = std::move(all);
+    return entries;
+}
+
+QString verdictLineText(const ResultsDataset& data) {
+    return QString::fromStdString(joinVerdictEntries(verdictEntries(data)));
+}
+
+QString verdictLineHtml(const ResultsDataset& data, const TargetColors& colors) {
+    // The CLI's verdict line (analysis/run_analysis.h), each entry in its chart colour.
+    const auto entries = verdictEntries(data);
+    if (entries.empty())
+        return {};
+    const auto seriesList = data.series();
+    QString line;
+    for (const VerdictEntry& e : entries) {
+        if (!e.symbolBefore.empty())
+            line +=
+                QStringLiteral(" &nbsp;<b>%1</b>&nbsp; ").arg(QString::fromStdString(e.symbolBefore).toHtmlEscaped());
+        const QColor color = colors.color(QString::fromStdString(seriesList[e.source].second));
+        // One entry never wraps inside itself: non-breaking spaces and hyphens.
+        QString text = QStringLiteral("%1 %2").arg(QString::fromStdString(e.label).toHtmlEscaped(),
+                                                   QString::fromStdString(e.kneeText).toHtmlEscaped());
+        text.replace(QLatin1Char(' '), QStringLiteral("&nbsp;")).replace(QLatin1Char('-'), QChar(0x2011));
+        line += QStringLiteral("<span style='color:%1'>\u25a0</span>&nbsp;<b>%2</b>").arg(color.name(), text);
+    }
+    return QObject::tr("Highest load within the SLO%1, req/s: ").arg(sloWords(data)) + line;
+}
 
 ResultsPage::ResultsPage(QWidget* parent)
     : QWidget(parent)
@@ -92,7 +87,8 @@ ResultsPage::ResultsPage(QWidget* parent)
     , tabs_(new QTabBar(this))
     , options_(new ChartOptionsBar(this))
     , stack_(new QStackedWidget(this))
-    , placeholder_(new QLabel(this)) {
+    , placeholder_(new QLabel(this))
+    , difference_(new DifferencePanel(this)) {
     header_->setTextFormat(Qt::RichText);
     header_->setWordWrap(true);
     verdict_->setTextFormat(Qt::RichText);
@@ -103,6 +99,7 @@ ResultsPage::ResultsPage(QWidget* parent)
     verdict_->setFont(verdictFont);
     for (ChartKind kind : allChartKinds())
         tabs_->addTab(chartKindTitle(kind));
+    tabs_->addTab(tr("Is the difference real?"));
     tabs_->addTab(tr("Profile")); // after the charts: profile_view.h
     profile_ = new ProfileView(stack_);
     stack_->addWidget(profile_);
@@ -115,6 +112,7 @@ ResultsPage::ResultsPage(QWidget* parent)
     placeholder_->setText(tr("<p><b>No run selected.</b></p><p>Pick one in <b>History</b> and press "
                              "<i>Show results</i>, or select several runs there to compare them.</p>"));
     stack_->addWidget(placeholder_);
+    stack_->addWidget(difference_);
     options_->setPercentiles(AppSettings::percentiles());
 
     auto* exportMenu = new QMenu(this);
@@ -135,7 +133,9 @@ ResultsPage::ResultsPage(QWidget* parent)
     layout->addWidget(stack_, 1);
 
     connect(tabs_, &QTabBar::currentChanged, this, [this](int index) {
-        if (index == profileTabIndex())
+        if (index == differenceTabIndex())
+            showDifference();
+        else if (index == profileTabIndex())
             showProfileTab();
         else
             setChartKind(allChartKinds().at(static_cast<std::size_t>(index)));
@@ -164,6 +164,7 @@ void ResultsPage::setDefaultPercentiles(const std::vector<Percentile>& percentil
 }
 
 void ResultsPage::showRuns(const QList<qint64>& runIds) {
+    emit hovered({});
     runIds_ = runIds;
     const quint64 generation = ++generation_;
     loading_ = true;
@@ -199,6 +200,7 @@ void ResultsPage::setDataset(std::shared_ptr<const ResultsDataset> data) {
 }
 
 void ResultsPage::applyData() {
+    emit hovered({}); // what the pointer showed belongs to the data before
     if (data_) {
         QStringList names;
         for (const std::string& t : data_->targets)
@@ -207,6 +209,7 @@ void ResultsPage::applyData() {
         options_->setDataset(*data_);
         profile_->setRuns(data_->runs);
     }
+    difference_->setDataset(data_);
     stale_.fill(true);
     updateHeader();
     ensureCurrent();
@@ -227,7 +230,10 @@ void ResultsPage::updateHeader() {
     // The run's scenario, date and repetitions are in each chart's own subtitle (so exports carry them).
     header_->setText(QStringLiteral("<h2 style='margin:0'>%1</h2>").arg(title));
     header_->setToolTip(describeRuns(*data_));
-    verdict_->setText(kneeVerdict(*data_, colors_));
+    verdict_->setText(verdictLineHtml(*data_, colors_));
+    verdict_->setToolTip(tr("Each knee with its interval: from the highest rate held with confidence to the lowest "
+                            "rate broken with confidence ('+': nothing broke). '>' holds more load (intervals apart), "
+                            "'\u2248' the intervals overlap: no difference shown."));
 }
 
 ResultsChart* ResultsPage::chart(ChartKind kind) {
@@ -241,7 +247,26 @@ ResultsChart* ResultsPage::chart(ChartKind kind) {
     return chart;
 }
 
+void ResultsPage::showDifference() {
+    emit hovered({});
+    differenceShown_ = true;
+    if (tabs_->currentIndex() != differenceTabIndex()) {
+        const QSignalBlocker blocker(tabs_);
+        tabs_->setCurrentIndex(differenceTabIndex());
+    }
+    options_->setVisible(false); // nothing to zoom or export there
+    ensureCurrent();
+}
+
+QString ResultsPage::verdictHtml() const {
+    return verdict_->text();
+}
+
 void ResultsPage::setChartKind(ChartKind kind) {
+    if (kind != kind_ || differenceShown_)
+        emit hovered({}); // the hovered chart is no longer shown
+    differenceShown_ = false;
+    options_->setVisible(true);
     kind_ = kind;
     if (tabs_->currentIndex() != static_cast<int>(slotOf(kind))) {
         const QSignalBlocker blocker(tabs_);
@@ -251,8 +276,13 @@ void ResultsPage::setChartKind(ChartKind kind) {
     ensureCurrent();
 }
 
-int ResultsPage::profileTabIndex() const {
+// After the charts' tabs: "Is the difference real?", then "Profile".
+int ResultsPage::differenceTabIndex() const {
     return static_cast<int>(allChartKinds().size());
+}
+
+int ResultsPage::profileTabIndex() const {
+    return differenceTabIndex() + 1;
 }
 
 void ResultsPage::showProfileTab() {
@@ -267,9 +297,13 @@ void ResultsPage::showProfileTab() {
 void ResultsPage::ensureCurrent() {
     if (tabs_->currentIndex() == profileTabIndex())
         return showProfileTab();
-    options_->show();
+    options_->setVisible(!differenceShown_); // nothing to zoom or export in the difference tables
     if (!data_) {
         stack_->setCurrentWidget(placeholder_);
+        return;
+    }
+    if (differenceShown_) {
+        stack_->setCurrentWidget(difference_);
         return;
     }
     ResultsChart* current = chart(kind_);

@@ -1,6 +1,7 @@
 #pragma once
 // The Results page: the charts of one run or several runs compared. On top, the answer at a glance (each target's
-// knee, best first); below, the five charts in tabs with their options, zoom, tooltips and export.
+// knee, best first); below, the five charts in tabs with their options, zoom, tooltips and export, and a last tab,
+// "Is the difference real?", with the verdicts of two series per rate and for the knees.
 //
 // Runs are loaded on a worker thread (results_loader.h) and handed to the charts as one shared, read-only dataset;
 // a load older than the newest request is dropped. Charts are built when first shown and rebuilt only when their
@@ -23,6 +24,14 @@ class QTabBar;
 namespace loadscope {
 
 class ChartOptionsBar;
+class DifferencePanel;
+
+// The verdict line of the shown series, from the analysis library (kneeVerdictEntries): as text, the CLI's knee line
+// word for word ("aiohttp 3000+ > tornado-async 1750 (1500-2000)"); as HTML, each entry in its chart colour.
+// `series`, when given, receives the series in data.series() order (VerdictEntry::source indexes it).
+std::vector<VerdictEntry> verdictEntries(const ResultsDataset& data, std::vector<LabelledKnee>* series = nullptr);
+QString verdictLineText(const ResultsDataset& data);
+QString verdictLineHtml(const ResultsDataset& data, const TargetColors& colors);
 class ProfileView;
 
 class ResultsPage : public QWidget {
@@ -45,6 +54,12 @@ public:
     ResultsChart* chart(ChartKind kind);
     ResultsChart* currentChart() { return chart(kind_); }
     ChartOptionsBar* optionsBar() const { return options_; }
+    // The "Is the difference real?" tab, after the charts' tabs.
+    void showDifference();
+    bool isDifferenceShown() const { return differenceShown_; }
+    DifferencePanel* differencePanel() const { return difference_; }
+    // The verdict line as shown above the tabs (rich text).
+    QString verdictHtml() const;
     // The Profile tab (after the chart tabs): flame graphs of the runs' profiled steps.
     ProfileView* profileView() const { return profile_; }
     void showProfileTab();
@@ -69,6 +84,7 @@ private:
     void updateHeader();
     void ensureCurrent();
     QString suggestedFileName(const QString& suffix) const;
+    int differenceTabIndex() const;
     int profileTabIndex() const;
 
     std::filesystem::path database_;
@@ -84,6 +100,8 @@ private:
     ChartOptionsBar* options_;
     QStackedWidget* stack_;
     QLabel* placeholder_;
+    DifferencePanel* difference_;
+    bool differenceShown_ = false;
     ProfileView* profile_ = nullptr;
     std::array<ResultsChart*, 5> charts_{};
     std::array<bool, 5> stale_{};

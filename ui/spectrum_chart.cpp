@@ -1,6 +1,7 @@
 #include "spectrum_chart.h"
 
 #include "chart_text.h"
+#include "log_ticker.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,7 +31,7 @@ void SpectrumChart::build() {
     QStringList rateText;
     for (double rate : rates)
         rateText << formatRate(rate);
-    setHeading(tr("Percentile spectrum at %1 requests/s").arg(rateText.join(QStringLiteral(", "))), describeRuns(data));
+    setHeading(tr("Percentile spectrum at %1").arg(perSecond(rateText.join(QStringLiteral(", ")))), describeRuns(data));
 
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     ticker->addTick(ninesOf(50), QStringLiteral("50%"));
@@ -44,9 +45,7 @@ void SpectrumChart::build() {
     xAxis->setLabel(tr("Percentile (\u201cnines\u201d scale)"));
     yAxis->setLabel(tr("Latency (ms)"));
     if (options().logLatencyAxis) {
-        yAxis->setScaleType(QCPAxis::stLogarithmic);
-        yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-        yAxis->grid()->setSubGridVisible(true);
+        useLogScale(yAxis);
     }
     // Only horizontal zoom and pan along the latency axis would lose the tail; both axes stay free.
     if (curves_.empty()) {
@@ -73,9 +72,9 @@ void SpectrumChart::build() {
             if (index < 0 || index >= static_cast<int>(spectrum.size()))
                 return QString();
             const auto& point = spectrum[static_cast<std::size_t>(index)];
-            return QStringLiteral("<b>%1</b> at %2 requests/s<br>p%3 = %4<br>%5 requests, %6")
+            return QStringLiteral("<b>%1</b> at %2<br>%3 = %4<br>%5 requests, %6")
                 .arg(QString::fromStdString(keep->seriesLabel(group->runIndex, group->target)).toHtmlEscaped(),
-                     formatRate(group->requestedRps), QString::number(point.percent, 'f', 4),
+                     perSecond(formatRate(group->requestedRps)), quantileLabel(point.percent),
                      formatLatency(point.latencyMs))
                 .arg(group->merged.count)
                 .arg(group->okRepetitions() > 1 ? QObject::tr("%1 repetitions merged").arg(group->okRepetitions())
@@ -106,10 +105,18 @@ void SpectrumChart::applyDefaultRanges() {
         yAxis->setRange(options().logLatencyAxis ? 1 : 0, 100);
         return;
     }
-    if (options().logLatencyAxis)
+    if (options().logLatencyAxis) {
         yAxis->setRange(minY / 1.3, maxY * 1.3);
-    else
-        yAxis->setRange(0, latencyViewLimit(maxY).value_or(maxY * 1.08));
+        return;
+    }
+    // The view may stop short of an overloaded tail, but never above a whole curve: every curve in the legend keeps
+    // at least its median in sight.
+    double highestMedian = 0;
+    for (const SpectrumCurve& curve : curves_)
+        if (!curve.group->spectrum.empty())
+            highestMedian = std::max(highestMedian, curve.group->spectrum.front().latencyMs);
+    const std::optional<double> limit = latencyViewLimit(maxY);
+    yAxis->setRange(0, limit ? std::min(maxY * 1.08, std::max(*limit, highestMedian * 1.5)) : maxY * 1.08);
 }
 
 QString SpectrumChart::csv() const {

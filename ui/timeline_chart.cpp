@@ -1,6 +1,7 @@
 #include "timeline_chart.h"
 
 #include "chart_text.h"
+#include "log_ticker.h"
 
 #include <algorithm>
 
@@ -24,8 +25,8 @@ void TimelineChart::build() {
     const int repetition = shownRepetition();
     series_ = timelineSeries(data, rate, repetition);
     latencyRect_ = nullptr;
-    setHeading(tr("Timeline at %1 requests/s, repetition %2").arg(formatRate(rate)).arg(repetition),
-               describeRuns(data));
+    setHeading(tr("Timeline at %1, repetition %2").arg(perSecond(formatRate(rate))).arg(repetition),
+               describeRuns(data, RepetitionsShown::One));
     QCPAxisRect* rateRect = axisRect(0);
     rateRect->axis(QCPAxis::atLeft)->setLabel(tr("Achieved (requests/s)"));
     const bool anyPoint =
@@ -44,10 +45,10 @@ void TimelineChart::build() {
     QCPAxis* time = latencyRect_->axis(QCPAxis::atBottom);
     QCPAxis* latency = latencyRect_->axis(QCPAxis::atLeft);
     time->setLabel(tr("Seconds into the measured part of the step"));
-    latency->setLabel(tr("Latency (ms): p99 solid, p50 dashed"));
+    latency->setLabel(data.multiRun() ? tr("Latency (ms): p99 thick, p50 thin")
+                                      : tr("Latency (ms): p99 solid, p50 dashed"));
     if (options().logLatencyAxis) {
-        latency->setScaleType(QCPAxis::stLogarithmic);
-        latency->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+        useLogScale(latency);
     }
     QCPAxis* rateTime = rateRect->axis(QCPAxis::atBottom);
     connect(rateTime, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), time,
@@ -70,18 +71,21 @@ void TimelineChart::build() {
                 errorRates << static_cast<double>(point.completed);
             }
         }
+        // One colour per target; several runs differ by line style (p50 then by width alone).
+        const Qt::PenStyle style = data.multiRun() ? runPenStyle(static_cast<int>(s.runIndex)) : Qt::SolidLine;
         auto* rateGraph = addGraph(rateTime, rateRect->axis(QCPAxis::atLeft));
         rateGraph->setName(label);
-        rateGraph->setPen(QPen(color, 2));
+        rateGraph->setPen(QPen(color, 2, style));
         rateGraph->setData(seconds, achieved, true);
         auto* p99Graph = addGraph(time, latency);
         p99Graph->setName(label + QStringLiteral(" p99"));
-        p99Graph->setPen(QPen(color, 2));
+        p99Graph->setPen(QPen(color, 2, style));
         p99Graph->setData(seconds, p99, true);
         p99Graph->removeFromLegend();
         auto* p50Graph = addGraph(time, latency);
         p50Graph->setName(label + QStringLiteral(" p50"));
-        p50Graph->setPen(QPen(color, 1.5, Qt::DashLine));
+        p50Graph->setPen(QPen(data.multiRun() ? color.lighter(130) : color, data.multiRun() ? 1 : 1.5,
+                              data.multiRun() ? style : Qt::DashLine));
         p50Graph->setData(seconds, p50, true);
         p50Graph->removeFromLegend();
         linkToLegend(p99Graph, rateGraph);
@@ -101,9 +105,9 @@ void TimelineChart::build() {
             if (index < 0 || index >= static_cast<int>(points.size()))
                 return QString();
             const TimelinePoint& p = points[static_cast<std::size_t>(index)];
-            return QStringLiteral("<b>%1</b> at %2 requests/s, second %3<br>sent %4, completed %5, errors %6<br>"
+            return QStringLiteral("<b>%1</b> at %2, second %3<br>sent %4, completed %5, errors %6<br>"
                                   "p50 = %7<br>p99 = %8")
-                .arg(label.toHtmlEscaped(), formatRate(rate))
+                .arg(label.toHtmlEscaped(), perSecond(formatRate(rate)))
                 .arg(p.second)
                 .arg(p.sent)
                 .arg(p.completed)
@@ -146,11 +150,11 @@ void TimelineChart::applyDefaultRanges() {
         }
     const double rate = focusRate();
     QCPAxisRect* rateRect = axisRect(0);
-    rateRect->axis(QCPAxis::atBottom)->setRange(-0.5, std::max(1.0, maxSecond) + 0.5);
+    rateRect->axis(QCPAxis::atBottom)->setRange(0, std::max(1.0, maxSecond) + 0.5);
     rateRect->axis(QCPAxis::atLeft)->setRange(0, std::max(maxRate, rate) * 1.1 + 1);
     if (!latencyRect_)
         return;
-    latencyRect_->axis(QCPAxis::atBottom)->setRange(-0.5, std::max(1.0, maxSecond) + 0.5);
+    latencyRect_->axis(QCPAxis::atBottom)->setRange(0, std::max(1.0, maxSecond) + 0.5);
     for (const auto& slo : data()->slo)
         if (slo)
             maxLatency = std::max(maxLatency, slo->p99Ms);

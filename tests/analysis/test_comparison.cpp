@@ -2,6 +2,7 @@
 // intervals, and the verdict line.
 #include "analysis_test_support.h"
 #include "comparison.h"
+#include "number_text.h"
 #include "run_analysis.h"
 
 #include <gtest/gtest.h>
@@ -83,4 +84,63 @@ TEST(Comparison, TheVerdictLineRanksByKneeWithSymbols) {
     }
     const auto analysis = analyzeSteps(steps, {"slow", "fast"}, kLimit75);
     EXPECT_EQ(kneeVerdictLine(analysis), "fast 3000+ > slow 1000 (1000-2000)");
+}
+
+TEST(Comparison, TheVerdictLineInPartsForOtherLabels) {
+    std::vector<Step> steps;
+    for (int r = 1; r <= 3; ++r)
+        for (double rate : {1000.0, 2000.0, 3000.0}) {
+            const auto seed = static_cast<std::uint64_t>(rate) * 10 + r;
+            steps.push_back(lognormalStep("fast", rate, r, 30, 0.1, seed));
+            steps.push_back(lognormalStep("slow", rate, r, rate < 2000 ? 30 : 300, 0.1, seed + 1));
+        }
+    const auto analysis = analyzeSteps(steps, {"slow", "fast"}, kLimit75);
+    const KneeEstimate unmeasured; // a series without a step is left out, not ranked last
+    const std::vector<LabelledKnee> series{{"slow (run 2)", &analysis.find("slow")->knee},
+                                           {"idle (run 2)", &unmeasured},
+                                           {"fast (run 2)", &analysis.find("fast")->knee}};
+    const auto entries = kneeVerdictEntries(series);
+    ASSERT_EQ(entries.size(), 2u);
+    EXPECT_EQ(entries[0].label, "fast (run 2)");
+    EXPECT_EQ(entries[0].source, 2u);
+    EXPECT_EQ(entries[0].symbolBefore, "");
+    EXPECT_EQ(entries[1].symbolBefore, ">");
+    EXPECT_EQ(entries[1].kneeText, "1000 (1000-2000)");
+    EXPECT_EQ(joinVerdictEntries(entries), "fast (run 2) 3000+ > slow (run 2) 1000 (1000-2000)");
+    EXPECT_EQ(joinVerdictEntries(kneeVerdictEntries({{"fast", series[2].knee}, {"slow", series[0].knee}})),
+              kneeVerdictLine(analysis));
+}
+
+TEST(Comparison, TwoTargetsComparedAtTheRatesBothMeasuredAndByKnee) {
+    std::vector<Step> steps;
+    for (int r = 1; r <= 4; ++r) {
+        for (double rate : {1000.0, 2000.0}) {
+            const auto seed = static_cast<std::uint64_t>(rate) * 10 + r;
+            steps.push_back(lognormalStep("fast", rate, r, 30, 0.1, seed));
+            steps.push_back(lognormalStep("slow", rate, r, rate < 2000 ? 45 : 300, 0.1, seed + 1));
+        }
+        steps.push_back(lognormalStep("fast", 3000, r, 30, 0.1, 77 + r)); // slow never ran 3000
+    }
+    const auto analysis = analyzeSteps(steps, {"fast", "slow"}, kLimit75);
+    const auto verdict = compareTargets(*analysis.find("fast"), *analysis.find("slow"));
+    ASSERT_EQ(verdict.rates.size(), 2u);
+    EXPECT_EQ(verdict.rates[0].rps, 1000);
+    EXPECT_EQ(verdict.rates[0].ordering, Ordering::Better) << verdict.rates[0].numbers();
+    EXPECT_EQ(verdict.rates[1].ordering, Ordering::Better);
+    EXPECT_EQ(verdict.knee.ordering, Ordering::Better) << verdict.knee.reason;
+    const auto reverse = compareTargets(*analysis.find("slow"), *analysis.find("fast"));
+    EXPECT_EQ(reverse.rates[0].ordering, Ordering::Worse);
+    EXPECT_EQ(reverse.knee.ordering, Ordering::Worse);
+}
+
+TEST(Comparison, TheVerdictInWordsAsTablesAndTooltipsSayIt) {
+    const auto clear = measurement("a", 3, 30, 40);
+    EXPECT_EQ(clear.verdictWord(), "held");
+    ASSERT_TRUE(clear.holdProbability);
+    EXPECT_EQ(clear.verdictText(), "held (" + formatNumber(*clear.holdProbability * 100, 0) + " %)");
+    const auto broken = measurement("b", 2, 300, 50); // no bootstrap with 2: the margin rule, no share
+    EXPECT_EQ(broken.verdictWord(), "broken");
+    EXPECT_EQ(broken.verdictText(), "broken");
+    MergedMeasurement nothing;
+    EXPECT_EQ(nothing.verdictText(), "-");
 }

@@ -194,3 +194,26 @@ TEST(KneeSearch, AnUnsureBreakIsFollowedByOneProbeHigherToCloseTheInterval) {
               1)
         << "only once";
 }
+
+TEST(KneeSearch, TheStoredBracketReadsBack) {
+    KneeSearchSettings settings;
+    settings.startRps = 100;
+    KneeSearch search(settings);
+    search.record(*search.next(), true, simulated(100, 1000));
+    search.record(*search.next(), true, simulated(150, 1000));
+    search.stop("the time budget of 30s ran out");
+    const auto open = parseBracketText(search.bracketText());
+    ASSERT_TRUE(open);
+    EXPECT_EQ(open->held, 150);
+    EXPECT_FALSE(open->broken);
+    const auto closed = parseBracketText("held 222.5, broke 272 (within 10 %)");
+    ASSERT_TRUE(closed);
+    EXPECT_EQ(closed->held, 222.5);
+    EXPECT_EQ(closed->broken, 272);
+    const auto none = parseBracketText("held no rate, broke 100");
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(none->held);
+    EXPECT_EQ(none->broken, 100);
+    EXPECT_FALSE(parseBracketText("cancelled"));
+    EXPECT_FALSE(parseBracketText("held x, broke 3"));
+}

@@ -2,10 +2,12 @@
 // knee lines (`loadscope run` and `loadscope show`), and the GUI's chart data (ui/results_loader, what Results draws)
 // must report the same knees, merged percentiles, SLO verdicts and flags. The run is measured for real: two
 // refserver targets, one of which burns 2 ms of CPU per request so that it breaks the SLO inside the plan's rates.
+#include "chart_text.h"
 #include "cli_home.h"
 #include "cli_summary.h"
 #include "cli_table.h"
 #include "results_loader.h"
+#include "results_page.h"
 #include "run_analysis.h"
 #include "run_store.h"
 
@@ -81,6 +83,8 @@ TEST(Agreement, RunnerCliAndGuiReportTheSameKneesPercentilesAndFlags) {
     const auto environment = nlohmann::json::parse(data.runs[0].environmentJson);
 
     EXPECT_TRUE(contains(run.out, "Verdict: " + kneeVerdictLine(data.analyses[0]))) << run.out;
+    // The GUI's verdict line above the charts, word for word.
+    EXPECT_EQ(verdictLineText(data).toStdString(), kneeVerdictLine(data.analyses[0]));
     for (const std::string target : {"ref-fast", "ref-busy"}) {
         SCOPED_TRACE(target);
         const KneeEstimate* knee = data.knee(0, target);
@@ -114,6 +118,11 @@ TEST(Agreement, RunnerCliAndGuiReportTheSameKneesPercentilesAndFlags) {
                             EXPECT_EQ(point.latencyMs, m.latency.p99Ms);
                         }
             EXPECT_EQ(group->merged.p99Ms, m.latency.p99Ms);
+            // The tooltip: the same verdict and the interval (or why there is none), one p99.
+            const std::string tip = describeGroup(data, *group, Percentile::P99).toStdString();
+            EXPECT_TRUE(contains(tip, "): " + m.verdictWord())) << tip;
+            EXPECT_TRUE(m.p99Interval ? contains(tip, "95 % interval over") : contains(tip, m.intervalNote())) << tip;
+            EXPECT_EQ(tip.find("p99 ="), tip.rfind("p99 =")) << tip;
             for (const auto* output : {&run.out, &show.out}) {
                 const auto row = tableRow(*output, target, m.requestedRps);
                 ASSERT_FALSE(row.empty()) << *output;

@@ -7,6 +7,7 @@
 #include "netns_lab.h"
 #include "run_store.h"
 #include "runner_test_support.h"
+#include "ssh_host.h"
 #include "target_definition.h"
 
 #include <gtest/gtest.h>
@@ -109,6 +110,12 @@ TEST(HostsRun, ServerAndTwoGeneratorsOnHostsMatchALocalRunAndTheCountsAdd) {
         EXPECT_FALSE(host["kernel"].get<std::string>().empty());
         EXPECT_LT(std::abs(host["clock_offset_ms"].get<double>()), 5.0) << "one machine, one clock";
     }
+    // The target's version as the server host reports it.
+    EXPECT_EQ(environment["targets"]["ref-hosts"]["versions_from"], "root@h1");
+    ChildProcessOptions probe;
+    probe.argv = {(binDir() / "loadscope-refserver").string(), "--version"};
+    const auto here = runCommand(probe, 10s).out;
+    EXPECT_EQ(environment["targets"]["ref-hosts"]["versions"].get<std::string>() + "\n", here);
     const auto& took = environment["steps"][std::to_string(step.sequence)]["generators"];
     ASSERT_EQ(took.size(), 2u);
     std::int64_t sum = 0;
@@ -131,11 +138,11 @@ TEST(HostsRun, ServerAndTwoGeneratorsOnHostsMatchALocalRunAndTheCountsAdd) {
     BenchmarkRunner::Options localOptions;
     localOptions.databasePath = localHome.database();
     BenchmarkRunner local(planFor("ref-hosts", {300}, 3), TargetCatalog::loadDefault(), localOptions, nullptr);
-    const loadscope::Run here = loadRun(localHome, local.run());
-    ASSERT_EQ(here.steps.size(), 1u);
-    ASSERT_EQ(here.steps[0].status, StepStatus::Ok) << here.steps[0].statusMessage;
-    EXPECT_NEAR(step.latency.p50Ms, here.steps[0].latency.p50Ms, 3.0);
-    EXPECT_NEAR(step.latency.p99Ms, here.steps[0].latency.p99Ms, 0.5 * here.steps[0].latency.p99Ms + 2.0);
+    const loadscope::Run localRun = loadRun(localHome, local.run());
+    ASSERT_EQ(localRun.steps.size(), 1u);
+    ASSERT_EQ(localRun.steps[0].status, StepStatus::Ok) << localRun.steps[0].statusMessage;
+    EXPECT_NEAR(step.latency.p50Ms, localRun.steps[0].latency.p50Ms, 3.0);
+    EXPECT_NEAR(step.latency.p99Ms, localRun.steps[0].latency.p99Ms, 0.5 * localRun.steps[0].latency.p99Ms + 2.0);
     // Nothing left on any host.
     for (int i = 0; i < 3; ++i)
         EXPECT_TRUE(lab.strayProcessesIn(i).empty()) << lab.alias(i);
@@ -169,9 +176,12 @@ TEST(HostsRun, ArrivalsAtTheServerStayEvenlySpacedWithTwoGenerators) {
         gapsMs.push_back((arrivalsUs[i + 1] - arrivalsUs[i]) / 1000.0);
     std::sort(gapsMs.begin(), gapsMs.end());
     const double median = gapsMs[gapsMs.size() / 2];
-    const double tenth = gapsMs[gapsMs.size() / 10];
     EXPECT_NEAR(median, 2.0, 0.3);
-    EXPECT_GT(tenth, 1.0) << "arrivals bunch up: the generators' schedules are not offset";
+    // Two generators in phase would arrive in pairs: half the gaps near 0. A stall of this busy machine bunches a
+    // few sends as well, so the bound leaves room for that.
+    const auto close = std::count_if(gapsMs.begin(), gapsMs.end(), [](double gap) { return gap < 0.5; });
+    EXPECT_LT(static_cast<double>(close) / static_cast<double>(gapsMs.size()), 0.2)
+        << "arrivals bunch up: the generators' schedules are not offset";
 }
 
 TEST(HostsRun, AGeneratorHostThatDiesFailsItsStepWithTheHostNamedAndTheRunGoesOn) {
@@ -205,6 +215,47 @@ TEST(HostsRun, AGeneratorHostThatDiesFailsItsStepWithTheHostNamedAndTheRunGoesOn
     EXPECT_EQ(run.steps[0].status, StepStatus::Failed);
     EXPECT_NE(run.steps[0].statusMessage.find("root@h3"), std::string::npos) << run.steps[0].statusMessage;
     EXPECT_NE(run.status, RunStatus::Running);
+}
+
+TEST(HostsRun, CancelStopsRemoteGeneratorsWithTheirPartialResults) {
+    SKIP_WITHOUT_LAB();
+    NetnsLab lab(3);
+    TempHome home;
+    writeBindingRefserver(home, "ref-cancel", 5);
+    auto plan = planFor("ref-cancel", {200}, 20);
+    plan.serverHost = "root@h1";
+    plan.generatorHosts = {"root@h2", "root@h3"};
+
+    class CancelOnProgress : public RecordingObserver {
+    public:
+        BenchmarkRunner* runner = nullptr;
+        std::chrono::steady_clock::time_point cancelledAt;
+        void stepProgress(const Step& step, const StepProgress& progress) override {
+            RecordingObserver::stepProgress(step, progress);
+            if (runner && progress.elapsedS >= 1.0) {
+                cancelledAt = std::chrono::steady_clock::now();
+                runner->requestCancel();
+                runner = nullptr;
+            }
+        }
+    } observer;
+    BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), optionsFor(home, lab), &observer);
+    observer.runner = &runner;
+    const loadscope::Run run = loadRun(home, runner.run());
+    const double stopS = std::chrono::duration<double>(std::chrono::steady_clock::now() - observer.cancelledAt).count();
+    EXPECT_LT(stopS, 8.0) << "the run stops soon after the cancel (servers and hosts closed included)";
+    ASSERT_EQ(run.steps.size(), 1u);
+    EXPECT_EQ(run.steps[0].status, StepStatus::Cancelled) << run.steps[0].statusMessage;
+    // SIGINT through the watchdogs: both generators printed what they had measured.
+    const auto environment = nlohmann::json::parse(run.environmentJson);
+    const auto& took = environment["steps"][std::to_string(run.steps[0].sequence)]["generators"];
+    ASSERT_EQ(took.size(), 2u);
+    for (const auto& generator : took)
+        EXPECT_GT(generator["requests"].get<std::int64_t>(), 50) << "partial numbers of both generators";
+    EXPECT_LT(run.steps[0].completed, 200 * 20 / 2);
+    EXPECT_EQ(run.status, RunStatus::Cancelled);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_TRUE(lab.strayProcessesIn(i).empty()) << lab.alias(i);
 }
 
 TEST(HostsRun, UnreachableHostWrongKeyAndMissingPackageFailBeforeAnythingIsStored) {
@@ -300,4 +351,15 @@ TEST(HostsRun, KillingLoadscopeMidStepLeavesNoProcessOnAnyHost) {
         EXPECT_TRUE(lab.strayProcessesIn(i).empty())
             << lab.alias(i) << " still runs " << lab.strayProcessesIn(i).size() << " process(es)";
     }
+    // Its connection folders stay behind (nothing ran to remove them) until the next Loadscope connects.
+    const std::string mine = "/tmp/loadscope-ssh-" + std::to_string(loadscope.pid()) + "-";
+    auto leftovers = [&] {
+        int count = 0;
+        for (const auto& entry : std::filesystem::directory_iterator("/tmp"))
+            count += entry.path().string().rfind(mine, 0) == 0 ? 1 : 0;
+        return count;
+    };
+    EXPECT_EQ(leftovers(), 3);
+    removeStaleControlFolders();
+    EXPECT_EQ(leftovers(), 0);
 }

@@ -62,7 +62,9 @@ class TestCharts : public QObject {
 private slots:
     void latencyVsRpsDrawsTheMergedCurves() {
         const auto data = fixtureData();
-        auto chart = shown<LatencyRpsChart>(data);
+        ChartOptions withBands;
+        withBands.showBands = true; // off by default (the p99 interval says more), one click away
+        auto chart = shown<LatencyRpsChart>(data, withBands);
         QVERIFY(!chart->isEmptyChart());
         // One legend entry per target and percentile (p50 and p99 by default); markers explained by kind.
         QStringList legend;
@@ -72,7 +74,7 @@ private slots:
         QCOMPARE(legend.filter(QStringLiteral(" p99")).size(), 3);
         QVERIFY2(legend.contains(QStringLiteral("errors")), qPrintable(legend.join(QLatin1Char('|'))));
         QVERIFY(legend.contains(QStringLiteral("connection-limited")));
-        // The knee is named in the legend of each target's first curve.
+        // The knee is named in the legend of each target's p99 curve.
         QVERIFY(legend.filter(QStringLiteral("knee")).size() == 3);
         const auto curves = latencyCurves(*data, {Percentile::P50, Percentile::P99});
         for (const LatencyCurve& curve : curves) {
@@ -105,9 +107,9 @@ private slots:
                             text->positionAlignment().testFlag(Qt::AlignLeft);
         QVERIFY(sloLabel);
         QVERIFY(chart->yAxis->range().upper >= 75);
-        // tornado-async is overloaded at 3000/s (seconds of latency): the default view stops at 4 x the SLO and
-        // says so, instead of flattening every other curve.
-        QCOMPARE(chart->yAxis->range().upper, 300.0);
+        // tornado-async is overloaded at 3000/s (seconds of latency): the default view stops at 4 x the SLO (plus
+        // the rows kept free for the knee labels) and says so, instead of flattening every other curve.
+        QVERIFY(chart->yAxis->range().upper > 300.0 && chart->yAxis->range().upper < 400.0);
         bool note = false;
         for (int i = 0; i < chart->itemCount(); ++i)
             if (auto* text = qobject_cast<QCPItemText*>(chart->item(i)))
@@ -124,7 +126,8 @@ private slots:
         const auto point = graph->data()->at(2); // 1500 requests/s
         const QPointF pixel = graph->coordsToPixels(point->key, point->value);
         const QString tip = chart->tooltipAt(pixel.toPoint() + QPoint(2, 1));
-        QVERIFY2(tip.contains(QStringLiteral("<b>aiohttp</b> at 1500 requests/s")), qPrintable(tip));
+        QVERIFY2(tip.contains(QStringLiteral("<b>aiohttp</b> at ") + perSecond(QStringLiteral("1500"))),
+                 qPrintable(tip));
         QVERIFY2(tip.contains(QStringLiteral("<b>p99 = %1").arg(formatLatency(point->value))), qPrintable(tip));
         QVERIFY(tip.contains(QStringLiteral("3 repetitions merged")));
         QVERIFY(chart->tooltipAt(QPoint(3, 3)).isEmpty());
@@ -137,7 +140,9 @@ private slots:
 
     void legendClickHidesItsSeries() {
         const auto data = fixtureData();
-        auto chart = shown<LatencyRpsChart>(data);
+        ChartOptions withBands;
+        withBands.showBands = true;
+        auto chart = shown<LatencyRpsChart>(data, withBands);
         QCPGraph* graph = graphNamed(*chart, QStringLiteral("tornado-async p99"));
         QCPGraph* band = graphNamed(*chart, QStringLiteral("tornado-async p99") + QStringLiteral(" max"));
         QVERIFY(graph && band);
@@ -175,8 +180,8 @@ private slots:
         auto chart = shown<LatencyRpsChart>(data);
         const QCPRange x = chart->xAxis->range();
         const QCPRange y = chart->yAxis->range();
-        QCOMPARE(x.lower, 0.0);
-        QVERIFY(x.upper >= 3000);
+        QCOMPARE(x, fittedRateRange(500, 3000)); // fitted to the rates measured, not from 0
+        QVERIFY(x.lower > 0 && x.upper >= 3000);
         chart->xAxis->scaleRange(0.25, 1500);
         chart->yAxis->setRange(50, 60);
         QVERIFY(chart->xAxis->range().upper < 3000);
@@ -231,8 +236,13 @@ private slots:
         for (int i = 0; i < comparison->plottableCount(); ++i)
             if (auto* b = qobject_cast<QCPBars*>(comparison->plottable(i))) {
                 ++bars;
-                const ComparisonBar& expected = comparison->bars()[std::size_t(i / 4)];
-                QVERIFY(b->data()->at(0)->value == expected.p50Ms || b->data()->at(0)->value == expected.p99Ms);
+                const auto expected =
+                    std::find_if(comparison->bars().begin(), comparison->bars().end(), [&](const ComparisonBar& bar) {
+                        const QString target = QString::fromStdString(bar.target);
+                        return b->name() == target || b->name() == target + QStringLiteral(" p50");
+                    });
+                QVERIFY(expected != comparison->bars().end());
+                QVERIFY(b->data()->at(0)->value == expected->p50Ms || b->data()->at(0)->value == expected->p99Ms);
             }
         QCOMPARE(bars, 6);
         QVERIFY(comparison->csv().contains(QStringLiteral("tornado-async,2000,3,")));

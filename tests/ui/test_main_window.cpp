@@ -13,8 +13,10 @@
 #include <QApplication>
 #include <QDir>
 #include <QDropEvent>
+#include <QLabel>
 #include <QMimeData>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTest>
 #include <QUrl>
@@ -224,6 +226,63 @@ private slots:
         enter.ignore();
         QApplication::sendEvent(&window, &enter);
         QVERIFY(!enter.isAccepted());
+    }
+
+    void hoverTextLeavesTheStatusBarAndTheTitleNamesTheAppOnce() {
+        QGuiApplication::setApplicationDisplayName(QStringLiteral("Loadscope")); // as the app sets it
+        MainWindow window;
+        window.resize(1200, 800);
+        window.show();
+        QSignalSpy opened(&window, &MainWindow::databaseOpened);
+        window.openDatabase(database_);
+        QVERIFY(opened.wait(15000));
+        // Qt appends the display name to a title that does not end with it: the window shows
+        // "runs.sqlite — Loadscope", the name once.
+        QCOMPARE(window.windowTitle(), QStringLiteral("runs.sqlite"));
+        QCOMPARE(window.windowTitle().count(QStringLiteral("Loadscope")), 0);
+
+        window.setCurrentPlace(MainWindow::Place::Results);
+        ResultsPage* results = window.resultsPage();
+        const QString tip = QStringLiteral("<b>aiohttp</b> at 1500&nbsp;requests/s<br>") +
+                            QStringLiteral("p99 = 52.1 ms &amp; more ").repeated(40);
+        emit results->hovered(tip);
+        const QString shown = window.statusBar()->currentMessage();
+        QVERIFY2(shown.startsWith(QStringLiteral("aiohttp at 1500 requests/s \u00b7 p99 = 52.1 ms & more")),
+                 qPrintable(shown));
+        // Cut before the "Database:" label, not run into it.
+        QLabel* database = nullptr;
+        for (QLabel* label : window.statusBar()->findChildren<QLabel*>())
+            if (label->text().startsWith(QStringLiteral("Database:")))
+                database = label;
+        QVERIFY(database);
+        QVERIFY(shown.endsWith(QStringLiteral("\u2026")));
+        QVERIFY(window.statusBar()->fontMetrics().horizontalAdvance(shown) <
+                window.statusBar()->width() - database->sizeHint().width());
+        // The pointer left the chart: cleared.
+        emit results->hovered({});
+        QVERIFY(window.statusBar()->currentMessage().isEmpty());
+        // Another tab, another page: cleared too.
+        emit results->hovered(tip);
+        results->setChartKind(ChartKind::Spectrum);
+        QVERIFY(window.statusBar()->currentMessage().isEmpty());
+        emit results->hovered(tip);
+        results->showDifference();
+        QVERIFY(window.statusBar()->currentMessage().isEmpty());
+        emit results->hovered(tip);
+        window.setCurrentPlace(MainWindow::Place::History);
+        QVERIFY(window.statusBar()->currentMessage().isEmpty());
+        // Other runs: the hover of the old ones goes.
+        window.setCurrentPlace(MainWindow::Place::Results);
+        emit results->hovered(tip);
+        QSignalSpy loaded(results, &ResultsPage::loaded);
+        results->showRuns({otherRun_});
+        QVERIFY(window.statusBar()->currentMessage().isEmpty());
+        QVERIFY(loaded.wait(20000));
+        // A message that is not a hover stays when the pointer leaves.
+        window.statusBar()->showMessage(QStringLiteral("Chart written to /tmp/x.png"));
+        emit results->hovered({});
+        QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Chart written to /tmp/x.png"));
+        QGuiApplication::setApplicationDisplayName({});
     }
 
     void settingsAreKept() {

@@ -140,6 +140,8 @@ Run makeFixtureRun(const FixtureRunSpec& spec) {
     plan.repetitions = spec.repetitions;
     plan.stepDurationS = spec.stepSeconds;
     plan.slo.p99MaxMs = spec.sloP99Ms;
+    if (spec.search)
+        plan.mode = PlanMode::Search;
     for (const auto& t : spec.targets)
         plan.targets.push_back(t.name);
     run.planJson = planToJson(plan);

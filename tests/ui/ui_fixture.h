@@ -31,6 +31,8 @@ struct FixtureRunSpec {
     bool storeKnees = true; // set TargetSnapshot::kneeRps (computed from the merged histograms like the runner)
     // Steps of a target are skipped (stop rule) once it broke the SLO at two rates in a row.
     bool stopRule = false;
+    // The plan says mode "search" (the charts mark a knee search's final bracket); the steps are as given.
+    bool search = false;
     // Marks the step at this (target, rate) generator-limited in every repetition.
     std::optional<std::pair<std::string, double>> generatorLimitedAt;
     unsigned seed = 1;
