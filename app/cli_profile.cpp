@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -40,6 +41,16 @@ struct StepProfileData {
     FoldedProfile profile;
 };
 
+// "  3  tornado-gen @ 1500 req/s, repetition 1 (python)" for each profiled step of the run.
+std::string profiledStepList(const Run& run) {
+    std::string list;
+    for (const auto& s : run.steps)
+        if (s.profiled())
+            list += "  " + std::to_string(s.sequence) + "  " + s.targetName + " @ " + formatNumber(s.requestedRps, 1) +
+                    " req/s, repetition " + std::to_string(s.repetition) + " (" + s.profile->profiler + ")\n";
+    return list.empty() ? "  (none: profile a run with `loadscope run ... --profile`)\n" : list;
+}
+
 StepProfileData loadStepProfile(const RunStore& store, const std::string& runText, int sequence,
                                 const std::string& what) {
     const auto runId = resolveRunId(store, runText, what);
@@ -50,12 +61,11 @@ StepProfileData loadStepProfile(const RunStore& store, const std::string& runTex
             step = &s;
     if (!step)
         throw UsageError(what + ": run " + std::to_string(runId) + " has no step " + std::to_string(sequence) +
-                         " (steps are numbered 1.." + std::to_string(run->steps.size()) + ", see `loadscope show " +
-                         std::to_string(runId) + " --steps`)");
+                         ". Its profiled steps:\n" + profiledStepList(*run));
     if (!step->profiled())
         throw UsageError(what + ": step " + std::to_string(sequence) + " of run " + std::to_string(runId) + " (" +
                          step->targetName + " @ " + formatNumber(step->requestedRps, 1) +
-                         " req/s) was not profiled; profile a run with `loadscope run ... --profile`");
+                         " req/s) was not profiled. Its profiled steps:\n" + profiledStepList(*run));
     const auto parsed = parseFolded(store.loadProfile(step->id).value_or(""));
     if (!parsed.ok())
         throw std::runtime_error("the stored profile of step " + std::to_string(sequence) +
@@ -152,6 +162,13 @@ std::pair<std::string, int> parseRunStep(const std::string& text) {
 }
 
 int profileCommand(const ProfileOptions& o) {
+    if (o.step == 0) { // no --step: say which steps can be shown
+        auto store = RunStore::open(existingDatabase(o.db), RunStore::OpenMode::ReadOnly);
+        const auto runId = resolveRunId(store, o.run);
+        std::cout << "Profiled steps of run " << runId << " (show one with --step N):\n"
+                  << profiledStepList(*store.loadRun(runId));
+        return kExitOk;
+    }
     std::string format = o.format;
     if (format.empty()) {
         const auto ext = std::filesystem::path(o.out).extension().string();
@@ -202,8 +219,9 @@ Command addProfileCommand(CLI::App& root) {
                                                "between two steps (runs made with `loadscope run --profile`)");
     addDatabaseOption(*app, options->db);
     app->add_option("RUN", options->run, "The run's id (see `loadscope list`) or 'last'")->required();
-    app->add_option("--step", options->step, "The step's number in the run (as `loadscope show RUN --steps` lists)")
-        ->required()
+    app->add_option("--step", options->step,
+                    "The step's number in the run (its order of execution; without --step, the profiled steps "
+                    "are listed)")
         ->type_name("N");
     app->add_option("--diff", options->diff,
                     "Compare with this step (the base): colours and the table show how each function's share "

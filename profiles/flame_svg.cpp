@@ -113,7 +113,7 @@ std::string renderFlameSvg(const FrameTree& tree, const FlameSvgOptions& options
         svg += "<g><title>" + escaped(frameDescription(tree, r.node, options.differential)) + "</title><rect x=\"" +
                number(x) + "\" y=\"" + number(y) + "\" width=\"" + number(std::max(w - 0.5, 0.1)) + "\" height=\"" +
                std::to_string(options.rowHeight - 1) + "\" fill=\"" + rgbText(frameColor(tree, r.node, options)) +
-               "\" rx=\"1\"/>";
+               "\" stroke=\"rgb(0,0,0)\" stroke-opacity=\"0.15\" stroke-width=\"0.5\" rx=\"1\"/>";
         if (const auto label = fittedLabel(name, w - 6); !label.empty())
             svg += "<text x=\"" + number(x + 3) + "\" y=\"" + number(y + options.rowHeight - 5) + "\">" +
                    escaped(label) + "</text>";

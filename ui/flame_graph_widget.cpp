@@ -107,6 +107,8 @@ void FlameGraphWidget::paintEvent(QPaintEvent*) {
         if (frameMatches(frame.name, search))
             colour = kSearchColor;
         painter.fillRect(box, toQColor(colour));
+        painter.setPen(QColor(0, 0, 0, 40)); // an outline, so unchanged (white) frames of a difference show
+        painter.drawRect(box.adjusted(0, 0, -0.5, -0.5));
         if (box.width() > 24) {
             painter.setPen(Qt::black);
             painter.drawText(box.adjusted(3, 0, -2, 0), Qt::AlignVCenter | Qt::AlignLeft,
@@ -118,6 +120,8 @@ void FlameGraphWidget::paintEvent(QPaintEvent*) {
     const double y = height() - kLegendHeight + 6;
     auto swatch = [&](Rgb colour, const QString& label) {
         painter.fillRect(QRectF(x, y, 12, 12), toQColor(colour));
+        painter.setPen(QColor(0, 0, 0, 60));
+        painter.drawRect(QRectF(x, y, 12, 12));
         painter.setPen(palette().text().color());
         painter.drawText(QPointF(x + 16, y + 10), label);
         x += 28 + metrics.horizontalAdvance(label);

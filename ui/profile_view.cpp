@@ -98,15 +98,23 @@ ProfileView::ProfileView(QWidget* parent)
     table_->setSortingEnabled(true);
     table_->sortByColumn(TopFunctionsModel::Total, Qt::DescendingOrder);
     table_->verticalHeader()->hide();
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    table_->setWordWrap(false);
+    table_->setTextElideMode(Qt::ElideLeft); // the function's name is at the end of "module:function"
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(scroll);
     splitter->addWidget(table_);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setSizes({720, 520});
 
     summary_->setWordWrap(true);
+    summary_->setTextFormat(Qt::RichText);
+    // Three lines: the step, the comparison, the search (a word-wrapped label's height is not always renegotiated).
+    summary_->setMinimumHeight(3 * summary_->fontMetrics().lineSpacing() + 6);
+    summary_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     hint_->setWordWrap(true);
     hint_->setText(tr("Click a frame to zoom into it, a frame above it to zoom back out. Widths are shares of busy "
                       "samples; the loop's idle time is reported above, not drawn."));

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 using namespace loadscope;
 using loadscope::test::TempHome;
 
@@ -77,29 +79,33 @@ TEST(RunnerProfile, APythonServersHotFunctionHasItsShareAndWarmUpIsNotCounted) {
     const auto parsed = parseFolded(steps[0].profile->folded);
     ASSERT_TRUE(parsed.ok()) << parsed.error;
     const auto& profile = parsed.profile;
-    // Busy samples are periods of CPU time, idle ones of wall time: at most 4 s at 250 Hz.
+    // About 4 s at 250 Hz: busy samples by the wall-clock timer, idle ones the window's time off CPU (their sum
+    // exceeds the window when the server waited for a core).
     EXPECT_GT(profile.totalSamples(), 500u);
-    EXPECT_LT(profile.totalSamples(), 1100u);
+    EXPECT_LT(profile.totalSamples(), 1800u);
     // 200 req/s x 2 ms of burns: about 40 % busy, the rest waiting in epoll.
-    EXPECT_GT(profile.idleShare(), 0.3);
+    EXPECT_GT(profile.idleShare(), 0.3) << formatFolded(profile);
     const double hot = busyShare(profile, "hot_http_server:hot_function");
     const double cold = busyShare(profile, "hot_http_server:cold_function");
-    // Measured alone on an idle machine: 0.27-0.31. Under the runner, with the load generator and other builds on
-    // the same two cores, 0.22-0.33 (CPU timers fire on scheduler ticks): hence the wider band.
-    EXPECT_NEAR(hot / (hot + cold), 0.30, 0.09) << "hot " << hot << ", cold " << cold << "\n" << formatFolded(profile);
-    EXPECT_NEAR(hot, 0.28, 0.09) << "of busy samples";
+    EXPECT_NEAR(hot / (hot + cold), 0.30, 0.07) << "hot " << hot << ", cold " << cold << "\n" << formatFolded(profile);
+    EXPECT_GT(hot + cold, 0.6) << "the burns are most of the busy samples";
     EXPECT_GT(busyShare(profile, "hot_http_server:handle_request"), 0.8); // the handler coroutine, by name
     EXPECT_EQ(busyShare(profile, "hot_http_server:warmup_only"), 0.0) << "warm-up samples were counted";
 }
 
 TEST(RunnerProfile, TornadoAsyncHandlersAppearByName) {
     TempHome home;
-    const auto steps = runProfiled(home, profiledPlan("tornado-async"));
+    auto plan = profiledPlan("tornado-async");
+    plan.profile.sampleRateHz = 250; // the handlers' own frames are small: more samples to catch them
+    std::string log;
+    const auto steps = runProfiled(home, plan, &log);
     ASSERT_EQ(steps.size(), 1u);
-    ASSERT_TRUE(steps[0].profiled()) << steps[0].statusMessage;
+    ASSERT_TRUE(steps[0].profiled()) << steps[0].statusMessage << "\n" << log << steps[0].serverLogTail;
     const auto parsed = parseFolded(steps[0].profile->folded);
     ASSERT_TRUE(parsed.ok());
-    EXPECT_GT(busyShare(parsed.profile, "tornado_server:make_async_handlers.<locals>.SimpleHandler.get"), 0.01);
+    // The native coroutine handler, by name (its own work is tiny: present is what counts).
+    EXPECT_GT(busyShare(parsed.profile, "tornado_server:make_async_handlers.<locals>.SimpleHandler.get"), 0.0)
+        << formatFolded(parsed.profile).substr(0, 3000);
     EXPECT_GT(busyShare(parsed.profile, "tornado.web:RequestHandler._execute"), 0.05);
     EXPECT_GT(parsed.profile.idleShare(), 0.2);
 }
