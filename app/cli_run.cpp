@@ -166,11 +166,9 @@ void applyProfileOptions(const RunOptions& o, BenchmarkPlan& plan) {
             throw UsageError("--profile-hz: expected 1 to 1000 samples per second");
         plan.profile.sampleRateHz = *o.profileHz;
     }
-    for (double rate : plan.profile.rates)
-        if (plan.mode == PlanMode::Sweep &&
-            std::none_of(plan.rates.begin(), plan.rates.end(), [&](double r) { return std::abs(r - rate) < 1e-6; }))
-            throw UsageError("--profile-rates: " + formatNumber(rate, 1) +
-                             " req/s is not one of the plan's rates, so no step would be profiled");
+    const std::string outside = profileRateOutsidePlan(plan.profile, plan.rates, plan.mode == PlanMode::Sweep);
+    if (!outside.empty())
+        throw UsageError("--profile-rates: " + outside);
 }
 
 BenchmarkPlan buildPlan(const RunOptions& o) {

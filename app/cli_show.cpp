@@ -39,6 +39,8 @@ std::string planText(const Run& run) {
                            "; SLO " + describeSlo(plan.slo) + "; connections " +
                            (plan.connections ? std::to_string(*plan.connections) : std::string("auto")) + "; " +
                            plan.arrivals + " arrivals; timeout " + formatDuration(plan.requestTimeoutS);
+        if (plan.profile.enabled)
+            text += "; profiled: " + plan.profile.describe();
         return text;
     } catch (const std::exception& e) {
         return std::string("(not readable: ") + e.what() + ")";

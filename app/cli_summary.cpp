@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <sstream>
 
@@ -78,6 +79,26 @@ std::string notesOf(const MergedMeasurement& m) {
     return joinList(notes, "; ");
 }
 
+// "profiled: repetition 2, left out (unprofiled ones judged)": which ok repetitions of this target and rate ran with
+// a profiler (it costs the server CPU), and whether the merge left them out (withoutProfiledWhenPossible).
+std::string profiledNote(const Run& run, const MergedMeasurement& m) {
+    std::vector<std::string> repetitions;
+    for (const auto& s : run.steps)
+        if (s.profiled() && s.status == StepStatus::Ok && s.targetName == m.targetName &&
+            std::abs(s.requestedRps - m.requestedRps) < 1e-6)
+            repetitions.push_back(std::to_string(s.repetition));
+    if (repetitions.empty())
+        return {};
+    std::string note = "profiled";
+    const bool several =
+        std::any_of(run.steps.begin(), run.steps.end(), [](const Step& s) { return s.repetition > 1; });
+    if (several)
+        note += (repetitions.size() == 1 ? ": repetition " : ": repetitions ") + joinList(repetitions, ", ");
+    if (m.profiledLeftOut > 0)
+        note += ", left out (unprofiled ones judged)";
+    return note;
+}
+
 } // namespace
 
 std::string describeFlags(const StepFlags& flags) {
@@ -128,7 +149,8 @@ void printSummaryTable(std::ostream& out, const Run& run, const RunAnalysis& ana
             first = false;
             row.push_back(formatRps(m.requestedRps));
             if (maxRepetitions > 1)
-                row.push_back(std::to_string(m.steps) + "/" + std::to_string(m.steps + m.failed + m.skipped));
+                row.push_back(std::to_string(m.steps) + "/" +
+                              std::to_string(m.steps + m.failed + m.skipped + m.profiledLeftOut));
             if (!m.measured()) {
                 for (int i = 0; i < 8; ++i)
                     row.emplace_back("-");
@@ -147,7 +169,11 @@ void printSummaryTable(std::ostream& out, const Run& run, const RunAnalysis& ana
             row.push_back(errorsCell(m));
             row.push_back(fixed(m.serverCpuPercent, 0));
             row.push_back(verdictCell(m));
-            row.push_back(notesOf(m));
+            std::string notes = notesOf(m);
+            const std::string profiled = profiledNote(run, m);
+            if (!profiled.empty())
+                notes += (notes.empty() ? "" : "; ") + profiled;
+            row.push_back(notes);
             table.addRow(std::move(row));
         }
     }

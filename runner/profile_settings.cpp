@@ -49,6 +49,15 @@ nlohmann::json profileSettingsJson(const ProfileSettings& settings) {
         {"sample_rate_hz", settings.sampleRateHz}};
 }
 
+std::string profileRateOutsidePlan(const ProfileSettings& settings, const std::vector<double>& planRates, bool sweep) {
+    if (!sweep)
+        return {};
+    for (double rate : settings.rates)
+        if (std::none_of(planRates.begin(), planRates.end(), [&](double r) { return std::abs(r - rate) < 1e-6; }))
+            return formatNumber(rate, 1) + " req/s is not one of the plan's rates, so no step would be profiled";
+    return {};
+}
+
 ProfileSettings profileSettingsFromJson(const nlohmann::json& value, const std::string& source) {
     ProfileSettings settings;
     if (value.is_null() || (value.is_boolean() && !value.get<bool>()))

@@ -26,5 +26,8 @@ struct ProfileSettings {
 nlohmann::json profileSettingsJson(const ProfileSettings& settings);
 // Reads the plan's "profile" value; throws PlanError "<source>: profile.<field>: ..." for anything malformed.
 ProfileSettings profileSettingsFromJson(const nlohmann::json& value, const std::string& source);
+// A profiled rate a sweep never runs ("3000 req/s is not one of the plan's rates, so no step would be profiled"), or
+// empty. `--profile-rates` and the Launcher's field both ask this; a search's rates are not known ahead.
+std::string profileRateOutsidePlan(const ProfileSettings& settings, const std::vector<double>& planRates, bool sweep);
 
 } // namespace loadscope

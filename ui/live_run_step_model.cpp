@@ -9,7 +9,10 @@
 namespace loadscope {
 
 namespace {
-QString flagsText(const StepFlags& flags) {
+// The step's flags, and "profiled" when a profiler ran during its measurement (it costs the server CPU: the knee
+// prefers the rate's unprofiled repetitions, as `loadscope show` notes).
+QString flagsText(const Step& step) {
+    const StepFlags& flags = step.flags;
     QStringList names;
     if (flags.generatorLimited)
         names << QObject::tr("generator-limited");
@@ -19,6 +22,8 @@ QString flagsText(const StepFlags& flags) {
         names << QObject::tr("SLO missed");
     if (flags.serverRestarted)
         names << QObject::tr("server restarted");
+    if (step.profiled())
+        names << QObject::tr("profiled");
     return names.join(QStringLiteral(", "));
 }
 } // namespace
@@ -39,6 +44,8 @@ void LiveRunStepModel::addStep(const Step& step) {
     light.generatorLogTail.clear();
     light.latencyHistogram.reset();
     light.serviceTimeHistogram.reset();
+    if (light.profile)
+        light.profile->folded.clear(); // the Profile tab loads the stacks from the store
     const int row = static_cast<int>(steps_.size());
     beginInsertRows({}, row, row);
     steps_.push_back(std::move(light));
@@ -97,7 +104,12 @@ QVariant LiveRunStepModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::ForegroundRole && column == StatusColumn && step.status == StepStatus::Failed)
         return QBrush(QColor(0xD5, 0x5E, 0x00));
     if (role == Qt::ToolTipRole && (column == StatusColumn || column == FlagsColumn)) {
-        const QString text = QString::fromStdString(column == StatusColumn ? step.statusMessage : step.flags.reason);
+        QString text = QString::fromStdString(column == StatusColumn ? step.statusMessage : step.flags.reason);
+        if (column == FlagsColumn && step.profiled())
+            text += (text.isEmpty() ? QString() : QStringLiteral("\n")) +
+                    QObject::tr("Profiled with %1 at %2 Hz during the measurement")
+                        .arg(QString::fromStdString(step.profile->profiler))
+                        .arg(step.profile->sampleRateHz);
         return text.isEmpty() ? QVariant() : QVariant(text);
     }
     if (role != Qt::DisplayRole)
@@ -131,7 +143,7 @@ QVariant LiveRunStepModel::data(const QModelIndex& index, int role) const {
     case ServerCpuColumn:
         return measured ? QStringLiteral("%1 %").arg(step.server.cpuPercent, 0, 'f', 0) : QString();
     case FlagsColumn:
-        return flagsText(step.flags);
+        return flagsText(step);
     case ColumnCount:
         break;
     }

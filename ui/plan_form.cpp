@@ -2,6 +2,7 @@
 
 #include "host_fields.h"
 #include "plan_format.h"
+#include "profile_fields.h"
 #include "search_fields.h"
 
 #include <QCheckBox>
@@ -94,6 +95,7 @@ std::optional<PlanForm::Field> PlanForm::fieldForProblem(const std::string& fiel
         {"serverHost", Field::ServerHost},
         {"generators", Field::GeneratorHosts},
         {"generatorHosts", Field::GeneratorHosts},
+        {"profile", Field::Profile},
     };
     const auto found = kFields.find(key);
     if (found == kFields.end())
@@ -242,6 +244,9 @@ PlanForm::PlanForm(QWidget* parent)
     sloPreview_->setWordWrap(true);
     static_cast<QVBoxLayout*>(sloField->layout())->insertWidget(1, sloPreview_);
 
+    profile_ = new ProfileFields(this);
+    addField(methodForm, Field::Profile, tr("Profiling"), profile_, profile_->ratesEdit());
+
     addHostFields(methodForm);
 
     auto* layout = new QHBoxLayout(this);
@@ -258,6 +263,7 @@ PlanForm::PlanForm(QWidget* parent)
         emit changed();
     });
     connect(search_, &SearchFields::changed, this, notify);
+    connect(profile_, &ProfileFields::changed, this, notify);
     connect(ratesMode_, &QComboBox::currentIndexChanged, this, [this](int mode) {
         ratesStack_->setCurrentIndex(mode);
         updateRatesPreview();
@@ -418,6 +424,10 @@ BenchmarkPlan PlanForm::plan(std::vector<PlanProblem>* problems) const {
     if (plan.serverHost == "local")
         plan.serverHost.clear();
     plan.generatorHosts = splitHostList(generatorHosts_->text());
+    std::string profileProblem;
+    plan.profile = profile_->settings(plan.rates, plan.mode == PlanMode::Sweep, &profileProblem);
+    if (!profileProblem.empty())
+        report("profile", profileProblem);
     return plan;
 }
 
@@ -468,6 +478,7 @@ void PlanForm::setPlan(const BenchmarkPlan& plan) {
         generators << QString::fromStdString(host);
     generatorHosts_->setText(generators.join(QStringLiteral(",")));
     hostFields_->clearStates();
+    profile_->setSettings(plan.profile);
     updateRatesPreview();
     updateSloPreview();
     showModeFields();

@@ -49,7 +49,8 @@ public:
         StopRule,
         Slo,
         ServerHost,
-        GeneratorHosts
+        GeneratorHosts,
+        Profile
     };
     static std::optional<Field> fieldForProblem(const std::string& field);
 
@@ -92,6 +93,9 @@ public:
     class SearchFields* searchFields() const {
         return search_;
     }
+    class ProfileFields* profileFields() const {
+        return profile_;
+    }
 
 signals:
     // Any field was edited.
@@ -116,6 +120,7 @@ private:
     QComboBox* scenario_ = nullptr;
     QComboBox* mode_ = nullptr;
     class SearchFields* search_ = nullptr;
+    class ProfileFields* profile_ = nullptr;
     QWidget* ratesField_ = nullptr;
     QWidget* searchField_ = nullptr;
     QFormLayout* loadForm_ = nullptr;

@@ -106,6 +106,26 @@ TEST(CliOutput, ARepetitionSkippedByTheStopRuleSaysSo) {
     EXPECT_NE(rows[2].find("1 repetition skipped by the stop rule"), std::string::npos) << rows[2];
 }
 
+TEST(CliOutput, ProfiledRepetitionsAreMarked) {
+    auto run = sampleRun();
+    // a @ 200 repetition 2 ran with a profiler: left out of the merge (repetition 1 is unprofiled) and said so.
+    run.steps[3].profile = StepProfile{"python", 100, ""};
+    // a @ 100: both repetitions profiled, so both are judged.
+    run.steps[0].profile = StepProfile{"python", 100, ""};
+    run.steps[1].profile = StepProfile{"python", 100, ""};
+    std::ostringstream out;
+    printSummaryTable(out, run, analyzeRun(run));
+    const auto rows = lines(out.str());
+    ASSERT_GE(rows.size(), 5u) << out.str();
+    EXPECT_NE(rows[1].find("profiled: repetitions 1, 2"), std::string::npos) << rows[1];
+    EXPECT_EQ(rows[1].find("left out"), std::string::npos) << rows[1];
+    EXPECT_NE(rows[2].find("1/2"), std::string::npos) << rows[2];
+    EXPECT_NE(rows[2].find("profiled: repetition 2, left out (unprofiled ones judged)"), std::string::npos) << rows[2];
+    // Without the slow profiled repetition, a @ 200 is repetition 1's 1000 values near 51 ms alone.
+    EXPECT_EQ(rows[2].find(" 90.0 "), std::string::npos) << rows[2];
+    EXPECT_EQ(rows[3].find("profiled"), std::string::npos) << rows[3];
+}
+
 TEST(CliOutput, ASharedSloLimitIsStatedOnce) {
     auto run = sampleRun();
     // A factor of the ideal latency, the same ideal for both targets: one limit, not "75 ms for a, 75 ms for b".

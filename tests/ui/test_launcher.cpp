@@ -7,6 +7,7 @@
 #include "launcher_page.h"
 #include "launcher_target_model.h"
 #include "plan_form.h"
+#include "profile_fields.h"
 #include "search_fields.h"
 
 #include <QAbstractItemModelTester>
@@ -387,6 +388,88 @@ private slots:
         const BenchmarkPlan again = planFromJson(planToJson(shown), "again.json");
         QCOMPARE(again.serverHost, plan.serverHost);
         QCOMPARE(again.generatorHosts, plan.generatorHosts);
+    }
+
+    void profileFieldsFillThePlanAsTheCliOptions() {
+        auto page = readyPage();
+        QVERIFY(page);
+        ProfileFields* fields = page->form()->profileFields();
+        QVERIFY(!page->currentPlan().profile.enabled);
+        QVERIFY(!fields->ratesEdit()->isEnabled());
+        QCOMPARE(fields->sampleRateSpin()->value(), 100.0);
+        fields->enabledBox()->setChecked(true);
+        QVERIFY(fields->ratesEdit()->isEnabled());
+        QTest::keyClicks(fields->ratesEdit(), QStringLiteral("200"));
+        fields->sampleRateSpin()->setValue(250);
+        QVERIFY2(page->canRun(), qPrintable(page->generalMessage() + page->targetsMessage()));
+        const ProfileSettings profile = page->currentPlan().profile;
+        QVERIFY(profile.enabled);
+        QCOMPARE(profile.rates, std::vector<double>{200});
+        QVERIFY(profile.repetitions.empty());
+        QCOMPARE(profile.sampleRateHz, 250.0);
+        // As `--profile --profile-rates 200 --profile-hz 250`: the same JSON as the CLI's plan.
+        BenchmarkPlan cli = page->currentPlan();
+        cli.profile = profileSettingsFromJson(nlohmann::json::parse(R"({"rates":[200],"sample_rate_hz":250})"), "cli");
+        QCOMPARE(planToJson(page->currentPlan()), planToJson(cli));
+        // Empty rates: every rate.
+        fields->ratesEdit()->clear();
+        QVERIFY(page->currentPlan().profile.rates.empty());
+        QVERIFY(page->canRun());
+        QVERIFY(page->currentPlan().profile.applies(100, 1));
+    }
+
+    void badProfileRatesGiveOneMessageAtTheField() {
+        auto page = readyPage();
+        QVERIFY(page);
+        ProfileFields* fields = page->form()->profileFields();
+        fields->enabledBox()->setChecked(true);
+        fields->ratesEdit()->setText(QStringLiteral("200,abc"));
+        QVERIFY(!page->canRun());
+        QVERIFY(!page->runButton()->isEnabled());
+        QString message = page->form()->messageAt(PlanForm::Field::Profile);
+        QVERIFY2(message.contains(QLatin1String("'abc'")), qPrintable(message));
+        QCOMPARE(message.count(QLatin1Char('\n')), 0); // one message
+        QVERIFY(page->form()->fieldWidget(PlanForm::Field::Profile)->property("planProblem").toBool());
+        QVERIFY(page->form()->messageAt(PlanForm::Field::Rates).isEmpty());
+        // A rate the sweep never runs: the runner's rule, as --profile-rates says it.
+        fields->ratesEdit()->setText(QStringLiteral("300"));
+        QVERIFY(!page->canRun());
+        message = page->form()->messageAt(PlanForm::Field::Profile);
+        QVERIFY2(message.contains(QLatin1String("300 req/s is not one of the plan's rates")), qPrintable(message));
+        // Off: the text is not looked at.
+        fields->enabledBox()->setChecked(false);
+        QVERIFY(page->canRun());
+        QVERIFY(page->form()->messageAt(PlanForm::Field::Profile).isEmpty());
+    }
+
+    void profileSurvivesAPlanRoundTrip() {
+        auto page = readyPage();
+        QVERIFY(page);
+        BenchmarkPlan plan = gui_test::tinyPlan({"refserver"});
+        plan.profile.enabled = true;
+        plan.profile.rates = {200};
+        plan.profile.repetitions = {2}; // no field: kept as the plan says
+        plan.profile.sampleRateHz = 300;
+        QVERIFY(page->loadPlan(QString::fromStdString(planToJson(plan))));
+        ProfileFields* fields = page->form()->profileFields();
+        QVERIFY(fields->enabledBox()->isChecked());
+        QCOMPARE(fields->ratesEdit()->text(), QStringLiteral("200"));
+        QCOMPARE(fields->sampleRateSpin()->value(), 300.0);
+        const BenchmarkPlan again = planFromJson(planToJson(page->currentPlan()), "again.json");
+        QVERIFY(again.profile.enabled);
+        QCOMPARE(again.profile.rates, plan.profile.rates);
+        QCOMPARE(again.profile.repetitions, plan.profile.repetitions);
+        QCOMPARE(again.profile.sampleRateHz, 300.0);
+        // A plan without profiling turns the fields off again.
+        QVERIFY(page->loadPlan(QString::fromStdString(planToJson(gui_test::tinyPlan({"refserver"})))));
+        QVERIFY(!fields->enabledBox()->isChecked());
+        QVERIFY(!page->currentPlan().profile.enabled);
+        page->form()->profileFields()->enabledBox()->setChecked(true);
+        fields->ratesEdit()->setText(QStringLiteral("200"));
+        page->resize(1280, 900);
+        page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(page.get()));
+        QVERIFY(gui_test::saveScreenshot(page.get(), QStringLiteral("launcher_profile.png")));
     }
 
     void hostCheckShowsTheRunnersMessagePerHost() {

@@ -52,6 +52,7 @@ private slots:
         flagged.flags.sloViolated = true;
         flagged.flags.generatorLimited = true;
         flagged.errors.timeout = 7;
+        flagged.profile = StepProfile{"python", 100, "main;handler 3\n"};
         model.addStep(flagged);
         QCOMPARE(model.rowCount(), 3);
         // Numbered as the runner stores them and `loadscope show` prints them: #1 to #3, not #2 to #4.
@@ -64,6 +65,13 @@ private slots:
         QCOMPARE(model.index(2, LiveRunStepModel::ErrorsColumn).data().toString(), QStringLiteral("7"));
         const QString flags = model.index(2, LiveRunStepModel::FlagsColumn).data().toString();
         QVERIFY(flags.contains(QLatin1String("SLO")) && flags.contains(QLatin1String("generator-limited")));
+        QVERIFY2(flags.contains(QLatin1String("profiled")), qPrintable(flags));
+        QVERIFY(!model.index(0, LiveRunStepModel::FlagsColumn).data().toString().contains(QLatin1String("profiled")));
+        QVERIFY(model.index(2, LiveRunStepModel::FlagsColumn)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QLatin1String("python at 100 Hz")));
+        QVERIFY(model.steps()[2].profile->folded.empty()); // the stacks stay in the store
         QCOMPARE(model.index(2, LiveRunStepModel::P99Column).data(LiveRunStepModel::SortRole).toDouble(), 140.0);
         // Histograms and timelines are not kept by the table.
         QVERIFY(model.steps()[0].timeline.empty());
