@@ -6,6 +6,7 @@
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QStringList>
 
@@ -17,7 +18,7 @@ ProfileFields::ProfileFields(QWidget* parent)
     enabled_->setToolTip(tr("Sample the server's stacks during each profiled step's measurement (Python targets with "
                             "the sampler, native ones with perf). A profiler costs CPU: the step is marked profiled"));
     rates_ = new QLineEdit(this);
-    rates_->setPlaceholderText(tr("only at rates (empty: every rate), e.g. 1500,2000"));
+    rates_->setPlaceholderText(tr("empty: every rate; e.g. 1500,2000"));
     rates_->setToolTip(tr("Profile only the steps at these rates (as --profile-rates)"));
     sampleRate_ = new QDoubleSpinBox(this);
     sampleRate_->setRange(1, 1000);
@@ -28,10 +29,14 @@ ProfileFields::ProfileFields(QWidget* parent)
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(enabled_);
+    ratesLabel_ = new QLabel(tr("only at rates"), this);
+    ratesLabel_->setBuddy(rates_);
+    layout->addWidget(ratesLabel_);
     layout->addWidget(rates_, 1);
     layout->addWidget(sampleRate_);
 
-    for (QWidget* w : {static_cast<QWidget*>(rates_), static_cast<QWidget*>(sampleRate_)})
+    for (QWidget* w :
+         {static_cast<QWidget*>(ratesLabel_), static_cast<QWidget*>(rates_), static_cast<QWidget*>(sampleRate_)})
         connect(enabled_, &QCheckBox::toggled, w, &QWidget::setEnabled);
     connect(enabled_, &QCheckBox::toggled, this, &ProfileFields::changed);
     connect(rates_, &QLineEdit::textChanged, this, &ProfileFields::changed);
@@ -44,6 +49,7 @@ void ProfileFields::setSettings(const ProfileSettings& settings) {
     kept_ = settings;
     enabled_->setChecked(settings.enabled);
     rates_->setEnabled(settings.enabled);
+    ratesLabel_->setEnabled(settings.enabled);
     sampleRate_->setEnabled(settings.enabled);
     QStringList rates;
     for (double rate : settings.rates)

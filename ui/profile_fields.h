@@ -12,6 +12,7 @@
 
 class QCheckBox;
 class QDoubleSpinBox;
+class QLabel;
 class QLineEdit;
 
 namespace loadscope {
@@ -36,6 +37,7 @@ signals:
 private:
     ProfileSettings kept_;
     QCheckBox* enabled_ = nullptr;
+    QLabel* ratesLabel_ = nullptr;
     QLineEdit* rates_ = nullptr;
     QDoubleSpinBox* sampleRate_ = nullptr;
 };
