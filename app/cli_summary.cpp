@@ -185,7 +185,7 @@ void printSummaryTable(std::ostream& out, const Run& run, const RunAnalysis& ana
     out << "Latency from each request's due time (corrected for coordinated omission); achieved = completed "
            "requests per second;\nCPU % = the server's, of one core."
         << (maxRepetitions > 1 ? " Repetitions merged through their histograms; reps = measured / planned (the "
-                                 "others failed or were skipped, see notes)."
+                                 "others failed, were skipped, or were profiled and left out: see notes)."
                                : "")
         << "\n";
     if (anyInterval || fewRepetitions)
