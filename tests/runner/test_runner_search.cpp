@@ -1,6 +1,7 @@
 // The knee search end to end against a server whose capacity is known: loadscope-refserver burning U microseconds of
 // CPU per request, pinned to one core, can answer about 1e6 / (U + overhead) requests per second. The overhead (what
-// the server costs per request beyond its busy loop) is measured in the same test, from a short run at --cpu-us 0.
+// the server costs per request beyond its busy loop) is measured in the same test, from a short run at --cpu-us 0, and
+// the share of its core the server was given (all of it on a quiet machine) from its CPU use when overloaded.
 #include "benchmark_runner.h"
 #include "run_analysis.h"
 #include "run_store.h"
@@ -79,9 +80,19 @@ TEST(RunnerSearch, FindsTheKneeOfAServerWhoseCapacityIsKnownInFewerStepsThanASwe
     const TargetAnalysis& target = *analysis.find("ref-busy");
     ASSERT_TRUE(target.knee.kneeRps) << target.knee.text();
     const double knee = *target.knee.kneeRps;
-    std::cout << "overhead " << overhead << " us/request, capacity " << capacity << " req/s, knee " << knee << " ("
+    // A saturated server uses all the CPU it is given: on a quiet machine a whole core, while another process shares
+    // its core (a build, a VM neighbour) less. The capacity it could reach is what it was given, seen as the most CPU
+    // it used in any probe (the overloaded ones), times the requests per CPU second measured above.
+    double cpuShare = 0;
+    for (const Step& s : run.steps)
+        if (s.status == StepStatus::Ok)
+            cpuShare = std::max(cpuShare, std::min(1.0, s.server.cpuPercent / 100.0));
+    const double available = capacity * cpuShare;
+    std::cout << "overhead " << overhead << " us/request, capacity " << capacity << " req/s on a whole core, "
+              << 100 * cpuShare << " % of a core given, " << available << " req/s available; knee " << knee << " ("
               << target.knee.text() << ") after " << run.steps.size() << " probes\n";
-    EXPECT_NEAR(knee, capacity, capacity * 0.10) << target.knee.text();
+    ASSERT_GT(cpuShare, 0.3) << "the server was given less than a third of its core: the machine is too busy to tell";
+    EXPECT_NEAR(knee, available, available * 0.10) << target.knee.text();
     EXPECT_EQ(run.targets.front().kneeRps, knee) << "the runner stores the analysis's knee";
 
     // Every probe is an ordinary step: the highest held rate was measured at the full step duration.
