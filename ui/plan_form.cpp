@@ -27,7 +27,7 @@ namespace {
 // The frame and message colour of a field with a problem: Okabe-Ito vermillion, readable on light and dark palettes.
 constexpr auto kProblemColour = "#d55e00";
 
-QString formatNumber(double value) {
+QString planNumberText(double value) {
     return QString::number(value, 'g', 12);
 }
 
@@ -42,9 +42,9 @@ QDoubleSpinBox* secondsSpin(double minimum, double maximum, QWidget* parent) {
 
 // "p99<75ms,errors<0.1%" or "p99<=1.5x,errors<0.1%": the text parseSlo() reads back to the same objective.
 QString sloText(const ServiceLevelObjective& slo) {
-    QString p99 = slo.p99MaxMs ? QStringLiteral("p99<%1ms").arg(formatNumber(*slo.p99MaxMs))
-                               : QStringLiteral("p99<=%1x").arg(formatNumber(slo.p99FactorOfIdeal));
-    return QStringLiteral("%1,errors<%2%").arg(p99, formatNumber(slo.maxErrorRate * 100.0));
+    QString p99 = slo.p99MaxMs ? QStringLiteral("p99<%1ms").arg(planNumberText(*slo.p99MaxMs))
+                               : QStringLiteral("p99<=%1x").arg(planNumberText(slo.p99FactorOfIdeal));
+    return QStringLiteral("%1,errors<%2%").arg(p99, planNumberText(slo.maxErrorRate * 100.0));
 }
 
 // Equally spaced rates (at least three) are shown as start/stop/step, anything else as a list.
@@ -346,7 +346,8 @@ std::string PlanForm::ratesText() const {
     if (ratesMode_->currentIndex() == 0)
         return ratesList_->text().toStdString();
     return QStringLiteral("%1:%2:%3")
-        .arg(formatNumber(rateStart_->value()), formatNumber(rateStop_->value()), formatNumber(rateStep_->value()))
+        .arg(planNumberText(rateStart_->value()), planNumberText(rateStop_->value()),
+             planNumberText(rateStep_->value()))
         .toStdString();
 }
 
@@ -359,7 +360,7 @@ void PlanForm::updateRatesPreview() {
                 shown << QStringLiteral("…");
                 i = rates.size() - 3;
             }
-            shown << formatNumber(rates[i]);
+            shown << planNumberText(rates[i]);
         }
         ratesPreview_->setText(tr("%1: %2")
                                    .arg(countOf(static_cast<long long>(rates.size()), "rate", "rates"))
@@ -448,7 +449,7 @@ void PlanForm::setPlan(const BenchmarkPlan& plan) {
     } else {
         QStringList list;
         for (double rate : plan.rates)
-            list << formatNumber(rate);
+            list << planNumberText(rate);
         ratesList_->setText(list.join(QLatin1Char(',')));
         ratesMode_->setCurrentIndex(0);
     }
@@ -506,19 +507,19 @@ void PlanForm::updateSloPreview() {
         const ServiceLevelObjective slo = typed.isEmpty() ? ServiceLevelObjective{} : parseSlo(typed.toStdString());
         QString p99;
         if (slo.p99MaxMs) {
-            p99 = tr("p99 ≤ %1 ms").arg(formatNumber(*slo.p99MaxMs));
+            p99 = tr("p99 ≤ %1 ms").arg(planNumberText(*slo.p99MaxMs));
         } else {
             // The factor in milliseconds for the checked targets: one number when they share an ideal latency.
             QStringList limits;
             for (double ideal : idealMs_)
-                if (!limits.contains(formatNumber(slo.p99LimitMs(ideal))))
-                    limits << formatNumber(slo.p99LimitMs(ideal));
-            p99 = tr("p99 ≤ %1 x ideal").arg(formatNumber(slo.p99FactorOfIdeal));
+                if (!limits.contains(planNumberText(slo.p99LimitMs(ideal))))
+                    limits << planNumberText(slo.p99LimitMs(ideal));
+            p99 = tr("p99 ≤ %1 x ideal").arg(planNumberText(slo.p99FactorOfIdeal));
             if (!limits.isEmpty())
                 p99 += limits.size() == 1 ? tr(" (%1 ms)").arg(limits.front())
                                           : tr(" (%1 ms, by target)").arg(limits.join(QStringLiteral(" / ")));
         }
-        text = tr("%1, errors < %2 %").arg(p99, formatNumber(slo.maxErrorRate * 100.0));
+        text = tr("%1, errors < %2 %").arg(p99, planNumberText(slo.maxErrorRate * 100.0));
     } catch (const std::exception&) {
         // the problem itself is shown under the field
     }
