@@ -22,8 +22,8 @@ struct RateVerdict {
 };
 
 struct KneeEstimate {
-    bool sloKnown = false;                    // false: no verdicts (no SLO stored with the run)
-    std::optional<double> kneeRps;            // the point knee
+    bool sloKnown = false;                      // false: no verdicts (no SLO stored with the run)
+    std::optional<double> kneeRps;              // the point knee
     std::optional<double> heldWithConfidence;   // the interval's low end
     std::optional<double> brokenWithConfidence; // the interval's high end
     std::optional<double> highestBelowBreak;    // the highest rate measured below the cap

@@ -49,7 +49,7 @@ struct MergedMeasurement {
     int failed = 0; // failed or cancelled steps (not merged)
     int skipped = 0;
     int profiledLeftOut = 0; // ok repetitions run with a profiler, left out because unprofiled ones exist
-    double achievedRps = 0; // completed requests over measured seconds, all repetitions together
+    double achievedRps = 0;  // completed requests over measured seconds, all repetitions together
     double achievedMinRps = 0, achievedMaxRps = 0;
     std::int64_t due = 0, ok = 0;
     ErrorCounts errors;
