@@ -1,4 +1,5 @@
 #include "flame_svg.h"
+#include "xml_text.h"
 
 #include "flame_layout.h"
 #include "frame_package.h"
@@ -8,29 +9,6 @@
 namespace loadscope {
 
 namespace {
-
-std::string escaped(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
 
 std::string rgbText(Rgb c) {
     char text[32];
@@ -66,7 +44,7 @@ std::string legend(const FlameSvgOptions& options, double y) {
     auto swatch = [&](Rgb colour, const std::string& label) {
         out += "<rect x=\"" + number(x) + "\" y=\"" + number(y) + "\" width=\"12\" height=\"12\" fill=\"" +
                rgbText(colour) + "\"/><text x=\"" + number(x + 16) + "\" y=\"" + number(y + 10) + "\">" +
-               escaped(label) + "</text>\n";
+               escapeXml(label) + "</text>\n";
         x += 30 + 7.0 * static_cast<double>(label.size());
     };
     if (options.differential) {
@@ -104,19 +82,19 @@ std::string renderFlameSvg(const FrameTree& tree, const FlameSvgOptions& options
                       std::to_string(options.width) + "\" height=\"" + number(height) +
                       "\" font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\"11\">\n"
                       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-    svg += "<text x=\"10\" y=\"20\" font-size=\"15\">" + escaped(options.title) + "</text>\n";
-    svg += "<text x=\"10\" y=\"38\" fill=\"#444\">" + escaped(subtitle) + "</text>\n";
+    svg += "<text x=\"10\" y=\"20\" font-size=\"15\">" + escapeXml(options.title) + "</text>\n";
+    svg += "<text x=\"10\" y=\"38\" fill=\"#444\">" + escapeXml(subtitle) + "</text>\n";
     for (const auto& r : rects) {
         const double x = 10 + r.x0 * graphWidth, w = (r.x1 - r.x0) * graphWidth;
         const double y = top + r.row * options.rowHeight;
         const auto& name = tree.node(r.node).name;
-        svg += "<g><title>" + escaped(frameDescription(tree, r.node, options.differential)) + "</title><rect x=\"" +
+        svg += "<g><title>" + escapeXml(frameDescription(tree, r.node, options.differential)) + "</title><rect x=\"" +
                number(x) + "\" y=\"" + number(y) + "\" width=\"" + number(std::max(w - 0.5, 0.1)) + "\" height=\"" +
                std::to_string(options.rowHeight - 1) + "\" fill=\"" + rgbText(frameColor(tree, r.node, options)) +
                "\" stroke=\"rgb(0,0,0)\" stroke-opacity=\"0.15\" stroke-width=\"0.5\" rx=\"1\"/>";
         if (const auto label = fittedLabel(name, w - 6); !label.empty())
             svg += "<text x=\"" + number(x + 3) + "\" y=\"" + number(y + options.rowHeight - 5) + "\">" +
-                   escaped(label) + "</text>";
+                   escapeXml(label) + "</text>";
         svg += "</g>\n";
     }
     svg += legend(options, top + rows * options.rowHeight + 14);

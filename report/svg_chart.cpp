@@ -77,33 +77,6 @@ std::string percentileText(double p) {
 
 } // namespace
 
-std::string escapeXml(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
 std::string axisNumber(double value) {
     char text[32];
     if (std::fabs(value) >= 10000 && std::fmod(value, 1000) == 0)

@@ -3,6 +3,7 @@
 // must open offline in any browser. Linear or logarithmic axes with round ticks, series as polylines with point
 // markers whose <title> gives the exact value on hover, dashed series, vertical markers (knees) and a legend.
 
+#include "xml_text.h" // escapeXml
 #include <string>
 #include <vector>
 
@@ -50,7 +51,6 @@ std::vector<double> niceTicks(double lo, double hi, int target = 6);
 // A number for an axis or a label: 1500 -> "1500", 0.25 -> "0.25", 12000 -> "12k".
 std::string axisNumber(double value);
 // Text safe inside XML/HTML elements and attributes.
-std::string escapeXml(const std::string& text);
 
 // Colours for series, a palette readable on white and by most colour-blind readers.
 const std::string& seriesColor(std::size_t index);

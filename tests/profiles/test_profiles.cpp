@@ -217,7 +217,7 @@ TEST(FlameSvg, DrawsEveryFrameWithATooltipLegendAndSearchShare) {
     EXPECT_EQ(svg.rfind("<?xml", 0), 0u);
     EXPECT_NE(svg.find("tornado-gen &lt;step 2&gt;"), std::string::npos);
     EXPECT_NE(svg.find("<title>tornado.gen:Runner.run — 30 samples, 50.0 %</title>"), std::string::npos);
-    EXPECT_NE(svg.find("'Runner' matches 50.0 % of samples"), std::string::npos);
+    EXPECT_NE(svg.find("&#39;Runner&#39; matches 50.0 % of samples"), std::string::npos);
     EXPECT_NE(svg.find(">standard library</text>"), std::string::npos);
     std::size_t groups = 0;
     for (auto at = svg.find("<g>"); at != std::string::npos; at = svg.find("<g>", at + 1))
