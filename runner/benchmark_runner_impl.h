@@ -26,6 +26,8 @@
 
 namespace loadscope {
 
+struct SearchProbe; // knee_search.h
+
 // Wall-clock milliseconds since the epoch, for the times stored with runs and steps.
 std::int64_t nowMs();
 
@@ -72,6 +74,8 @@ struct BenchmarkRunner::Impl {
     void prepare();
     void sweep();  // run_sweep.cpp
     void search(); // run_search.cpp
+    struct TargetSearch;
+    bool measureProbe(TargetSearch& ts, const SearchProbe& probe);
     void finish();
 
     // run_step.cpp
