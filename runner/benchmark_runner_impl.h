@@ -1,7 +1,7 @@
 #pragma once
 // The inside of BenchmarkRunner (internal to runner/): the state one run shares between its parts, split by job:
-// benchmark_runner.cpp prepares and finishes a run, run_step.cpp measures one step, run_sweep.cpp and
-// run_search.cpp decide which steps to measure.
+// benchmark_runner.cpp prepares and finishes a run, run_step.cpp measures one step (run_step_hosts.cpp with other
+// hosts, run_profiling.cpp profiles it), run_sweep.cpp and run_search.cpp decide which steps to measure.
 
 #include "benchmark_runner.h"
 #include "distributed_step.h"
