@@ -311,7 +311,7 @@ StepStatus readStatus(const ObjectReader& r, const std::string& key) {
 }
 
 // Reads the field at `key` of `r` (the object that holds it) into `step`, checked as its type requires.
-void readField(const ObjectReader& r, const std::string& key, const StepField& field, Step& step) {
+void readJsonField(const ObjectReader& r, const std::string& key, const StepField& field, Step& step) {
     std::visit(
         [&](auto member) {
             auto& value = member(step);
@@ -356,7 +356,7 @@ Step readStep(const ObjectReader& r, const std::set<std::string>& targetNames) {
         if (field.json.empty())
             continue;
         std::string key;
-        readField(holderOf(r, field.json, key), key, field, s);
+        readJsonField(holderOf(r, field.json, key), key, field, s);
     }
     if (!targetNames.count(s.targetName))
         r.fail(r.pathOf("target"), "expected the name of one of the document's targets, found '" + s.targetName + "'");

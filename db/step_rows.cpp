@@ -106,7 +106,7 @@ void bindField(sqlite::Database& db, sqlite::Query& q, int index, const StepFiel
 }
 
 // Reads one field from `column` of the current row into `step`.
-void readField(sqlite::Database& db, const sqlite::Query& q, int column, const StepField& field, Step& step) {
+void readColumnField(sqlite::Database& db, const sqlite::Query& q, int column, const StepField& field, Step& step) {
     auto what = [&] { return "load step " + std::to_string(step.id); };
     std::visit(
         [&](auto member) {
@@ -151,7 +151,7 @@ Step readRow(sqlite::Database& db, const sqlite::Query& q) {
     if (!q.isNull(2))
         s.profile = StepProfile{q.text(2), q.real(3), {}};
     for (std::size_t i = 0; i < rowFields().size(); ++i)
-        readField(db, q, kFirstFieldColumn + static_cast<int>(i), *rowFields()[i], s);
+        readColumnField(db, q, kFirstFieldColumn + static_cast<int>(i), *rowFields()[i], s);
     return s;
 }
 
