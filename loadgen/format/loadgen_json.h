@@ -30,6 +30,7 @@ struct Requests {
     std::int64_t unsent = 0;
     std::int64_t abandoned = 0;
     std::int64_t connectionsOpened = 0;
+    bool operator==(const Requests&) const = default;
 };
 inline const auto& fieldsOf(const Requests*) {
     using R = Requests;
@@ -55,6 +56,7 @@ struct Errors {
     std::map<std::string, std::int64_t> status; // "503" -> count, statuses >= 400
     std::int64_t total = 0;
     std::map<std::string, std::string> first; // kind -> the first message of that kind
+    bool operator==(const Errors&) const = default;
 };
 inline const auto& fieldsOf(const Errors*) {
     using R = Errors;
@@ -68,6 +70,7 @@ inline const auto& fieldsOf(const Errors*) {
 
 struct Percentiles {
     double p50 = 0, p75 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, p9999 = 0, max = 0, mean = 0;
+    bool operator==(const Percentiles&) const = default;
 };
 inline const auto& fieldsOf(const Percentiles*) {
     using R = Percentiles;
@@ -81,6 +84,7 @@ inline const auto& fieldsOf(const Percentiles*) {
 
 struct Lateness {
     double p50 = 0, p99 = 0, max = 0;
+    bool operator==(const Lateness&) const = default;
 };
 inline const auto& fieldsOf(const Lateness*) {
     using R = Lateness;
@@ -91,6 +95,7 @@ inline const auto& fieldsOf(const Lateness*) {
 
 struct GeneratorCpu {
     double userS = 0, systemS = 0, wallS = 0;
+    bool operator==(const GeneratorCpu&) const = default;
 };
 inline const auto& fieldsOf(const GeneratorCpu*) {
     using R = GeneratorCpu;
@@ -107,6 +112,7 @@ struct TimelineSecond {
     std::int64_t errors = 0;
     double p50Ms = 0;
     double p99Ms = 0;
+    bool operator==(const TimelineSecond&) const = default;
 };
 inline const auto& fieldsOf(const TimelineSecond*) {
     using R = TimelineSecond;
@@ -154,6 +160,7 @@ struct LoadgenDocument {
     std::string histogram;            // base64 of LatencyHistogram::serialize(), corrected latencies in microseconds
     std::string serviceHistogram;     // the same for service times
     std::optional<std::string> error; // only when nothing could connect (exit code 3)
+    bool operator==(const LoadgenDocument&) const = default;
 };
 inline const auto& fieldsOf(const LoadgenDocument*) {
     using R = LoadgenDocument;
@@ -204,6 +211,7 @@ struct LoadgenProgress {
     std::int64_t inFlight = 0;
     double p50Ms = 0;
     double p99Ms = 0;
+    bool operator==(const LoadgenProgress&) const = default;
 };
 inline const auto& fieldsOf(const LoadgenProgress*) {
     using R = LoadgenProgress;
