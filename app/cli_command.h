@@ -45,9 +45,25 @@ std::filesystem::path existingDatabase(const std::string& path);
 // A database for the reading commands (list, show, compare): opened for writing when this user may write it, so that
 // runs whose Loadscope died are marked `interrupted` first; read-only otherwise (another user's results).
 RunStore openForReading(const std::filesystem::path& path);
-// "42", "#42", "last" (the newest run), "tag:NAME" (the newest run with that tag) -> run id; UsageError naming
-// `what` when there is no such run.
+// "42", "#42", "last" (the newest run), "tag:NAME" (the newest run with that tag) -> run id (db/run_reference.h, the
+// one parser of run references); UsageError naming `what` when there is no such run.
 std::int64_t resolveRunId(const RunStore& store, const std::string& text, const std::string& what = "RUN");
+
+// `export --chart KIND`: charts are drawn by the GUI library, which this Qt-free library does not link. The executable
+// that links it registers them before parsing (app/main.cpp, from ui/chart_export_command.h); without, `export`
+// still lists --chart and says what it needs.
+struct ChartExporter {
+    std::vector<std::string> kinds;   // --chart KIND: latency-vs-rps, spectrum ...
+    std::vector<std::string> formats; // png, pdf, svg: --format, or the --out file's suffix
+    // Adds the chart options (size, percentiles, theme ...) to the export command, in the help group `group`.
+    std::function<void(CLI::App& command, const std::string& group)> addOptions;
+    // Draws chart `kind` of the runs into `out` as `format`; returns what it wrote ("800 x 500 px PNG"). Throws
+    // CLI::ValidationError for an option the runs cannot honour (a usage error), anything else when it fails.
+    std::function<std::string(const std::filesystem::path& database, const std::vector<std::int64_t>& runs,
+                              const std::string& kind, const std::string& format, const std::string& out)>
+        write;
+};
+void registerChartExporter(ChartExporter exporter);
 
 // The process's arguments as given (recorded with each run).
 void setCommandLine(int argc, char** argv);

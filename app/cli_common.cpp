@@ -1,8 +1,7 @@
 #include "cli_command.h"
 
+#include "run_reference.h"
 #include "run_store.h"
-
-#include <charconv>
 
 namespace loadscope::cli {
 
@@ -69,39 +68,10 @@ std::filesystem::path existingDatabase(const std::string& path) {
 }
 
 std::int64_t resolveRunId(const RunStore& store, const std::string& text, const std::string& what) {
-    if (text == "last" || text == "latest") {
-        RunFilter newest;
-        newest.limit = 1;
-        const auto runs = store.listRuns(newest);
-        if (runs.empty())
-            throw UsageError(what + ": 'last' asked for the newest run, but " + store.path().string() +
-                             " holds no runs");
-        return runs.front().id;
-    }
-    if (text.rfind("tag:", 0) == 0) {
-        RunFilter tagged;
-        tagged.tag = text.substr(4);
-        tagged.limit = 1;
-        if (tagged.tag.empty())
-            throw UsageError(what + ": expected a tag after 'tag:' (e.g. tag:baseline)");
-        const auto runs = store.listRuns(tagged);
-        if (runs.empty())
-            throw UsageError(what + ": no run in " + store.path().string() + " carries the tag '" + tagged.tag +
-                             "' (tag runs with `loadscope run --tag NAME` or in History)");
-        return runs.front().id;
-    }
-    std::string_view digits = text;
-    if (!digits.empty() && digits.front() == '#')
-        digits.remove_prefix(1);
-    std::int64_t id = 0;
-    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
-    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || id <= 0)
-        throw UsageError(what + ": expected a run id (a number, see `loadscope list`), 'last' or tag:NAME, got '" +
-                         text + "'");
-    if (!store.loadRun(id))
-        throw UsageError(what + ": there is no run " + std::to_string(id) + " in " + store.path().string() +
-                         " (see `loadscope list`)");
-    return id;
+    auto resolved = resolveRunReference(store, text, what);
+    if (auto* error = std::get_if<RunReferenceError>(&resolved))
+        throw UsageError(std::move(error->message));
+    return std::get<std::int64_t>(resolved);
 }
 
 } // namespace loadscope::cli
