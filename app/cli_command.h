@@ -40,6 +40,22 @@ struct Command {
 
 // `--db PATH` (default: RunStore::defaultPath()) on a subcommand; the path lands in `path`.
 void addDatabaseOption(CLI::App& command, std::string& path);
+// The one shape of a command over stored runs (show, compare, check, export, report, profile, delete): the
+// subcommand with --db, then its RUN argument(s), whose help names the forms resolveRunId() reads.
+CLI::App* addStoredRunsCommand(CLI::App& root, const std::string& name, const std::string& description,
+                               std::string& db);
+CLI::Option* addRunArgument(CLI::App& command, std::string& run, const std::string& role = "The run");
+CLI::Option* addRunArguments(CLI::App& command, std::vector<std::string>& runs, const std::string& role = "The runs");
+// --out FILE and --format FORMAT (one of `formats`, checked as it is parsed) of a command that writes a file.
+// `expected` says what --format takes in its message (default: "a, b or c").
+void addOutputOptions(CLI::App& command, std::string& out, std::string& format, const std::vector<std::string>& formats,
+                      const std::string& outHelp, const std::string& formatHelp, const std::string& expected = "");
+// --format when given, else the format that --out's extension names in `byExtension`, else `fallback`.
+std::string outputFormat(const std::string& format, const std::string& out,
+                         const std::vector<std::pair<std::string, std::string>>& byExtension,
+                         const std::string& fallback);
+// `content` to standard output when `out` is empty or "-" (false), else into the file, atomically (true).
+bool writeOutput(const std::string& out, const std::string& content);
 // The database for a reading command: the path, or UsageError when the file does not exist (never creates one).
 std::filesystem::path existingDatabase(const std::string& path);
 // A database for the reading commands (list, show, compare): opened for writing when this user may write it, so that

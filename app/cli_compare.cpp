@@ -195,11 +195,9 @@ int compareRuns(const CompareOptions& o) {
 
 Command addCompareCommand(CLI::App& root) {
     auto options = std::make_shared<CompareOptions>();
-    auto* app = root.add_subcommand("compare", "Compare the targets of one or more runs side by side at common rates");
-    addDatabaseOption(*app, options->db);
-    app->add_option("RUN", options->runs, "Runs: ids (see `loadscope list`), 'last' or tag:NAME")
-        ->required()
-        ->expected(1, -1);
+    auto* app = addStoredRunsCommand(
+        root, "compare", "Compare the targets of one or more runs side by side at common rates", options->db);
+    addRunArguments(*app, options->runs);
     app->add_option("--metric", options->metric, "What to compare: p50, p90, p99, p99.9, achieved, cpu, errors")
         ->capture_default_str()
         ->type_name("METRIC")

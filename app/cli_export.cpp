@@ -159,14 +159,10 @@ std::string runToCsv(const Run& run) {
 
 // --format, else from --out's extension, else json.
 std::string dataFormat(const ExportOptions& o) {
-    if (!o.format.empty()) {
-        if (std::find(kDataFormats.begin(), kDataFormats.end(), o.format) == kDataFormats.end())
-            throw UsageError("--format: " + o.format + " is a chart's format: add --chart KIND (" +
-                             joinList(registeredChartExporter().kinds, ", ") + ")");
-        return o.format;
-    }
-    const auto ext = std::filesystem::path(o.out).extension().string();
-    return ext == ".csv" ? "csv" : ext == ".hlog" ? "hlog" : "json";
+    if (!o.format.empty() && std::find(kDataFormats.begin(), kDataFormats.end(), o.format) == kDataFormats.end())
+        throw UsageError("--format: " + o.format + " is a chart's format: add --chart KIND (" +
+                         joinList(registeredChartExporter().kinds, ", ") + ")");
+    return outputFormat(o.format, o.out, {{".csv", "csv"}, {".hlog", "hlog"}}, "json");
 }
 
 std::string exportedContent(const RunStore& store, std::int64_t id, const std::string& format) {
@@ -190,33 +186,24 @@ int exportData(const ExportOptions& o) {
                          " (several runs are compared by --chart comparison, or `loadscope report`)");
     auto store = RunStore::open(existingDatabase(o.db), RunStore::OpenMode::ReadOnly);
     const auto id = resolveRunId(store, o.runs.front());
-    const std::string content = exportedContent(store, id, format);
-    if (o.out.empty() || o.out == "-") {
-        std::cout << content;
-        return kExitOk;
-    }
-    writeFileAtomically(o.out, content);
-    std::cerr << "Exported run " << id << " as " << format << " to " << o.out << "\n";
+    if (writeOutput(o.out, exportedContent(store, id, format)))
+        std::cerr << "Exported run " << id << " as " << format << " to " << o.out << "\n";
     return kExitOk;
 }
 
 // --format, else the --out file's suffix; it must be one the chart exporter writes.
 std::string chartFormat(const ExportOptions& o, const ChartExporter& exporter) {
     const auto& formats = exporter.formats;
-    if (!o.format.empty()) {
-        if (std::find(formats.begin(), formats.end(), o.format) == formats.end())
-            throw UsageError("--format: expected " + alternativesText(formats) + " with --chart, got '" + o.format +
-                             "'");
-        return o.format;
-    }
-    std::string suffix = std::filesystem::path(o.out).extension().string();
-    std::transform(suffix.begin(), suffix.end(), suffix.begin(), [](unsigned char c) { return std::tolower(c); });
-    for (const auto& format : formats)
-        if (suffix == "." + format)
-            return format;
+    if (!o.format.empty() && std::find(formats.begin(), formats.end(), o.format) == formats.end())
+        throw UsageError("--format: expected " + alternativesText(formats) + " with --chart, got '" + o.format + "'");
+    std::vector<std::pair<std::string, std::string>> byExtension;
     std::vector<std::string> suffixes;
-    for (const auto& format : formats)
+    for (const auto& format : formats) {
+        byExtension.emplace_back("." + format, format);
         suffixes.push_back("." + format);
+    }
+    if (auto format = outputFormat(o.format, o.out, byExtension, ""); !format.empty())
+        return format;
     throw UsageError("--format: not given, and the --out file \"" + o.out + "\" does not end in " +
                      alternativesText(suffixes));
 }
@@ -283,24 +270,21 @@ void registerChartExporter(ChartExporter exporter) {
 
 Command addExportCommand(CLI::App& root) {
     auto options = std::make_shared<ExportOptions>();
-    auto* app = root.add_subcommand("export", "Export one run as JSON (the whole run, re-importable), CSV (one row "
-                                              "per step) or an HdrHistogram log (each step's histogram); with "
-                                              "--chart KIND, a chart of one or more runs as PNG, PDF or SVG");
-    addDatabaseOption(*app, options->db);
-    app->add_option("RUN", options->runs,
-                    "The run: its id (see `loadscope list`), 'last' or tag:NAME; with --chart, several are compared")
-        ->required();
+    auto* app = addStoredRunsCommand(root, "export",
+                                     "Export one run as JSON (the whole run, re-importable), CSV (one row per step) or "
+                                     "an HdrHistogram log (each step's histogram); with --chart KIND, a chart of one "
+                                     "or more runs as PNG, PDF or SVG",
+                                     options->db);
+    addRunArguments(*app, options->runs, "The run (with --chart, the runs compared)");
     std::vector<std::string> formats = kDataFormats;
     for (const auto& format : registeredChartExporter().formats)
         formats.push_back(format);
     std::string expected = alternativesText(kDataFormats);
     if (formats.size() > kDataFormats.size())
         expected += " (with --chart: " + alternativesText(registeredChartExporter().formats) + ")";
-    app->add_option("--format", options->format,
-                    "json, csv or hlog; with --chart png, pdf or svg (default: from --out's extension, else json)")
-        ->type_name("FORMAT")
-        ->check(choiceCheck(formats, expected));
-    app->add_option("--out,-o", options->out, "Write to FILE instead of standard output")->type_name("FILE");
+    addOutputOptions(*app, options->out, options->format, formats, "Write to FILE instead of standard output",
+                     "json, csv or hlog; with --chart png, pdf or svg (default: from --out's extension, else json)",
+                     expected);
     addChartOptions(*app, *options);
     app->footer("Charts as images: `loadscope export RUN --chart KIND --out FILE.png` (or .pdf, .svg); "
                 "docs/cli.md.");

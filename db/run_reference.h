@@ -12,6 +12,10 @@ namespace loadscope {
 
 class RunStore;
 
+// The forms, for help texts.
+inline constexpr std::string_view kRunReferenceForms =
+    "its id (see `loadscope list`), #ID, 'last' or tag:NAME (the newest run so tagged)";
+
 struct RunReference {
     enum class Kind { Id, Newest, Tag };
     Kind kind = Kind::Id;
