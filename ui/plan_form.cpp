@@ -5,6 +5,7 @@
 #include "profile_fields.h"
 #include "rates_fields.h"
 #include "search_fields.h"
+#include "slo_text.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -33,13 +34,6 @@ QDoubleSpinBox* secondsSpin(double minimum, double maximum, QWidget* parent) {
     spin->setSuffix(QObject::tr(" s"));
     spin->setAccelerated(true);
     return spin;
-}
-
-// "p99<75ms,errors<0.1%" or "p99<=1.5x,errors<0.1%": the text parseSlo() reads back to the same objective.
-QString sloText(const ServiceLevelObjective& slo) {
-    QString p99 = slo.p99MaxMs ? QStringLiteral("p99<%1ms").arg(planNumberText(*slo.p99MaxMs))
-                               : QStringLiteral("p99<=%1x").arg(planNumberText(slo.p99FactorOfIdeal));
-    return QStringLiteral("%1,errors<%2%").arg(p99, planNumberText(slo.maxErrorRate * 100.0));
 }
 
 void reportPlanProblem(std::vector<PlanProblem>* problems, std::string field, std::string message) {
@@ -427,7 +421,7 @@ void PlanForm::fillMethodFields(const BenchmarkPlan& plan) {
     serverCore_->setValue(plan.pinning.serverCore);
     generatorCore_->setValue(plan.pinning.generatorCore);
     stopRule_->setChecked(plan.stopRule);
-    slo_->setText(sloText(plan.slo));
+    slo_->setText(sloFieldText(plan.slo));
     serverHost_->setText(QString::fromStdString(plan.serverHost));
     QStringList generators;
     for (const auto& host : plan.generatorHosts)
@@ -451,28 +445,7 @@ void PlanForm::setIdealLatencies(const std::vector<double>& idealMs) {
 }
 
 void PlanForm::updateSloPreview() {
-    QString text;
-    try {
-        const QString typed = slo_->text().trimmed();
-        const ServiceLevelObjective slo = typed.isEmpty() ? ServiceLevelObjective{} : parseSlo(typed.toStdString());
-        QString p99;
-        if (slo.p99MaxMs) {
-            p99 = tr("p99 ≤ %1 ms").arg(planNumberText(*slo.p99MaxMs));
-        } else {
-            // The factor in milliseconds for the checked targets: one number when they share an ideal latency.
-            QStringList limits;
-            for (double ideal : idealMs_)
-                if (!limits.contains(planNumberText(slo.p99LimitMs(ideal))))
-                    limits << planNumberText(slo.p99LimitMs(ideal));
-            p99 = tr("p99 ≤ %1 x ideal").arg(planNumberText(slo.p99FactorOfIdeal));
-            if (!limits.isEmpty())
-                p99 += limits.size() == 1 ? tr(" (%1 ms)").arg(limits.front())
-                                          : tr(" (%1 ms, by target)").arg(limits.join(QStringLiteral(" / ")));
-        }
-        text = tr("%1, errors < %2 %").arg(p99, planNumberText(slo.maxErrorRate * 100.0));
-    } catch (const std::exception&) {
-        // the problem itself is shown under the field
-    }
+    const QString text = sloPreviewText(slo_->text(), idealMs_);
     sloPreview_->setText(text);
     sloPreview_->setVisible(!text.isEmpty());
 }
