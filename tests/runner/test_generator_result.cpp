@@ -41,6 +41,9 @@ TEST(GeneratorResult, TheLastWordsSkipProgressLinesTheUsageHintAndTheWatchdogsLi
                                    "   \r\n";
     EXPECT_EQ(lastGeneratorWords(stderrText), "loadscope-loadgen: --rate: expected a number");
     EXPECT_EQ(lastGeneratorWords(progress + "\n"), "");
+    EXPECT_EQ(lastGeneratorWords("loadscope-loadgen: out of memory\n{\"elapsed_s\": 3.0, \"dura"),
+              "loadscope-loadgen: out of memory")
+        << "a record cut short by a crash is no reason either";
     EXPECT_EQ(lastGeneratorWords(""), "");
 }
 
