@@ -7,6 +7,7 @@
 #include "hlog_writer.h"
 #include "option_checks.h"
 #include "plan_text.h"
+#include "run_csv.h"
 #include "run_store.h"
 
 #include <unistd.h>
@@ -15,7 +16,6 @@
 #include <cctype>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 namespace loadscope::cli {
 
@@ -34,127 +34,6 @@ const std::vector<std::string> kDataFormats{"json", "csv", "hlog"};
 ChartExporter& registeredChartExporter() {
     static ChartExporter exporter;
     return exporter;
-}
-
-std::string csvField(const std::string& text) {
-    if (text.find_first_of(",\"\n\r") == std::string::npos)
-        return text;
-    std::string quoted = "\"";
-    for (char c : text) {
-        if (c == '"')
-            quoted += '"';
-        quoted += c;
-    }
-    return quoted + "\"";
-}
-
-std::string num(double v) {
-    return formatNumber(v, 4);
-}
-
-// One row per step, in execution order; latencies in ms (see docs/cli.md for the columns).
-std::string runToCsv(const Run& run) {
-    std::ostringstream out;
-    const std::vector<std::string> header{"run_id",
-                                          "run_name",
-                                          "sequence",
-                                          "target",
-                                          "scenario",
-                                          "requested_rps",
-                                          "repetition",
-                                          "status",
-                                          "status_message",
-                                          "started",
-                                          "duration_s",
-                                          "achieved_rps",
-                                          "due",
-                                          "sent",
-                                          "completed",
-                                          "ok",
-                                          "waited",
-                                          "peak_in_flight",
-                                          "errors_total",
-                                          "errors_connect",
-                                          "errors_read",
-                                          "errors_timeout",
-                                          "errors_status",
-                                          "p50_ms",
-                                          "p75_ms",
-                                          "p90_ms",
-                                          "p95_ms",
-                                          "p99_ms",
-                                          "p999_ms",
-                                          "p9999_ms",
-                                          "max_ms",
-                                          "mean_ms",
-                                          "service_p50_ms",
-                                          "service_p99_ms",
-                                          "service_max_ms",
-                                          "lateness_p50_ms",
-                                          "lateness_p99_ms",
-                                          "lateness_max_ms",
-                                          "server_cpu_percent",
-                                          "server_peak_rss_bytes",
-                                          "server_threads",
-                                          "server_voluntary_ctx",
-                                          "server_involuntary_ctx",
-                                          "generator_cpu_percent",
-                                          "flags",
-                                          "flag_reason"};
-    out << joinList(header, ",") << "\n";
-    for (const auto& s : run.steps) {
-        std::vector<std::string> statusCodes;
-        for (const auto& [code, n] : s.errors.status)
-            statusCodes.push_back(std::to_string(code) + ":" + std::to_string(n));
-        const std::vector<std::string> row{std::to_string(run.id),
-                                           csvField(run.name),
-                                           std::to_string(s.sequence),
-                                           csvField(s.targetName),
-                                           csvField(s.scenario),
-                                           num(s.requestedRps),
-                                           std::to_string(s.repetition),
-                                           std::string(toString(s.status)),
-                                           csvField(s.statusMessage),
-                                           isoTime(s.startedMs),
-                                           num(s.durationS),
-                                           num(s.achievedRps),
-                                           std::to_string(s.due),
-                                           std::to_string(s.sent),
-                                           std::to_string(s.completed),
-                                           std::to_string(s.ok),
-                                           std::to_string(s.waited),
-                                           std::to_string(s.peakInFlight),
-                                           std::to_string(s.errors.total()),
-                                           std::to_string(s.errors.connect),
-                                           std::to_string(s.errors.read),
-                                           std::to_string(s.errors.timeout),
-                                           joinList(statusCodes, ";"),
-                                           num(s.latency.p50Ms),
-                                           num(s.latency.p75Ms),
-                                           num(s.latency.p90Ms),
-                                           num(s.latency.p95Ms),
-                                           num(s.latency.p99Ms),
-                                           num(s.latency.p999Ms),
-                                           num(s.latency.p9999Ms),
-                                           num(s.latency.maxMs),
-                                           num(s.latency.meanMs),
-                                           num(s.serviceTime.p50Ms),
-                                           num(s.serviceTime.p99Ms),
-                                           num(s.serviceTime.maxMs),
-                                           num(s.latenessP50Ms),
-                                           num(s.latenessP99Ms),
-                                           num(s.latenessMaxMs),
-                                           num(s.server.cpuPercent),
-                                           std::to_string(s.server.peakRssBytes),
-                                           std::to_string(s.server.threads),
-                                           std::to_string(s.server.voluntaryContextSwitches),
-                                           std::to_string(s.server.involuntaryContextSwitches),
-                                           num(s.generatorCpuPercent),
-                                           csvField(describeFlags(s.flags)),
-                                           csvField(s.flags.reason)};
-        out << joinList(row, ",") << "\n";
-    }
-    return out.str();
 }
 
 // --format, else from --out's extension, else json.

@@ -2,16 +2,20 @@
 // rendering of the same chart pixel for pixel; PDF and SVG of the requested size; no display needed; errors name
 // the option or the run and use the documented exit codes.
 #include "chart_export.h"
+#include "child_process.h"
 #include "results_chart.h"
 #include "results_loader.h"
 #include "ui_fixture.h"
 
 #include <QFile>
 #include <QImage>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QSvgRenderer>
 #include <QTest>
+
+#include <chrono>
+#include <map>
+#include <string>
 
 using namespace loadscope;
 using namespace loadscope::test;
@@ -24,18 +28,17 @@ struct Result {
     QString err;
 };
 
-Result runLoadscope(const QStringList& arguments,
-                    const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment()) {
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(QStringLiteral(LOADSCOPE_EXECUTABLE), arguments);
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return {};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+// The real `loadscope` as a user starts it, through the runner's ChildProcess like every test's child. `environment`
+// is set on top of the test's own (an empty value counts as unset for the display variables).
+Result runLoadscope(const QStringList& arguments, const std::map<std::string, std::string>& environment = {}) {
+    ChildProcessOptions options;
+    options.argv = {LOADSCOPE_EXECUTABLE};
+    for (const QString& argument : arguments)
+        options.argv.push_back(argument.toStdString());
+    options.env = environment;
+    const CommandResult result = runCommand(options, std::chrono::seconds(60));
+    return {result.status && result.status->exited ? result.status->code : -1, QString::fromStdString(result.out),
+            QString::fromStdString(result.err)};
 }
 
 } // namespace
@@ -102,10 +105,8 @@ private slots:
 
     void pdfAndSvgWithoutADisplay() {
         // No DISPLAY, no platform chosen: the command picks the offscreen platform itself.
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(QStringLiteral("DISPLAY"));
-        environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
-        environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        const std::map<std::string, std::string> environment{
+            {"DISPLAY", ""}, {"WAYLAND_DISPLAY", ""}, {"QT_QPA_PLATFORM", ""}};
         const QString pdf = QString::fromStdString(folder_.file("c.pdf").string());
         Result result = runLoadscope({QStringLiteral("export"), QStringLiteral("latest"), QStringLiteral("--chart"),
                                       QStringLiteral("comparison"), QStringLiteral("--out"), pdf,
