@@ -11,11 +11,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 namespace loadscope::cli_test {
@@ -32,6 +37,44 @@ inline std::string readFile(const std::filesystem::path& path) {
 inline bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
+
+// Polls `condition` every 20 ms for at most `timeout`: for states only /proc shows (a process started or gone).
+inline bool waitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(20ms);
+    }
+    return true;
+}
+
+// The lines a child prints, collected on its reader thread (ChildProcessOptions::onLine); the test waits for the
+// line that marks an event, woken by each line.
+class OutputLines {
+public:
+    std::function<void(OutputStream, std::string_view)> collector() {
+        return [this](OutputStream, std::string_view line) {
+            {
+                std::lock_guard lock(mutex_);
+                lines_.emplace_back(line);
+            }
+            arrived_.notify_all();
+        };
+    }
+    // True once a line containing `text` has arrived, false after `timeout`.
+    bool waitFor(const std::string& text, std::chrono::milliseconds timeout) {
+        std::unique_lock lock(mutex_);
+        return arrived_.wait_for(lock, timeout, [&] {
+            return std::any_of(lines_.begin(), lines_.end(), [&](const auto& line) { return contains(line, text); });
+        });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable arrived_;
+    std::vector<std::string> lines_;
+};
 
 // A temporary home: XDG_CONFIG_HOME (user targets) and XDG_DATA_HOME for the child, a database path, and a marker
 // in the environment of every process the child starts, to find any that outlive it.
@@ -94,6 +137,15 @@ public:
                 found.push_back(std::stoi(name));
         }
         return found;
+    }
+
+    // Whether a load generator started by this home's `loadscope` runs now.
+    bool generatorRunning() const {
+        const auto marked = markedProcesses();
+        return std::any_of(marked.begin(), marked.end(), [](pid_t pid) {
+            // comm is cut at 15 characters
+            return readFile("/proc/" + std::to_string(pid) + "/comm").rfind("loadscope-loadg", 0) == 0;
+        });
     }
 
 private:

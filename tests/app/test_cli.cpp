@@ -10,7 +10,6 @@
 #include <csignal>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <random>
@@ -236,18 +235,13 @@ TEST(Cli, SigintMidRunCancelsKeepsFinishedStepsAndLeavesNoChild) {
     CliHome home;
     home.writeRefserverTarget("ref");
     auto options = home.options({"run", "--db", home.db(), "--targets", "ref", "--rates", "100,200,300", "--duration",
-                                 "3s", "--warmup", "0", "--cooldown", "0", "--repeat", "1"});
-    std::atomic<bool> firstStepDone{false};
-    options.onLine = [&](OutputStream, std::string_view line) {
-        if (line.find("[1/3]") != std::string_view::npos)
-            firstStepDone = true;
-    };
+                                 "3s", "--warmup", "0", "--cooldown", "0", "--repeat", "1", "--verbose"});
+    OutputLines lines;
+    options.onLine = lines.collector();
     ChildProcess loadscope(options);
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (!firstStepDone && std::chrono::steady_clock::now() < deadline && loadscope.running())
-        std::this_thread::sleep_for(20ms);
-    ASSERT_TRUE(firstStepDone.load()) << loadscope.stderrTail();
-    std::this_thread::sleep_for(1s); // into the second step
+    // Into the second step: it has started (the verbose "[2/3] ... ..." line) and its generator runs.
+    ASSERT_TRUE(lines.waitFor("[2/3]", 30s)) << loadscope.stderrTail();
+    ASSERT_TRUE(waitUntil([&] { return home.generatorRunning(); }, 10s)) << loadscope.stdoutTail();
     const auto interruptedAt = std::chrono::steady_clock::now();
     loadscope.signalGroup(SIGINT); // what Ctrl+C does: the terminal signals loadscope's process group
     const auto status = loadscope.waitFor(10s);
@@ -272,24 +266,20 @@ TEST(Cli, SigkillLeavesNoChildAliveAndTheNextListSaysInterrupted) {
     home.writeRefserverTarget("ref");
     auto options = home.options({"run", "--db", home.db(), "--targets", "ref", "--rates", "100,200", "--duration", "5s",
                                  "--warmup", "0", "--repeat", "1", "--verbose"});
-    std::atomic<bool> measuring{false};
-    options.onLine = [&](OutputStream, std::string_view line) {
-        if (line.find("started ref on port") != std::string_view::npos)
-            measuring = true;
-    };
+    OutputLines lines;
+    options.onLine = lines.collector();
     ChildProcess loadscope(options);
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (!measuring && std::chrono::steady_clock::now() < deadline && loadscope.running())
-        std::this_thread::sleep_for(20ms);
-    ASSERT_TRUE(measuring.load()) << loadscope.stderrTail();
-    std::this_thread::sleep_for(1s); // the server and the generator are running now
+    ASSERT_TRUE(lines.waitFor("started ref on port", 30s)) << loadscope.stderrTail();
+    // The server and the generator run now.
+    ASSERT_TRUE(waitUntil([&] { return home.generatorRunning(); }, 10s)) << loadscope.stdoutTail();
     EXPECT_GE(home.markedProcesses().size(), 3u) << "loadscope, its server and its generator";
     loadscope.signalGroup(SIGKILL);
     const auto status = loadscope.waitFor(5s);
     ASSERT_TRUE(status);
     EXPECT_EQ(status->signal, SIGKILL);
-    std::this_thread::sleep_for(2s);
-    EXPECT_TRUE(home.markedProcesses().empty()) << "children outlived a killed loadscope";
+    // PR_SET_PDEATHSIG: the kernel kills them at once; they are gone once reaped by init.
+    EXPECT_TRUE(waitUntil([&] { return home.markedProcesses().empty(); }, 5s))
+        << "children outlived a killed loadscope";
 
     const auto runs = nlohmann::json::parse(home.run({"list", "--db", home.db(), "--json"}).out);
     ASSERT_EQ(runs.size(), 1u);

@@ -1,8 +1,8 @@
 // The store shared between processes: a reader browses while another process writes, a writer killed with SIGKILL
 // loses nothing it committed, and an interrupted run is told apart from one whose owner is alive.
-#include "child_process.h"
 #include "run_store.h"
 #include "store_test_support.h"
+#include "test_process.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -10,12 +10,11 @@
 #include <csignal>
 #include <random>
 #include <set>
-#include <sys/wait.h>
 #include <thread>
 
 using namespace loadscope;
-using loadscope::test::ChildProcess;
 using loadscope::test::TempDir;
+using loadscope::testing::TestProcess;
 using namespace std::chrono_literals;
 
 namespace {
@@ -23,12 +22,12 @@ namespace {
 const std::string kHelper = LOADSCOPE_STORE_WRITER_HELPER;
 
 // Starts the helper writing `count` steps into a run of its own; returns the run's id once it is stored.
-std::int64_t startWriter(std::unique_ptr<ChildProcess>& writer, const std::filesystem::path& path, int count,
+std::int64_t startWriter(std::unique_ptr<TestProcess>& writer, const std::filesystem::path& path, int count,
                          int delayMs, int logKiB) {
-    writer = std::make_unique<ChildProcess>(std::vector<std::string>{kHelper, "write", path.string(), "new",
-                                                                     std::to_string(count), std::to_string(delayMs),
-                                                                     std::to_string(logKiB)});
-    const auto line = writer->readLine(10s);
+    writer = std::make_unique<TestProcess>(std::vector<std::string>{kHelper, "write", path.string(), "new",
+                                                                    std::to_string(count), std::to_string(delayMs),
+                                                                    std::to_string(logKiB)});
+    const auto line = writer->readStdoutLine(10s);
     if (!line || !line->starts_with("run "))
         throw std::runtime_error("the writer did not create its run");
     return std::stoll(line->substr(4));
@@ -57,9 +56,9 @@ TEST(StoreProcesses, AReaderBrowsesWhileAnotherProcessWritesSteps) {
     TempDir dir;
     const auto path = dir.file("runs.sqlite");
     constexpr int kSteps = 40;
-    std::unique_ptr<ChildProcess> process;
+    std::unique_ptr<TestProcess> process;
     const std::int64_t runId = startWriter(process, path, kSteps, 15, 0);
-    ChildProcess& writer = *process;
+    TestProcess& writer = *process;
 
     auto reader = RunStore::open(path, RunStore::OpenMode::ReadOnly);
     auto editor = RunStore::open(path); // a second writer (the GUI annotating) competing for the write lock
@@ -68,7 +67,7 @@ TEST(StoreProcesses, AReaderBrowsesWhileAnotherProcessWritesSteps) {
     int reads = 0;
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     while (std::chrono::steady_clock::now() < deadline) {
-        const bool done = writer.exited();
+        const bool done = !writer.running();
         const auto runs = reader.listRuns();
         ASSERT_EQ(runs.size(), 1u);
         auto run = reader.loadRun(runId);
@@ -87,9 +86,9 @@ TEST(StoreProcesses, AReaderBrowsesWhileAnotherProcessWritesSteps) {
             break;
         std::this_thread::sleep_for(5ms);
     }
-    ASSERT_TRUE(writer.exited()) << "the writer did not finish in time";
-    const int status = writer.wait();
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "writer failed, status " << status;
+    ASSERT_FALSE(writer.running()) << "the writer did not finish in time";
+    const auto status = writer.waitForExit(10s);
+    ASSERT_EQ(status, 0) << "the writer failed: " << writer.stderrText();
     EXPECT_EQ(reader.loadRun(runId)->steps.size(), static_cast<std::size_t>(kSteps));
     EXPECT_EQ(reader.listRuns()[0].stepCount, kSteps);
     // The reader saw the run grow, not just before and after.
@@ -106,22 +105,21 @@ TEST(StoreProcesses, AWriterKilledMidTransactionLosesNothingItCommitted) {
         TempDir dir;
         const auto path = dir.file("runs.sqlite");
         // Big rows (256 KiB of log each) and no pause: the writer spends most of its time inside transactions.
-        std::unique_ptr<ChildProcess> process;
+        std::unique_ptr<TestProcess> process;
         const std::int64_t runId = startWriter(process, path, 10'000, 0, 256);
-        ChildProcess& writer = *process;
+        TestProcess& writer = *process;
         std::vector<std::pair<std::int64_t, int>> committed;
         const int killAfter = std::uniform_int_distribution<int>(2, 12)(rng);
         while (static_cast<int>(committed.size()) < killAfter) {
-            const auto line = writer.readLine(10s);
+            const auto line = writer.readStdoutLine(10s);
             ASSERT_TRUE(line) << "the writer stopped reporting";
             committed.push_back(parseStepLine(*line));
         }
         // A random moment within the next step's write.
         std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, 3000)(rng)));
-        writer.kill(SIGKILL);
-        const int status = writer.wait();
-        ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-        while (const auto line = writer.readLine(100ms)) // committed before the kill, reported too late to read
+        writer.sendSignal(SIGKILL);
+        ASSERT_EQ(writer.waitForExit(10s), 128 + SIGKILL);
+        while (const auto line = writer.readStdoutLine(100ms)) // committed before the kill, reported too late to read
             committed.push_back(parseStepLine(*line));
 
         auto store = RunStore::open(path); // recovers from the write-ahead log
@@ -154,8 +152,8 @@ TEST(StoreProcesses, InterruptedRunsAreTheOnesWhoseOwnerIsGone) {
     loadscope::Run mine = test::sampleRun("owned by the test");
     store.createRun(mine);
 
-    ChildProcess owner({kHelper, "create", path.string()});
-    const auto line = owner.readLine(10s);
+    TestProcess owner({kHelper, "create", path.string()}, {.stdinPipe = true});
+    const auto line = owner.readStdoutLine(10s);
     ASSERT_TRUE(line && line->starts_with("run "));
     const std::int64_t theirs = std::stoll(line->substr(4));
 
@@ -164,7 +162,8 @@ TEST(StoreProcesses, InterruptedRunsAreTheOnesWhoseOwnerIsGone) {
     EXPECT_EQ(store.loadRun(theirs)->status, RunStatus::Running);
 
     owner.closeStdin(); // the helper exits without finishing its run
-    ASSERT_TRUE(WIFEXITED(owner.wait()));
+    const auto ownerExit = owner.waitForExit(10s);
+    ASSERT_TRUE(ownerExit && *ownerExit < 128) << "the helper exits by itself, not by a signal";
     EXPECT_EQ(store.markInterruptedRuns(), 1);
     EXPECT_EQ(store.loadRun(theirs)->status, RunStatus::Interrupted);
     EXPECT_EQ(store.loadRun(mine.id)->status, RunStatus::Running);

@@ -42,7 +42,7 @@ RefServer startRefServer(const std::vector<std::string>& args, Priority priority
     std::vector<std::string> argv{refserverPath(), "--port", "0"};
     argv.insert(argv.end(), args.begin(), args.end());
     RefServer server;
-    server.process = std::make_unique<ChildProcess>(argv, priority);
+    server.process = std::make_unique<TestProcess>(argv, priority);
     const auto line = server.process->readStdoutLine(std::chrono::seconds(5));
     const std::string prefix = "listening on 127.0.0.1:";
     if (!line || line->rfind(prefix, 0) != 0)
@@ -54,7 +54,7 @@ RefServer startRefServer(const std::vector<std::string>& args, Priority priority
 LoadgenRun runLoadgen(const std::vector<std::string>& args, std::chrono::seconds limit, Priority priority) {
     std::vector<std::string> argv{loadgenPath()};
     argv.insert(argv.end(), args.begin(), args.end());
-    ChildProcess process(argv, priority);
+    TestProcess process(argv, priority);
     LoadgenRun run;
     const auto code = process.waitForExit(limit);
     run.exitCode = code ? *code : -1;

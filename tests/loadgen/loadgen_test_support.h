@@ -2,7 +2,7 @@
 // Helpers for the loadgen tests: start a real loadscope-refserver, run a real loadscope-loadgen against it, parse
 // its JSON. Paths come from CMake (LOADSCOPE_LOADGEN_PATH, LOADSCOPE_REFSERVER_PATH).
 
-#include "child_process.h"
+#include "test_process.h"
 
 #include <nlohmann/json.hpp>
 
@@ -22,7 +22,7 @@ std::vector<std::string> serverCpuArgs();
 std::vector<std::string> generatorCpuArgs();
 
 struct RefServer {
-    std::unique_ptr<ChildProcess> process;
+    std::unique_ptr<TestProcess> process;
     int port = 0;
     std::string url(const std::string& path = "/simple") const;
 };

@@ -116,7 +116,7 @@ TEST(LoadgenErrors, SlowResponsesAreTimeoutsAndNotRetried) {
 TEST(LoadgenErrors, AServerThatDiesCountsConnectAndReadErrors) {
     auto server = startRefServer({"--delay-ms", "100"});
     const std::string url = server.url();
-    loadscope::testing::ChildProcess generator(
+    loadscope::testing::TestProcess generator(
         {loadgenPath(), "--url", url, "--rate", "200", "--duration", "2s", "--json"});
     usleep(700'000);
     server.process->sendSignal(SIGKILL);

@@ -259,7 +259,7 @@ TEST(LoadgenOutput, ProgressLinesComeEveryQuarterSecond) {
 TEST(LoadgenOutput, SigintAndSigtermGiveThePartialResult) {
     auto server = startRefServer({});
     for (int signal : {SIGINT, SIGTERM}) {
-        ChildProcess generator({loadgenPath(), "--url", server.url(), "--rate", "200", "--duration", "20s", "--json"});
+        TestProcess generator({loadgenPath(), "--url", server.url(), "--rate", "200", "--duration", "20s", "--json"});
         usleep(1'200'000);
         generator.sendSignal(signal);
         const auto code = generator.waitForExit(std::chrono::seconds(5));
@@ -331,7 +331,7 @@ TEST(RefServer, AnnouncesItsPortAnswersAnyPathAndStopsOnSignals) {
         EXPECT_EQ(*code, 0);
     }
     // Bad options are refused with the option's name.
-    ChildProcess bad({refserverPath(), "--status", "42"});
+    TestProcess bad({refserverPath(), "--status", "42"});
     EXPECT_EQ(bad.waitForExit(std::chrono::seconds(5)), 2);
     EXPECT_NE(bad.stderrText().find("--status"), std::string::npos) << bad.stderrText();
 }

@@ -5,8 +5,8 @@
 // These runs measure the generator itself. When the generator reports that it could not keep its own schedule
 // (generator_limited: the machine was too busy to give it the CPU on time), the measurement says nothing about the
 // generator's design, so it is repeated once; the second run must hold. Both processes also ask for a real-time
-// scheduling priority where the system allows it (see Priority in child_process.h); the generator's own lateness
-// check (generator_limited) still says when that was not enough.
+// scheduling priority where the system allows it (see Priority in tests/support/test_process.h); the generator's own
+// lateness check (generator_limited) still says when that was not enough.
 
 #include "loadgen_test_support.h"
 

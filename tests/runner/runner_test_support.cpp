@@ -1,5 +1,7 @@
 #include "runner_test_support.h"
 
+#include "run_store.h"
+
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
@@ -8,6 +10,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 
 namespace loadscope::test {
 
@@ -69,34 +72,58 @@ void TempHome::writeShellTarget(const std::string& name, const std::string& scri
     writeTarget(name, definition.dump(2));
 }
 
+template <typename Change> void RecordingObserver::record(Change change) {
+    {
+        std::lock_guard lock(mutex);
+        change();
+    }
+    changed.notify_all();
+}
+
+bool RecordingObserver::waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(lock, timeout, condition);
+}
+
 void RecordingObserver::runStarted(const Run&, int steps) {
-    std::lock_guard lock(mutex);
-    ++runsStarted;
-    totalSteps = steps;
+    record([&] {
+        ++runsStarted;
+        totalSteps = steps;
+    });
 }
 void RecordingObserver::stepStarted(const Step& step, int, int) {
-    std::lock_guard lock(mutex);
-    started.push_back(step);
+    record([&] { started.push_back(step); });
 }
-void RecordingObserver::stepProgress(const Step&, const StepProgress&) {
-    std::lock_guard lock(mutex);
-    ++progressCalls;
+void RecordingObserver::stepProgress(const Step&, const StepProgress& progress) {
+    record([&] {
+        ++progressCalls;
+        lastProgressStep = static_cast<int>(started.size());
+        lastProgress = progress;
+    });
 }
 void RecordingObserver::stepFinished(const Step& step) {
-    std::lock_guard lock(mutex);
     Step copy = step;
     copy.latencyHistogram.reset(); // keep the record light
     copy.serviceTimeHistogram.reset();
-    finished.push_back(std::move(copy));
+    record([&] { finished.push_back(std::move(copy)); });
 }
 void RecordingObserver::logLine(std::string_view source, std::string_view line) {
-    std::lock_guard lock(mutex);
-    logs.push_back(std::string(source) + ": " + std::string(line));
+    record([&] { logs.push_back(std::string(source) + ": " + std::string(line)); });
 }
 void RecordingObserver::runFinished(const Run& run) {
-    std::lock_guard lock(mutex);
-    ++runsFinished;
-    finalStatus = run.status;
+    record([&] {
+        ++runsFinished;
+        finalStatus = run.status;
+    });
+}
+
+Run loadStoredRun(const TempHome& home, std::int64_t id) {
+    auto store = RunStore::open(home.database(), RunStore::OpenMode::ReadOnly);
+    auto run = store.loadRun(id);
+    if (!run)
+        throw std::runtime_error("no run " + std::to_string(id) + " in " + home.database().string());
+    store.loadHistograms(run->steps);
+    return *run;
 }
 
 std::vector<pid_t> childProcessesOfThisProcess() {

@@ -8,7 +8,10 @@
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -41,7 +44,7 @@ private:
     bool hadConfigHome_ = false;
 };
 
-// Records every observer call (thread-safe, though the runner calls from one thread).
+// Records every observer call (thread-safe: the runner calls from its own thread while the test waits for an event).
 class RecordingObserver : public RunObserver {
 public:
     void runStarted(const Run& run, int totalSteps) override;
@@ -51,12 +54,24 @@ public:
     void logLine(std::string_view source, std::string_view line) override;
     void runFinished(const Run& run) override;
 
+    // Waits at most `timeout` until `condition` holds (checked under `mutex`, again after every observer call).
+    bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
     mutable std::mutex mutex;
+    std::condition_variable changed;
     int runsStarted = 0, runsFinished = 0, progressCalls = 0, totalSteps = 0;
+    int lastProgressStep = 0;  // 1-based index of the step the last progress belongs to
+    StepProgress lastProgress; // the generator's last report
     std::vector<Step> started, finished;
     std::vector<std::string> logs;
     RunStatus finalStatus = RunStatus::Running;
+
+private:
+    template <typename Change> void record(Change change);
 };
+
+// The run `id` stored in the home's database, with its histograms; throws std::runtime_error when there is none.
+Run loadStoredRun(const TempHome& home, std::int64_t id);
 
 // Processes (other than threads of this one) whose parent is this process, e.g. children left behind.
 std::vector<pid_t> childProcessesOfThisProcess();

@@ -4,7 +4,7 @@
 #include "benchmark_runner.h"
 #include "child_process.h"
 #include "install_paths.h"
-#include "netns_lab.h"
+#include "lab_test.h"
 #include "run_store.h"
 #include "runner_test_support.h"
 #include "ssh_host.h"
@@ -28,9 +28,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-#define SKIP_WITHOUT_LAB()                                                                                             \
-    if (const auto why = NetnsLab::unavailableReason(); !why.empty())                                                  \
-    GTEST_SKIP() << why
+using HostsRun = LabTest;
 
 // A refserver that binds {host} (so it can run on any host), answering after `delayMs`.
 void writeBindingRefserver(const TempHome& home, const std::string& name, int delayMs, const std::string& extra = "") {
@@ -63,19 +61,8 @@ BenchmarkPlan planFor(const std::string& target, std::vector<double> rates, doub
 BenchmarkRunner::Options optionsFor(const TempHome& home, const NetnsLab& lab) {
     BenchmarkRunner::Options options;
     options.databasePath = home.database();
-    options.ssh.configFile = lab.sshConfig();
-    options.ssh.connectTimeoutS = 3;
+    options.ssh = LabTest::sshSettings(lab.sshConfig());
     return options;
-}
-
-loadscope::Run loadRun(const TempHome& home, std::int64_t id) {
-    auto store = RunStore::open(home.database(), RunStore::OpenMode::ReadOnly);
-    auto run = store.loadRun(id);
-    EXPECT_TRUE(run);
-    if (!run)
-        return {};
-    store.loadHistograms(run->steps);
-    return *run;
 }
 
 std::string describe(const RecordingObserver& observer) {
@@ -87,8 +74,7 @@ std::string describe(const RecordingObserver& observer) {
 
 } // namespace
 
-TEST(HostsRun, ServerAndTwoGeneratorsOnHostsMatchALocalRunAndTheCountsAdd) {
-    SKIP_WITHOUT_LAB();
+TEST_F(HostsRun, ServerAndTwoGeneratorsOnHostsMatchALocalRunAndTheCountsAdd) {
     NetnsLab lab(3);
     TempHome home;
     writeBindingRefserver(home, "ref-hosts", 10);
@@ -98,7 +84,7 @@ TEST(HostsRun, ServerAndTwoGeneratorsOnHostsMatchALocalRunAndTheCountsAdd) {
     RecordingObserver observer;
     BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), optionsFor(home, lab), &observer);
     const auto id = runner.run();
-    const loadscope::Run remote = loadRun(home, id);
+    const loadscope::Run remote = loadStoredRun(home, id);
     ASSERT_EQ(remote.steps.size(), 1u);
     const Step& step = remote.steps[0];
     ASSERT_EQ(step.status, StepStatus::Ok) << step.statusMessage << "\n" << describe(observer);
@@ -138,7 +124,7 @@ TEST(HostsRun, ServerAndTwoGeneratorsOnHostsMatchALocalRunAndTheCountsAdd) {
     BenchmarkRunner::Options localOptions;
     localOptions.databasePath = localHome.database();
     BenchmarkRunner local(planFor("ref-hosts", {300}, 3), TargetCatalog::loadDefault(), localOptions, nullptr);
-    const loadscope::Run localRun = loadRun(localHome, local.run());
+    const loadscope::Run localRun = loadStoredRun(localHome, local.run());
     ASSERT_EQ(localRun.steps.size(), 1u);
     ASSERT_EQ(localRun.steps[0].status, StepStatus::Ok) << localRun.steps[0].statusMessage;
     EXPECT_NEAR(step.latency.p50Ms, localRun.steps[0].latency.p50Ms, 3.0);
@@ -148,8 +134,7 @@ TEST(HostsRun, ServerAndTwoGeneratorsOnHostsMatchALocalRunAndTheCountsAdd) {
         EXPECT_TRUE(lab.strayProcessesIn(i).empty()) << lab.alias(i);
 }
 
-TEST(HostsRun, ArrivalsAtTheServerStayEvenlySpacedWithTwoGenerators) {
-    SKIP_WITHOUT_LAB();
+TEST_F(HostsRun, ArrivalsAtTheServerStayEvenlySpacedWithTwoGenerators) {
     NetnsLab lab(3);
     TempHome home;
     // The hosts share this machine's files: the server's arrivals log is readable here.
@@ -160,7 +145,7 @@ TEST(HostsRun, ArrivalsAtTheServerStayEvenlySpacedWithTwoGenerators) {
     plan.serverHost = "root@h1";
     plan.generatorHosts = {"root@h2", "root@h3"};
     BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), optionsFor(home, lab), nullptr);
-    const loadscope::Run run = loadRun(home, runner.run());
+    const loadscope::Run run = loadStoredRun(home, runner.run());
     ASSERT_EQ(run.steps.size(), 1u);
     ASSERT_EQ(run.steps[0].status, StepStatus::Ok) << run.steps[0].statusMessage;
     std::ifstream in(log);
@@ -184,8 +169,7 @@ TEST(HostsRun, ArrivalsAtTheServerStayEvenlySpacedWithTwoGenerators) {
         << "arrivals bunch up: the generators' schedules are not offset";
 }
 
-TEST(HostsRun, AGeneratorHostThatDiesFailsItsStepWithTheHostNamedAndTheRunGoesOn) {
-    SKIP_WITHOUT_LAB();
+TEST_F(HostsRun, AGeneratorHostThatDiesFailsItsStepWithTheHostNamedAndTheRunGoesOn) {
     NetnsLab lab(3);
     TempHome home;
     writeBindingRefserver(home, "ref-dies", 5);
@@ -210,15 +194,14 @@ TEST(HostsRun, AGeneratorHostThatDiesFailsItsStepWithTheHostNamedAndTheRunGoesOn
         bool killed_ = false;
     } observer(lab);
     BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), optionsFor(home, lab), &observer);
-    const loadscope::Run run = loadRun(home, runner.run());
+    const loadscope::Run run = loadStoredRun(home, runner.run());
     ASSERT_EQ(run.steps.size(), 2u) << "the run goes on after the failed step";
     EXPECT_EQ(run.steps[0].status, StepStatus::Failed);
     EXPECT_NE(run.steps[0].statusMessage.find("root@h3"), std::string::npos) << run.steps[0].statusMessage;
     EXPECT_NE(run.status, RunStatus::Running);
 }
 
-TEST(HostsRun, CancelStopsRemoteGeneratorsWithTheirPartialResults) {
-    SKIP_WITHOUT_LAB();
+TEST_F(HostsRun, CancelStopsRemoteGeneratorsWithTheirPartialResults) {
     NetnsLab lab(3);
     TempHome home;
     writeBindingRefserver(home, "ref-cancel", 5);
@@ -241,7 +224,7 @@ TEST(HostsRun, CancelStopsRemoteGeneratorsWithTheirPartialResults) {
     } observer;
     BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), optionsFor(home, lab), &observer);
     observer.runner = &runner;
-    const loadscope::Run run = loadRun(home, runner.run());
+    const loadscope::Run run = loadStoredRun(home, runner.run());
     const double stopS = std::chrono::duration<double>(std::chrono::steady_clock::now() - observer.cancelledAt).count();
     EXPECT_LT(stopS, 8.0) << "the run stops soon after the cancel (servers and hosts closed included)";
     ASSERT_EQ(run.steps.size(), 1u);
@@ -258,8 +241,7 @@ TEST(HostsRun, CancelStopsRemoteGeneratorsWithTheirPartialResults) {
         EXPECT_TRUE(lab.strayProcessesIn(i).empty()) << lab.alias(i);
 }
 
-TEST(HostsRun, UnreachableHostWrongKeyAndMissingPackageFailBeforeAnythingIsStored) {
-    SKIP_WITHOUT_LAB();
+TEST_F(HostsRun, UnreachableHostWrongKeyAndMissingPackageFailBeforeAnythingIsStored) {
     NetnsLab lab(2);
     TempHome home;
     writeBindingRefserver(home, "ref-pre", 5);
@@ -310,8 +292,7 @@ TEST(HostsRun, UnreachableHostWrongKeyAndMissingPackageFailBeforeAnythingIsStore
         << "nothing is stored for a run whose hosts are not ready";
 }
 
-TEST(HostsRun, KillingLoadscopeMidStepLeavesNoProcessOnAnyHost) {
-    SKIP_WITHOUT_LAB();
+TEST_F(HostsRun, KillingLoadscopeMidStepLeavesNoProcessOnAnyHost) {
     NetnsLab lab(3);
     TempHome home;
     writeBindingRefserver(home, "ref-kill", 5);

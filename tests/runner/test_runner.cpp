@@ -42,16 +42,6 @@ BenchmarkRunner::Options inDatabase(const TempHome& home) {
     return options;
 }
 
-Run loadRunWithHistograms(const TempHome& home, std::int64_t id) {
-    auto store = RunStore::open(home.database(), RunStore::OpenMode::ReadOnly);
-    auto run = store.loadRun(id);
-    EXPECT_TRUE(run);
-    if (!run)
-        return {};
-    store.loadHistograms(run->steps);
-    return *run;
-}
-
 } // namespace
 
 TEST(Runner, TwoTargetsTwoRatesStoreFourInterleavedStepsWithHistogramsAndTimelines) {
@@ -66,7 +56,7 @@ TEST(Runner, TwoTargetsTwoRatesStoreFourInterleavedStepsWithHistogramsAndTimelin
     const auto id = runner.run();
     EXPECT_EQ(runner.finalStatus(), RunStatus::Completed);
 
-    const auto run = loadRunWithHistograms(home, id);
+    const auto run = loadStoredRun(home, id);
     EXPECT_EQ(run.status, RunStatus::Completed);
     EXPECT_EQ(run.name, "runner test");
     ASSERT_EQ(run.steps.size(), 4u);
@@ -134,7 +124,7 @@ TEST(Runner, SequentialOrderRunsOneTargetAfterTheOther) {
     plan.order = StepOrder::Sequential;
     plan.repetitions = 2;
     BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), inDatabase(home), nullptr);
-    const auto run = loadRunWithHistograms(home, runner.run());
+    const auto run = loadStoredRun(home, runner.run());
     ASSERT_EQ(run.steps.size(), 8u);
     const std::vector<std::tuple<std::string, double, int>> expected{
         {"ref-a", 100, 1}, {"ref-a", 200, 1}, {"ref-a", 100, 2}, {"ref-a", 200, 2},
@@ -159,7 +149,7 @@ TEST(Runner, StopRuleSkipsTheRatesAfterTwoBrokenInARow) {
     plan.slo.p99MaxMs = 100;
     plan.requestTimeoutS = 1; // a saturated step drains its backlog for at most this long
     BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), inDatabase(home), nullptr);
-    const auto run = loadRunWithHistograms(home, runner.run());
+    const auto run = loadStoredRun(home, runner.run());
     ASSERT_EQ(run.steps.size(), 4u);
     EXPECT_EQ(run.steps[0].status, StepStatus::Ok);
     EXPECT_FALSE(run.steps[0].flags.sloViolated) << run.steps[0].latency.p99Ms;
@@ -198,7 +188,7 @@ TEST(Runner, BrokenServersFailTheirStepsWithReasonsAndTheRunGoesOn) {
     auto plan = shortPlan({"exits-at-once", "never-ready", "port-taken", "healthy"}, {100}, 1);
     BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), inDatabase(home), nullptr);
     const auto started = std::chrono::steady_clock::now();
-    const auto run = loadRunWithHistograms(home, runner.run());
+    const auto run = loadStoredRun(home, runner.run());
     EXPECT_LT(std::chrono::steady_clock::now() - started, 15s);
     ASSERT_EQ(run.steps.size(), 4u);
 
@@ -233,7 +223,7 @@ TEST(Runner, AServerThatDiedIsRestartedAndItsNextStepFlagged) {
     plan.warmupS = 0;
     plan.cooldownS = 1.5;
     BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), inDatabase(home), nullptr);
-    const auto run = loadRunWithHistograms(home, runner.run());
+    const auto run = loadStoredRun(home, runner.run());
     ASSERT_EQ(run.steps.size(), 2u);
     EXPECT_EQ(run.steps[0].status, StepStatus::Ok) << run.steps[0].statusMessage;
     EXPECT_FALSE(run.steps[0].flags.serverRestarted);
@@ -250,25 +240,18 @@ TEST(Runner, CancelStopsTheCurrentStepWithinASecondAndKeepsFinishedSteps) {
     BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), inDatabase(home), &observer);
     std::int64_t id = 0;
     std::thread worker([&] { id = runner.run(); });
-    // Cancel 1.5 s into the second step.
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (std::chrono::steady_clock::now() < deadline) {
-        {
-            std::lock_guard lock(observer.mutex);
-            if (observer.started.size() >= 2)
-                break;
-        }
-        std::this_thread::sleep_for(20ms);
-    }
-    std::this_thread::sleep_for(1500ms);
+    // Cancel once the second step has measured for a second (its generator says so).
+    const bool intoSecondStep =
+        observer.waitFor([&] { return observer.lastProgressStep == 2 && observer.lastProgress.elapsedS >= 1.0; }, 30s);
     const auto cancelledAt = std::chrono::steady_clock::now();
     runner.requestCancel();
     worker.join();
     const auto stopTime = std::chrono::steady_clock::now() - cancelledAt;
+    ASSERT_TRUE(intoSecondStep) << "the second step never reported a second of measuring";
     EXPECT_LT(stopTime, 1500ms) << "the step stops within 1 s (plus storing it)";
 
     EXPECT_EQ(runner.finalStatus(), RunStatus::Cancelled);
-    const auto run = loadRunWithHistograms(home, id);
+    const auto run = loadStoredRun(home, id);
     EXPECT_EQ(run.status, RunStatus::Cancelled);
     ASSERT_EQ(run.steps.size(), 2u) << "the third step never started and is not stored";
     EXPECT_EQ(run.steps[0].status, StepStatus::Ok);
@@ -301,7 +284,7 @@ TEST(Runner, TooFewConnectionsFlagTheStepConnectionLimited) {
     plan.connections = 1;
     plan.requestTimeoutS = 1;
     BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), inDatabase(home), nullptr);
-    const auto run = loadRunWithHistograms(home, runner.run());
+    const auto run = loadStoredRun(home, runner.run());
     ASSERT_EQ(run.steps.size(), 1u);
     const auto& step = run.steps[0];
     EXPECT_EQ(step.status, StepStatus::Ok) << step.statusMessage;
@@ -317,27 +300,30 @@ TEST(Runner, AGeneratorThatCrashesFailsItsStepAndTheRunGoesOn) {
     home.writeRefserverTarget("ref", "", 1);
     auto plan = shortPlan({"ref"}, {100, 200}, 2);
     plan.warmupS = 0;
-    BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), inDatabase(home), nullptr);
+    RecordingObserver observer;
+    BenchmarkRunner runner(plan, TargetCatalog::loadDefault(), inDatabase(home), &observer);
     std::int64_t id = 0;
     std::thread worker([&] { id = runner.run(); });
-    // Kill the first load generator we see (a child of this process) half-way through its step.
+    // Kill the first step's load generator (a child of this process) half-way through its step, as its own progress
+    // reports say.
+    const bool halfWay =
+        observer.waitFor([&] { return observer.lastProgressStep == 1 && observer.lastProgress.elapsedS >= 0.8; }, 30s);
     pid_t generator = 0;
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (!generator && std::chrono::steady_clock::now() < deadline) {
-        for (pid_t child : childProcessesOfThisProcess()) {
-            std::ifstream comm("/proc/" + std::to_string(child) + "/comm");
-            std::string name;
-            std::getline(comm, name);
-            if (name.rfind("loadscope-loadg", 0) == 0) // comm is cut at 15 characters
-                generator = child;
-        }
-        std::this_thread::sleep_for(20ms);
+    for (pid_t child : childProcessesOfThisProcess()) {
+        std::ifstream comm("/proc/" + std::to_string(child) + "/comm");
+        std::string name;
+        std::getline(comm, name);
+        if (name.rfind("loadscope-loadg", 0) == 0) // comm is cut at 15 characters
+            generator = child;
     }
-    ASSERT_GT(generator, 0);
-    std::this_thread::sleep_for(800ms);
+    if (!halfWay || generator <= 0) {
+        runner.requestCancel();
+        worker.join();
+        FAIL() << "no generator reported 0.8 s of its first step";
+    }
     kill(generator, SIGKILL);
     worker.join();
-    const auto run = loadRunWithHistograms(home, id);
+    const auto run = loadStoredRun(home, id);
     ASSERT_EQ(run.steps.size(), 2u);
     EXPECT_EQ(run.steps[0].status, StepStatus::Failed);
     EXPECT_EQ(run.steps[0].statusMessage.rfind("the load generator crashed (killed by SIGKILL)", 0), 0u)

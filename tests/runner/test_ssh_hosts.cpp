@@ -2,7 +2,7 @@
 // connection, the failures a user meets first (unreachable, refused key, unknown host key, missing package) with
 // messages naming the host and what to do, and loadscope-loadgen copied where it is absent and removed afterwards.
 #include "install_paths.h"
-#include "netns_lab.h"
+#include "lab_test.h"
 #include "remote_preflight.h"
 #include "ssh_host.h"
 
@@ -17,22 +17,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-#define SKIP_WITHOUT_LAB()                                                                                             \
-    if (const auto why = NetnsLab::unavailableReason(); !why.empty())                                                  \
-    GTEST_SKIP() << why
+using SshHosts = LabTest;
 
 SshDestination destination(const std::string& text) {
     std::string error;
     auto parsed = parseSshDestination(text, error);
     EXPECT_TRUE(parsed) << error;
     return parsed.value_or(SshDestination{});
-}
-
-SshSettings settingsWith(const std::filesystem::path& config) {
-    SshSettings settings;
-    settings.configFile = config;
-    settings.connectTimeoutS = 3;
-    return settings;
 }
 
 std::filesystem::path builtLoadgen() {
@@ -70,10 +61,9 @@ TEST(SshDestination, ShellQuotingSurvivesTheRemoteShell) {
     EXPECT_EQ(shellCommand({"echo", "a b", "$HOME"}), "echo 'a b' '$HOME'");
 }
 
-TEST(SshHosts, SharedConnectionRunsCommandsAndCloses) {
-    SKIP_WITHOUT_LAB();
+TEST_F(SshHosts, SharedConnectionRunsCommandsAndCloses) {
     NetnsLab lab(1);
-    SshHost host(destination("root@h1"), settingsWith(lab.sshConfig()));
+    SshHost host(destination("root@h1"), LabTest::sshSettings(lab.sshConfig()));
     ASSERT_EQ(host.connect(), "");
     EXPECT_GT(host.connectSeconds(), 0.0);
     // Several commands, one TCP connection: sshd in the namespace sees one client connection.
@@ -89,38 +79,35 @@ TEST(SshHosts, SharedConnectionRunsCommandsAndCloses) {
     EXPECT_FALSE(host.connected());
 }
 
-TEST(SshHosts, UnreachableHostFailsWithTheHostNamed) {
-    SKIP_WITHOUT_LAB();
+TEST_F(SshHosts, UnreachableHostFailsWithTheHostNamed) {
     NetnsLab lab(1);
     const std::string name = "root@" + lab.unusedAddress();
-    SshHost host(destination(name), settingsWith(lab.sshConfig()));
+    SshHost host(destination(name), LabTest::sshSettings(lab.sshConfig()));
     const auto message = host.connect();
     EXPECT_NE(message.find(name + " is unreachable"), std::string::npos) << message;
     // A host whose sshd is not listening: refused.
-    SshHost refused(destination("root@h1:2222"), settingsWith(lab.sshConfig()));
+    SshHost refused(destination("root@h1:2222"), LabTest::sshSettings(lab.sshConfig()));
     const auto refusedMessage = refused.connect();
     EXPECT_NE(refusedMessage.find("root@h1:2222 is unreachable: nothing accepts SSH connections"), std::string::npos)
         << refusedMessage;
     EXPECT_NE(refusedMessage.find("openssh-server"), std::string::npos);
 }
 
-TEST(SshHosts, WrongKeyAndUnknownHostKeySayWhatToDo) {
-    SKIP_WITHOUT_LAB();
+TEST_F(SshHosts, WrongKeyAndUnknownHostKeySayWhatToDo) {
     NetnsLab lab(1);
-    SshHost wrongKey(destination("root@h1"), settingsWith(lab.wrongKeyConfig()));
+    SshHost wrongKey(destination("root@h1"), LabTest::sshSettings(lab.wrongKeyConfig()));
     const auto refused = wrongKey.connect();
     EXPECT_NE(refused.find("root@h1 refused the key"), std::string::npos) << refused;
     EXPECT_NE(refused.find("ssh-copy-id root@h1"), std::string::npos) << refused;
-    SshHost unknown(destination("root@h1"), settingsWith(lab.unknownHostKeyConfig()));
+    SshHost unknown(destination("root@h1"), LabTest::sshSettings(lab.unknownHostKeyConfig()));
     const auto unknownMessage = unknown.connect();
     EXPECT_NE(unknownMessage.find("the host key of root@h1 is not known"), std::string::npos) << unknownMessage;
     EXPECT_NE(unknownMessage.find("ssh root@h1"), std::string::npos) << unknownMessage;
 }
 
-TEST(SshHosts, MissingPackageAndExecutableFailRemotePreflightWithTheFix) {
-    SKIP_WITHOUT_LAB();
+TEST_F(SshHosts, MissingPackageAndExecutableFailRemotePreflightWithTheFix) {
     NetnsLab lab(1);
-    SshHost host(destination("root@h1"), settingsWith(lab.sshConfig()));
+    SshHost host(destination("root@h1"), LabTest::sshSettings(lab.sshConfig()));
     ASSERT_EQ(host.connect(), "");
     TargetDefinition target;
     target.name = "needs-things";
@@ -145,12 +132,11 @@ TEST(SshHosts, MissingPackageAndExecutableFailRemotePreflightWithTheFix) {
     EXPECT_TRUE(remoteTargetProblems(host, target, values).empty());
 }
 
-TEST(SshHosts, LoadgenIsCopiedWhenAbsentCheckedAndRemovedAfterwards) {
-    SKIP_WITHOUT_LAB();
+TEST_F(SshHosts, LoadgenIsCopiedWhenAbsentCheckedAndRemovedAfterwards) {
     NetnsLab lab(1);
     std::string copiedTo;
     {
-        SshHost host(destination("root@h1"), settingsWith(lab.sshConfig()));
+        SshHost host(destination("root@h1"), LabTest::sshSettings(lab.sshConfig()));
         ASSERT_EQ(host.connect(), "");
         const auto first = provideLoadgen(host, builtLoadgen());
         ASSERT_TRUE(first.error.empty()) << first.error;
@@ -173,7 +159,7 @@ TEST(SshHosts, LoadgenIsCopiedWhenAbsentCheckedAndRemovedAfterwards) {
         EXPECT_TRUE(replaced.copied) << replaced.error;
         // close() removes the folder.
     }
-    SshHost again(destination("root@h1"), settingsWith(lab.sshConfig()));
+    SshHost again(destination("root@h1"), LabTest::sshSettings(lab.sshConfig()));
     ASSERT_EQ(again.connect(), "");
     const auto gone = again.run("test -e " + shellQuote(copiedTo) + " && echo there || echo gone", 10s);
     EXPECT_EQ(gone.out, "gone\n");

@@ -23,11 +23,19 @@ bool writeFile(const std::filesystem::path& path, const std::string& text) {
     return static_cast<bool>(out);
 }
 
+// A /proc file's text; empty when the process is gone. (Not istreambuf_iterator: libstdc++ throws from it when the
+// process exits between the open and the read, ESRCH, which made the child-process checks fail now and then.)
+std::string readProcFile(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf(); // sets failbit instead of throwing
+    return text.str();
+}
+
 // Fields 14 and 15 of /proc/.../stat (utime, stime) in clock ticks; the command name may hold spaces, so parse after
 // its closing parenthesis.
 double ticksFromStat(const std::string& path) {
-    std::ifstream in(path);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string text = readProcFile(path);
     const auto close = text.rfind(')');
     if (close == std::string::npos)
         return 0;
@@ -127,15 +135,15 @@ bool saveScreenshot(QWidget* widget, const QString& name) {
     return widget->grab().save(dir + QLatin1Char('/') + name, "PNG");
 }
 
-std::vector<int> childProcesses() {
+std::vector<int> childProcesses(const std::string& command) {
     std::vector<int> children;
     const int self = static_cast<int>(::getpid());
-    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
         const std::string name = entry.path().filename().string();
         if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
             continue;
-        std::ifstream in(entry.path() / "stat");
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string text = readProcFile(entry.path() / "stat");
         const auto close = text.rfind(')');
         if (close == std::string::npos)
             continue;
@@ -143,7 +151,10 @@ std::vector<int> childProcesses() {
         std::string state;
         int parent = 0;
         fields >> state >> parent;
-        if (parent == self)
+        const auto open = text.find('(');
+        const bool named =
+            command.empty() || (open != std::string::npos && text.substr(open + 1, close - open - 1) == command);
+        if (parent == self && named)
             children.push_back(std::stoi(name));
     }
     return children;

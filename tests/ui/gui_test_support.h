@@ -46,8 +46,8 @@ BenchmarkPlan tinyPlan(const std::vector<std::string>& targets);
 // Saves widget->grab() as <build>/screenshots/<name>; false when it could not.
 bool saveScreenshot(QWidget* widget, const QString& name);
 
-// The live (and zombie) processes whose parent is this process.
-std::vector<int> childProcesses();
+// The live (and zombie) processes whose parent is this process; with `command`, only those whose comm it is.
+std::vector<int> childProcesses(const std::string& command = {});
 
 // CPU seconds (user + system) used by one thread of this process, or by the whole process when tid == 0.
 double cpuSeconds(int tid = 0);

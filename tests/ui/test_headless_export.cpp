@@ -2,16 +2,20 @@
 // rendering of the same chart pixel for pixel; PDF and SVG of the requested size; no display needed; errors name
 // the option or the run and use the documented exit codes.
 #include "chart_export.h"
+#include "child_process.h"
 #include "results_chart.h"
 #include "results_loader.h"
 #include "ui_fixture.h"
 
 #include <QFile>
 #include <QImage>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QSvgRenderer>
 #include <QTest>
+
+#include <chrono>
+#include <map>
+#include <string>
 
 using namespace loadscope;
 using namespace loadscope::test;
@@ -24,18 +28,17 @@ struct Result {
     QString err;
 };
 
-Result runLoadscope(const QStringList& arguments,
-                    const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment()) {
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(QStringLiteral(LOADSCOPE_EXECUTABLE), arguments);
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return {};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+// The real `loadscope` as a user starts it, through the runner's ChildProcess like every test's child. `environment`
+// is set on top of the test's own (an empty value counts as unset for the display variables).
+Result runLoadscope(const QStringList& arguments, const std::map<std::string, std::string>& environment = {}) {
+    ChildProcessOptions options;
+    options.argv = {LOADSCOPE_EXECUTABLE};
+    for (const QString& argument : arguments)
+        options.argv.push_back(argument.toStdString());
+    options.env = environment;
+    const CommandResult result = runCommand(options, std::chrono::seconds(60));
+    return {result.status && result.status->exited ? result.status->code : -1, QString::fromStdString(result.out),
+            QString::fromStdString(result.err)};
 }
 
 } // namespace
@@ -102,10 +105,8 @@ private slots:
 
     void pdfAndSvgWithoutADisplay() {
         // No DISPLAY, no platform chosen: the command picks the offscreen platform itself.
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(QStringLiteral("DISPLAY"));
-        environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
-        environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        const std::map<std::string, std::string> environment{
+            {"DISPLAY", ""}, {"WAYLAND_DISPLAY", ""}, {"QT_QPA_PLATFORM", ""}};
         const QString pdf = QString::fromStdString(folder_.file("c.pdf").string());
         Result result = runLoadscope({QStringLiteral("export"), QStringLiteral("latest"), QStringLiteral("--chart"),
                                       QStringLiteral("comparison"), QStringLiteral("--out"), pdf,
@@ -148,7 +149,7 @@ private slots:
                                    << 2 << QStringLiteral("does not end in .png, .pdf or .svg");
         QTest::newRow("no such run") << QStringList{QStringLiteral("4242"), QStringLiteral("--chart"),
                                                     QStringLiteral("spectrum"), QStringLiteral("--out"), out}
-                                     << 1 << QStringLiteral("no run 4242");
+                                     << 2 << QStringLiteral("RUN: there is no run 4242");
         QTest::newRow("not a run id") << QStringList{QStringLiteral("abc"), QStringLiteral("--chart"),
                                                      QStringLiteral("timeline"), QStringLiteral("--out"), out}
                                       << 2 << QStringLiteral("RUN: expected a run id");
@@ -175,7 +176,11 @@ private slots:
                                              QStringLiteral("3"),
                                              QStringLiteral("--out"),
                                              out}
-                              << 2 << QStringLiteral("--width/--height: expected 16 to 20000");
+                              << 2 << QStringLiteral("--width: expected 16 to 20000, got '3'");
+        QTest::newRow("the CLI's run references")
+            << QStringList{QStringLiteral("#") + id,   QStringLiteral("tag:none"), QStringLiteral("--chart"),
+                           QStringLiteral("spectrum"), QStringLiteral("--out"),    out}
+            << 2 << QStringLiteral("RUN: no run in");
         QTest::newRow("folder missing") << QStringList{id, QStringLiteral("--chart"), QStringLiteral("spectrum"),
                                                        QStringLiteral("--out"), QStringLiteral("/nonexistent/x.png")}
                                         << 2 << QStringLiteral("--out: cannot write /nonexistent/x.png");
@@ -190,6 +195,29 @@ private slots:
         QCOMPARE(result.exitCode, exitCode);
         QVERIFY2(result.err.contains(message), qPrintable(result.err));
         QVERIFY(!QFile::exists(QString::fromStdString(folder_.file("x.png").string())));
+    }
+
+    void theCliRunReferencesWork() {
+        // One parser for every RUN: '#42' and tag:NAME name runs for charts as they do for the data export.
+        RunStore store = RunStore::open(folder_.file("runs.sqlite"));
+        store.setTags(runId_, {"chart-me"});
+        const QString out = QString::fromStdString(folder_.file("tagged.svg").string());
+        const Result result =
+            runLoadscope({QStringLiteral("export"), QStringLiteral("#%1").arg(runId_), QStringLiteral("tag:chart-me"),
+                          QStringLiteral("--chart"), QStringLiteral("comparison"), QStringLiteral("--out"), out,
+                          QStringLiteral("--db"), database_});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+        QVERIFY2(result.out.contains(QStringLiteral("comparison chart of run %1, %1").arg(runId_)),
+                 qPrintable(result.out));
+        QVERIFY(QSvgRenderer(out).isValid());
+    }
+
+    void theHelpListsTheChartOptions() {
+        const Result result = runLoadscope({QStringLiteral("export"), QStringLiteral("1"), QStringLiteral("--chart"),
+                                            QStringLiteral("spectrum"), QStringLiteral("--help")});
+        QCOMPARE(result.exitCode, 0);
+        for (const char* option : {"--chart KIND", "--width", "--percentiles", "--theme", "--format", "--db"})
+            QVERIFY2(result.out.contains(QLatin1String(option)), qPrintable(result.out));
     }
 
     void theJsonExportStaysWithTheCli() {

@@ -16,6 +16,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+#include <QThreadPool>
 
 #include <fstream>
 
@@ -96,7 +97,9 @@ private slots:
         page.setDatabase(folder.file("a.sqlite"));
         page.setDatabase(folder.file("b.sqlite"));
         QVERIFY(loaded.wait(10000));
-        QTest::qWait(300); // the load of a.sqlite finishes too, and must not replace b's rows
+        // The load of a.sqlite finishes too (loads run on the global pool), and must not replace b's rows.
+        QVERIFY(QThreadPool::globalInstance()->waitForDone(10000));
+        QCoreApplication::processEvents(); // its result's delivery
         QCOMPARE(loaded.count(), 1);
         QCOMPARE(page.model()->rowCount(), 1);
         QCOMPARE(page.model()->runs()[0].name, std::string("in b"));
@@ -199,7 +202,7 @@ private slots:
         QPlainTextEdit* notes = page.findChild<QPlainTextEdit*>();
         QVERIFY(notes);
         QVERIFY(notes->isHidden());
-        QTest::qWait(50); // the layout settles (a posted event) before the grab
+        QCoreApplication::sendPostedEvents(); // the layout settles (a posted event) before the grab
         QVERIFY(page.grab().save(shots + QStringLiteral("/history_two_selected.png")));
         page.selectRuns({id});
         QVERIFY(!notes->isHidden());
@@ -221,8 +224,9 @@ private slots:
         page.deleteSelected();
         QCOMPARE(questions.size(), 1);
         QVERIFY(questions[0].contains(QStringLiteral("2 runs")));
-        QTest::qWait(100);
-        QCOMPARE(RunStore::open(folder.file("runs.sqlite")).countRuns(), 3); // declined: nothing deleted
+        QVERIFY(QThreadPool::globalInstance()->waitForDone(10000)); // declined: no edit was started...
+        QCoreApplication::processEvents();
+        QCOMPARE(RunStore::open(folder.file("runs.sqlite")).countRuns(), 3); // ...and nothing deleted
 
         answer = true;
         QSignalSpy edited(&page, &HistoryPage::editFinished);
