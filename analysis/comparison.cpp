@@ -84,6 +84,10 @@ KneeComparison compareKnees(const KneeEstimate& a, const KneeEstimate& b) {
             ")";
         return c;
     }
+    if (!a.kneeRps && !b.kneeRps) {
+        c.reason = "neither met the SLO at any rate measured";
+        return c;
+    }
     const std::string both = a.text() + " and " + b.text();
     // A held with confidence a rate at or above the one where B broke with confidence (or the reverse).
     if (a.lowEnd() >= b.highEnd()) {

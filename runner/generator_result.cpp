@@ -52,8 +52,9 @@ std::string lastGeneratorWords(const std::string& stderrText) {
         std::string line = stderrText.substr(from, to - from);
         from = to + 1;
         line.erase(line.find_last_not_of(" \r") + 1); // npos + 1 == 0: a blank line becomes empty
-        const bool noReason = line.empty() || line.rfind("Run '", 0) == 0 ||
-                              line.rfind("loadscope-remote-pgid", 0) == 0 || parseProgressLine(line).has_value();
+        // A line starting with '{' is a progress record (whole, or cut short by a crash): never the reason.
+        const bool noReason = line.empty() || line.front() == '{' || line.rfind("Run '", 0) == 0 ||
+                              line.rfind("loadscope-remote-pgid", 0) == 0;
         if (!noReason)
             last = line;
     }

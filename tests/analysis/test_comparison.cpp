@@ -71,6 +71,11 @@ TEST(Comparison, KneesDifferOnlyWhenTheirIntervalsDoNotOverlap) {
     EXPECT_EQ(compareKnees(b, c).ordering, Ordering::Same) << "b held 1000 with confidence, c may hold 1000 too";
     EXPECT_EQ(compareKnees(c, a).ordering, Ordering::Worse);
     EXPECT_NE(compareKnees(b, c).reason.find("overlap"), std::string::npos);
+    const auto never = estimateKnee({{1000, false, Confidence::Broken}, {2000, false, Confidence::Broken}});
+    EXPECT_EQ(never.text(), "never met the SLO");
+    EXPECT_EQ(compareKnees(never, never).ordering, Ordering::Same);
+    EXPECT_EQ(compareKnees(never, never).reason, "neither met the SLO at any rate measured");
+    EXPECT_EQ(compareKnees(a, never).ordering, Ordering::Better);
 }
 
 TEST(Comparison, TheVerdictLineRanksByKneeWithSymbols) {
