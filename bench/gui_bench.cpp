@@ -49,23 +49,9 @@ void fillHistoryDatabase(const std::filesystem::path& path, int runs) {
     std::printf("filled %s with %d runs x 6 steps in %.1f s\n", path.string().c_str(), runs, timer.elapsed() / 1000.0);
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("loadscope-bench"));
-    std::filesystem::path database = std::filesystem::temp_directory_path() / "loadscope-gui-bench.sqlite";
-    int runs = 10000;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (std::strcmp(argv[i], "--db") == 0)
-            database = argv[i + 1];
-        else if (std::strcmp(argv[i], "--runs") == 0)
-            runs = std::atoi(argv[i + 1]);
-    }
-    if (!std::filesystem::exists(database))
-        fillHistoryDatabase(database, runs);
-
-    // 1. History.
+// 1. History: five loads of the whole database into a fresh page, each until the table is painted. False when a
+// load does not finish.
+bool benchHistory(const std::filesystem::path& database) {
     std::vector<double> historyMs;
     int shownRuns = 0;
     for (int attempt = 0; attempt < 5; ++attempt) {
@@ -79,7 +65,7 @@ int main(int argc, char** argv) {
         page.setDatabase(database);
         if (!loaded.wait(60000)) {
             std::fprintf(stderr, "History did not load\n");
-            return 1;
+            return false;
         }
         page.table()->viewport()->repaint();
         historyMs.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
@@ -88,8 +74,11 @@ int main(int argc, char** argv) {
     std::printf("History: %d runs shown in %.0f ms (median of 5; min %.0f, max %.0f)\n", shownRuns, median(historyMs),
                 *std::min_element(historyMs.begin(), historyMs.end()),
                 *std::max_element(historyMs.begin(), historyMs.end()));
+    return true;
+}
 
-    // 2. Results charts.
+// The seed-like run of the Results benchmark (6 targets x 11 rates x 3 repetitions), merged into a dataset.
+std::shared_ptr<const ResultsDataset> seedLikeDataset() {
     FixtureRunSpec seed;
     seed.name = "seed-simple (synthetic)";
     seed.targets = {{"aiohttp-uvloop", 2700},       {"aiohttp", 2000},
@@ -105,6 +94,11 @@ int main(int argc, char** argv) {
     auto data = std::make_shared<ResultsDataset>(buildDataset({run}, {SloLimits{75, 0.001}}));
     std::printf("Dataset of %zu steps merged into %zu groups in %.0f ms\n", run.steps.size(), data->groups.size(),
                 static_cast<double>(build.nsecsElapsed()) / 1e6);
+    return data;
+}
+
+// 2. Results: every chart shown six times over, each until drawn; then one rebuild with every percentile.
+void benchResultsCharts(const std::shared_ptr<const ResultsDataset>& data) {
     ResultsPage page;
     page.resize(1400, 850);
     page.show();
@@ -136,5 +130,25 @@ int main(int argc, char** argv) {
     page.currentChart()->replot();
     std::printf("Rebuilding the last chart with all five percentiles: %.1f ms\n",
                 static_cast<double>(timer.nsecsElapsed()) / 1e6);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("loadscope-bench"));
+    std::filesystem::path database = std::filesystem::temp_directory_path() / "loadscope-gui-bench.sqlite";
+    int runs = 10000;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (std::strcmp(argv[i], "--db") == 0)
+            database = argv[i + 1];
+        else if (std::strcmp(argv[i], "--runs") == 0)
+            runs = std::atoi(argv[i + 1]);
+    }
+    if (!std::filesystem::exists(database))
+        fillHistoryDatabase(database, runs);
+    if (!benchHistory(database))
+        return 1;
+    benchResultsCharts(seedLikeDataset());
     return 0;
 }

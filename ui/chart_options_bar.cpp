@@ -26,6 +26,29 @@ ChartOptionsBar::ChartOptionsBar(QWidget* parent)
     , repetition_(new QComboBox(this))
     , reset_(new QToolButton(this))
     , export_(new QToolButton(this)) {
+    addPercentileButtons();
+    setPercentiles(options_.percentiles);
+    describeControls();
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(percentileGroup_);
+    layout->addWidget(xAxis_);
+    layout->addWidget(log_);
+    layout->addWidget(bands_);
+    layout->addWidget(rateLabel_);
+    layout->addWidget(rate_);
+    layout->addWidget(spectrumRates_);
+    layout->addWidget(repetitionLabel_);
+    layout->addWidget(repetition_);
+    layout->addStretch();
+    layout->addWidget(reset_);
+    layout->addWidget(export_);
+    connectControls();
+    setChartKind(ChartKind::LatencyVsRps);
+}
+
+// "Percentiles" and one toggle per percentile; the checked ones are the options' percentiles.
+void ChartOptionsBar::addPercentileButtons() {
     auto* percentileLayout = new QHBoxLayout(percentileGroup_);
     percentileLayout->setContentsMargins(0, 0, 0, 0);
     percentileLayout->setSpacing(2);
@@ -45,7 +68,10 @@ ChartOptionsBar::ChartOptionsBar(QWidget* parent)
             emitChanged();
         });
     }
-    setPercentiles(options_.percentiles);
+}
+
+// Items, texts and tooltips of the other controls.
+void ChartOptionsBar::describeControls() {
     xAxis_->addItem(tr("x: requested rate"), false);
     xAxis_->addItem(tr("x: achieved rate"), true);
     xAxis_->setToolTip(tr("Plot against the rate asked for, or the rate the server actually answered"));
@@ -60,22 +86,10 @@ ChartOptionsBar::ChartOptionsBar(QWidget* parent)
     reset_->setToolTip(tr("Show all data again (also: double-click the chart). Drag to pan, wheel to zoom."));
     export_->setText(tr("Export"));
     export_->setPopupMode(QToolButton::InstantPopup);
+}
 
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(percentileGroup_);
-    layout->addWidget(xAxis_);
-    layout->addWidget(log_);
-    layout->addWidget(bands_);
-    layout->addWidget(rateLabel_);
-    layout->addWidget(rate_);
-    layout->addWidget(spectrumRates_);
-    layout->addWidget(repetitionLabel_);
-    layout->addWidget(repetition_);
-    layout->addStretch();
-    layout->addWidget(reset_);
-    layout->addWidget(export_);
-
+// Each control writes its field of the options and says so.
+void ChartOptionsBar::connectControls() {
     connect(xAxis_, &QComboBox::currentIndexChanged, this, [this] {
         options_.achievedRateAxis = xAxis_->currentData().toBool();
         emitChanged();
@@ -102,7 +116,6 @@ ChartOptionsBar::ChartOptionsBar(QWidget* parent)
         emitChanged();
     });
     connect(reset_, &QToolButton::clicked, this, &ChartOptionsBar::resetViewRequested);
-    setChartKind(ChartKind::LatencyVsRps);
 }
 
 QToolButton* ChartOptionsBar::percentileButton(Percentile p) const {

@@ -34,6 +34,10 @@ signals:
     void resetViewRequested();
 
 private:
+    // The steps of the constructor.
+    void addPercentileButtons();
+    void describeControls();
+    void connectControls();
     void fillRepetitions();
     void emitChanged();
 

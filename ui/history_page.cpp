@@ -77,6 +77,28 @@ HistoryPage::HistoryPage(QWidget* parent)
         return QMessageBox::question(this, tr("Loadscope"), question, QMessageBox::Yes | QMessageBox::Cancel,
                                      QMessageBox::Cancel) == QMessageBox::Yes;
     }) {
+    setUpRunTable();
+    emptyHint_->setWordWrap(true);
+    emptyHint_->setAlignment(Qt::AlignCenter);
+    emptyHint_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    emptyHint_->setVisible(false);
+    QWidget* details = createDetailsPane();
+    QWidget* list = createListPane();
+    auto* splitter = new QSplitter(this);
+    splitter->addWidget(list);
+    splitter->addWidget(details);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 0);
+    const int em = table_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    details->setMinimumWidth(22 * em);
+    splitter->setSizes({1000, 30 * em});
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+    connectActions();
+    updateDetails();
+}
+
+void HistoryPage::setUpRunTable() {
     proxy_->setSourceModel(model_);
     table_->setModel(proxy_);
     table_->setSortingEnabled(true);
@@ -101,12 +123,10 @@ HistoryPage::HistoryPage(QWidget* parent)
     // The last column (tags, text) takes what is left.
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setContextMenuPolicy(Qt::CustomContextMenu);
+}
 
-    emptyHint_->setWordWrap(true);
-    emptyHint_->setAlignment(Qt::AlignCenter);
-    emptyHint_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    emptyHint_->setVisible(false);
-
+// The selected run's title, its open button, its details, then its edit form with save, delete and re-run.
+QWidget* HistoryPage::createDetailsPane() {
     auto* details = new QWidget(this);
     auto* detailsLayout = new QVBoxLayout(details);
     detailsTitle_->setWordWrap(true);
@@ -141,26 +161,24 @@ HistoryPage::HistoryPage(QWidget* parent)
     detailsLayout->addWidget(detailsEditor_);
     // Spare height below everything: stretching the details text left a large blank gap above Name.
     detailsLayout->addStretch(1);
+    return details;
+}
 
-    auto* left = new QWidget(this);
-    auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(filters_);
+// The filters, the table (or the hint of an empty database) and the count under it.
+QWidget* HistoryPage::createListPane() {
+    auto* list = new QWidget(this);
+    auto* listLayout = new QVBoxLayout(list);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    listLayout->addWidget(filters_);
     // The hint replaces the table when the database has no runs, so it takes the table's stretch: with no stretching
     // widget visible, the layout would share the height among the filter bar, the hint and the count instead.
-    leftLayout->addWidget(emptyHint_, 1);
-    leftLayout->addWidget(table_, 1);
-    leftLayout->addWidget(countLabel_);
-    auto* splitter = new QSplitter(this);
-    splitter->addWidget(left);
-    splitter->addWidget(details);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 0);
-    details->setMinimumWidth(22 * em);
-    splitter->setSizes({1000, 30 * em});
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(splitter);
+    listLayout->addWidget(emptyHint_, 1);
+    listLayout->addWidget(table_, 1);
+    listLayout->addWidget(countLabel_);
+    return list;
+}
 
+void HistoryPage::connectActions() {
     connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HistoryPage::updateDetails);
     connect(table_, &QTableView::doubleClicked, this, &HistoryPage::openSelected);
     connect(table_, &QTableView::activated, this, &HistoryPage::openSelected);
@@ -172,17 +190,18 @@ HistoryPage::HistoryPage(QWidget* parent)
     connect(proxy_, &QAbstractItemModel::rowsInserted, this, &HistoryPage::updateCountLabel);
     connect(proxy_, &QAbstractItemModel::rowsRemoved, this, &HistoryPage::updateCountLabel);
     connect(proxy_, &QAbstractItemModel::modelReset, this, &HistoryPage::updateCountLabel);
-    connect(table_, &QTableView::customContextMenuRequested, this, [this](const QPoint& pos) {
-        if (selectedRunIds().isEmpty())
-            return;
-        QMenu menu(this);
-        menu.addAction(openButton_->text(), this, &HistoryPage::openSelected);
-        menu.addAction(rerunButton_->text(), this, &HistoryPage::rerunSelected)->setEnabled(rerunButton_->isEnabled());
-        menu.addSeparator();
-        menu.addAction(deleteButton_->text(), this, &HistoryPage::deleteSelected);
-        menu.exec(table_->viewport()->mapToGlobal(pos));
-    });
-    updateDetails();
+    connect(table_, &QTableView::customContextMenuRequested, this, &HistoryPage::showContextMenu);
+}
+
+void HistoryPage::showContextMenu(const QPoint& pos) {
+    if (selectedRunIds().isEmpty())
+        return;
+    QMenu menu(this);
+    menu.addAction(openButton_->text(), this, &HistoryPage::openSelected);
+    menu.addAction(rerunButton_->text(), this, &HistoryPage::rerunSelected)->setEnabled(rerunButton_->isEnabled());
+    menu.addSeparator();
+    menu.addAction(deleteButton_->text(), this, &HistoryPage::deleteSelected);
+    menu.exec(table_->viewport()->mapToGlobal(pos));
 }
 
 void HistoryPage::setDatabase(const std::filesystem::path& path) {
@@ -286,29 +305,9 @@ void HistoryPage::updateCountLabel() {
 
 void HistoryPage::updateDetails() {
     const QList<qint64> ids = selectedRunIds();
-    const bool one = ids.size() == 1;
-    // Name, tags and notes belong to one run: with several selected they are hidden, not shown greyed out.
-    for (QWidget* w : std::initializer_list<QWidget*>{nameEdit_, tagsEdit_, notesEdit_})
-        editForm_->setRowVisible(w, one);
-    for (QWidget* w : std::initializer_list<QWidget*>{nameEdit_, tagsEdit_, notesEdit_, saveButton_, rerunButton_})
-        w->setEnabled(one);
-    saveButton_->setVisible(one);
-    rerunButton_->setVisible(one);
-    openButton_->setEnabled(!ids.isEmpty());
-    deleteButton_->setEnabled(!ids.isEmpty());
-    openButton_->setVisible(!ids.isEmpty());
-    detailsEditor_->setVisible(!ids.isEmpty());
-    openButton_->setText(ids.size() > 1 ? tr("Compare %1 runs").arg(ids.size()) : tr("Show results"));
-    deleteButton_->setText(ids.size() > 1 ? tr("Delete %1 runs\u2026").arg(ids.size()) : tr("Delete\u2026"));
-    if (!one) {
-        detailsRunId_ = 0;
-        ++detailsGeneration_;
-        detailsTitle_->setText(ids.isEmpty() ? tr("<h3>No run selected</h3>")
-                                             : tr("<h3>%1 runs selected</h3>").arg(ids.size()));
-        detailsBody_->setText(ids.isEmpty() ? QString() : tr("Compare them to see their curves on the same charts."));
-        nameEdit_->clear();
-        tagsEdit_->clear();
-        notesEdit_->clear();
+    showSelectionControls(static_cast<int>(ids.size()));
+    if (ids.size() != 1) {
+        showSeveralOrNoneSelected(static_cast<int>(ids.size()));
         return;
     }
     const RunSummary* summary = model_->runAt(model_->rowOfRun(ids.front()));
@@ -322,10 +321,42 @@ void HistoryPage::updateDetails() {
     notesEdit_->clear();
     detailsBody_->setText(tr("Loading\u2026"));
     rerunButton_->setEnabled(false);
-    // Notes, plan and environment are not in the list: load the run itself, off the GUI thread.
+    loadDetails(summary->id);
+}
+
+// Which controls a selection of `selected` runs offers, and what its buttons say.
+void HistoryPage::showSelectionControls(int selected) {
+    const bool one = selected == 1;
+    // Name, tags and notes belong to one run: with several selected they are hidden, not shown greyed out.
+    for (QWidget* w : std::initializer_list<QWidget*>{nameEdit_, tagsEdit_, notesEdit_})
+        editForm_->setRowVisible(w, one);
+    for (QWidget* w : std::initializer_list<QWidget*>{nameEdit_, tagsEdit_, notesEdit_, saveButton_, rerunButton_})
+        w->setEnabled(one);
+    saveButton_->setVisible(one);
+    rerunButton_->setVisible(one);
+    openButton_->setEnabled(selected > 0);
+    deleteButton_->setEnabled(selected > 0);
+    openButton_->setVisible(selected > 0);
+    detailsEditor_->setVisible(selected > 0);
+    openButton_->setText(selected > 1 ? tr("Compare %1 runs").arg(selected) : tr("Show results"));
+    deleteButton_->setText(selected > 1 ? tr("Delete %1 runs\u2026").arg(selected) : tr("Delete\u2026"));
+}
+
+void HistoryPage::showSeveralOrNoneSelected(int selected) {
+    detailsRunId_ = 0;
+    ++detailsGeneration_;
+    detailsTitle_->setText(selected == 0 ? tr("<h3>No run selected</h3>")
+                                         : tr("<h3>%1 runs selected</h3>").arg(selected));
+    detailsBody_->setText(selected == 0 ? QString() : tr("Compare them to see their curves on the same charts."));
+    nameEdit_->clear();
+    tagsEdit_->clear();
+    notesEdit_->clear();
+}
+
+// Notes, plan and environment are not in the list: load the run itself, off the GUI thread.
+void HistoryPage::loadDetails(qint64 id) {
     const quint64 generation = ++detailsGeneration_;
     const std::filesystem::path path = database_;
-    const qint64 id = summary->id;
     runInBackground(
         this,
         [path, id]() -> std::pair<std::optional<Run>, QString> {

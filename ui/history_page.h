@@ -72,7 +72,17 @@ private:
     struct Snapshot;
     void applySnapshot(const Snapshot& snapshot);
     void updateCountLabel();
+    // The steps of the constructor.
+    void setUpRunTable();
+    QWidget* createDetailsPane();
+    QWidget* createListPane();
+    void connectActions();
+    void showContextMenu(const QPoint& pos);
+    // The details pane follows the selection: the controls, then one run's details loaded in the background.
     void updateDetails();
+    void showSelectionControls(int selected);
+    void showSeveralOrNoneSelected(int selected);
+    void loadDetails(qint64 id);
     void showDetails(const Run& run);
     void searchStore(const QString& text);
     // Runs `edit` on a worker with a read-write connection, then reloads; `done` names what was done.

@@ -34,6 +34,36 @@ bool isTargetsProblem(const PlanProblem& problem) {
 LauncherPage::LauncherPage(QWidget* parent, std::optional<TargetCatalog> catalog)
     : QWidget(parent)
     , targets_(new LauncherTargetModel(this)) {
+    QHBoxLayout* header = createHeader();
+    notice_ = new QLabel(this);
+    notice_->setWordWrap(true);
+    notice_->setStyleSheet(QLatin1String(kProblemStyle));
+    notice_->hide();
+    QGroupBox* targetsBox = createTargetsBox();
+    form_ = new PlanForm(this);
+    QHBoxLayout* footer = createFooter();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(header);
+    layout->addWidget(notice_);
+    layout->addWidget(targetsBox, 0);
+    layout->addWidget(form_, 0);
+    layout->addLayout(footer);
+    layout->addStretch(1); // spare height goes below the Run button, not into an empty target list
+    connectEdits();
+
+    targets_->setCatalog(catalog ? *catalog : TargetCatalog::loadDefault());
+    targetView_->resizeColumnsToContents();
+    fitTargetList();
+    updateScenarios();
+    const QString lastPlan = QSettings().value(QLatin1String(kLastPlanKey)).toString();
+    if (lastPlan.isEmpty() || !loadPlan(lastPlan))
+        applyPreset(QStringLiteral("quick"));
+    setNotice({});
+}
+
+// The title, then the preset and its "faithful" switch on the right.
+QHBoxLayout* LauncherPage::createHeader() {
     auto* title = new QLabel(tr("<h2>New benchmark run</h2>"), this);
     preset_ = new QComboBox(this);
     preset_->addItem(tr("(custom)"), QString());
@@ -49,12 +79,11 @@ LauncherPage::LauncherPage(QWidget* parent, std::optional<TargetCatalog> catalog
     header->addWidget(new QLabel(tr("Preset:"), this));
     header->addWidget(preset_);
     header->addWidget(faithful_);
+    return header;
+}
 
-    notice_ = new QLabel(this);
-    notice_->setWordWrap(true);
-    notice_->setStyleSheet(QLatin1String(kProblemStyle));
-    notice_->hide();
-
+// The target checklist, its messages and the button that reads the definitions again.
+QGroupBox* LauncherPage::createTargetsBox() {
     auto* targetsBox = new QGroupBox(tr("Targets: check the servers to compare"), this);
     targetView_ = new QTableView(targetsBox);
     targetView_->setModel(targets_);
@@ -72,15 +101,18 @@ LauncherPage::LauncherPage(QWidget* parent, std::optional<TargetCatalog> catalog
     targetsMessage_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* reload = new QPushButton(tr("Reload definitions"), targetsBox);
     reload->setToolTip(tr("Read the target files again (resources/targets and ~/.config/loadscope/targets)"));
+    connect(reload, &QPushButton::clicked, this, &LauncherPage::reloadTargets);
     auto* targetsLayout = new QVBoxLayout(targetsBox);
     targetsLayout->addWidget(targetView_, 1);
     auto* targetsFooter = new QHBoxLayout;
     targetsFooter->addWidget(targetsMessage_, 1);
     targetsFooter->addWidget(reload, 0, Qt::AlignTop);
     targetsLayout->addLayout(targetsFooter);
+    return targetsBox;
+}
 
-    form_ = new PlanForm(this);
-
+// The estimate and the messages no field owns, with the Run button at the right.
+QHBoxLayout* LauncherPage::createFooter() {
     estimate_ = new QLabel(this);
     generalMessage_ = new QLabel(this);
     generalMessage_->setWordWrap(true);
@@ -97,15 +129,10 @@ LauncherPage::LauncherPage(QWidget* parent, std::optional<TargetCatalog> catalog
     footerText->addWidget(generalMessage_);
     footer->addLayout(footerText, 1);
     footer->addWidget(runButton_, 0, Qt::AlignRight | Qt::AlignVCenter);
+    return footer;
+}
 
-    auto* layout = new QVBoxLayout(this);
-    layout->addLayout(header);
-    layout->addWidget(notice_);
-    layout->addWidget(targetsBox, 0);
-    layout->addWidget(form_, 0);
-    layout->addLayout(footer);
-    layout->addStretch(1); // spare height goes below the Run button, not into an empty target list
-
+void LauncherPage::connectEdits() {
     connect(targets_, &LauncherTargetModel::checkedTargetsChanged, this, [this] {
         updateScenarios();
         revalidate();
@@ -133,17 +160,7 @@ LauncherPage::LauncherPage(QWidget* parent, std::optional<TargetCatalog> catalog
         if (!name.isEmpty())
             applyPreset(name, faithful);
     });
-    connect(reload, &QPushButton::clicked, this, &LauncherPage::reloadTargets);
     connect(runButton_, &QPushButton::clicked, this, &LauncherPage::requestRun);
-
-    targets_->setCatalog(catalog ? *catalog : TargetCatalog::loadDefault());
-    targetView_->resizeColumnsToContents();
-    fitTargetList();
-    updateScenarios();
-    const QString lastPlan = QSettings().value(QLatin1String(kLastPlanKey)).toString();
-    if (lastPlan.isEmpty() || !loadPlan(lastPlan))
-        applyPreset(QStringLiteral("quick"));
-    setNotice({});
 }
 
 void LauncherPage::fitTargetList() {
@@ -225,10 +242,16 @@ void LauncherPage::setRunInProgress(bool running) {
 }
 
 BenchmarkPlan LauncherPage::currentPlan() const {
-    BenchmarkPlan plan = form_->plan();
+    return shownPlan(nullptr);
+}
+
+BenchmarkPlan LauncherPage::shownPlan(std::vector<PlanProblem>* problems) const {
+    BenchmarkPlan plan = form_->plan(problems);
     plan.preset = presetLabel_;
     for (const auto& name : targets_->checkedTargets())
         plan.targets.push_back(name.toStdString());
+    if (plan.targets.empty() && problems)
+        problems->push_back({"targets", "check at least one target to run"});
     return plan;
 }
 
@@ -253,38 +276,47 @@ void LauncherPage::updateScenarios() {
 
 void LauncherPage::revalidate() {
     std::vector<PlanProblem> problems;
-    BenchmarkPlan plan = form_->plan(&problems);
-    plan.preset = presetLabel_;
-    const QStringList checked = targets_->checkedTargets();
-    for (const auto& name : checked)
-        plan.targets.push_back(name.toStdString());
-    if (checked.isEmpty())
-        problems.push_back({"targets", "check at least one target to run"});
-    // The runner's own validation (unknown scenario for a target, rates out of order, ...): whatever the CLI would
-    // refuse, the GUI refuses at the same field. Its "no targets" message speaks to CLI users: ours replaces it. A
-    // field the form could not read already has its message ("'1000x' is not a rate"): the runner's view of the
-    // default left in its place ("no rates: give at least one") would contradict it.
+    const BenchmarkPlan plan = shownPlan(&problems);
+    addRunnerProblems(plan, problems);
+    form_->setIdealLatencies(idealLatencies(plan));
+    form_->setNamePlaceholder(QString::fromStdString(defaultRunName(plan)));
+    problems_ = problems;
+    showProblemsOutsideTheForm(form_->showProblems(problems));
+    estimate_->setText(describeEstimate(plan));
+    updateRunButton(problems.empty());
+}
+
+// The runner's own validation (unknown scenario for a target, rates out of order, ...): whatever the CLI would refuse,
+// the GUI refuses at the same field. Its "no targets" message speaks to CLI users: ours replaces it. A field the form
+// could not read already has its message ("'1000x' is not a rate"): the runner's view of the default left in its
+// place ("no rates: give at least one") would contradict it.
+void LauncherPage::addRunnerProblems(const BenchmarkPlan& plan, std::vector<PlanProblem>& problems) const {
     std::set<std::string> unreadable;
     for (const auto& problem : problems)
         unreadable.insert(problem.field.substr(0, problem.field.find_first_of(".[")));
     try {
         for (auto& problem : validatePlan(plan, targets_->catalog()))
-            if (!(checked.isEmpty() && problem.field == "targets") &&
+            if (!(plan.targets.empty() && problem.field == "targets") &&
                 !unreadable.count(problem.field.substr(0, problem.field.find_first_of(".["))))
                 problems.push_back(std::move(problem));
     } catch (const std::exception& error) {
         problems.push_back({"", error.what()});
     }
+}
+
+// The ideal latency of each checked target in the plan's scenario, for the SLO field's preview.
+std::vector<double> LauncherPage::idealLatencies(const BenchmarkPlan& plan) const {
     std::vector<double> ideals;
     for (const auto& name : plan.targets)
         if (const TargetDefinition* target = targets_->catalog().find(name))
             if (const Scenario* scenario = target->scenario(plan.scenario))
                 ideals.push_back(scenario->idealLatencyMs);
-    form_->setIdealLatencies(ideals);
-    form_->setNamePlaceholder(QString::fromStdString(defaultRunName(plan)));
-    problems_ = problems;
+    return ideals;
+}
 
-    const std::vector<PlanProblem> elsewhere = form_->showProblems(problems);
+// Problems no field owns: about the targets under the checklist (with the definitions that were skipped), the rest
+// above the Run button.
+void LauncherPage::showProblemsOutsideTheForm(const std::vector<PlanProblem>& elsewhere) {
     QStringList targetMessages;
     QStringList generalMessages;
     for (const auto& problem : elsewhere) {
@@ -293,9 +325,6 @@ void LauncherPage::revalidate() {
         if (!list.contains(message))
             list << message;
     }
-    bool checking = false;
-    for (const auto& name : checked)
-        checking = checking || targets_->availability(name) == LauncherTargetModel::Availability::Checking;
     QString targetsText = targetMessages.join(QLatin1Char('\n'));
     for (const auto& error : targets_->catalog().errors())
         targetsText += (targetsText.isEmpty() ? QString() : QStringLiteral("\n")) +
@@ -304,10 +333,14 @@ void LauncherPage::revalidate() {
     targetsMessage_->setVisible(!targetsText.isEmpty());
     generalMessage_->setText(generalMessages.join(QLatin1Char('\n')));
     generalMessage_->setVisible(!generalMessages.isEmpty());
+}
 
-    estimate_->setText(describeEstimate(plan));
-
-    const bool valid = problems.empty();
+// Run is enabled for a valid plan once the checked targets' preflight is done and no run is going; its tooltip says
+// why not.
+void LauncherPage::updateRunButton(bool valid) {
+    bool checking = false;
+    for (const auto& name : targets_->checkedTargets())
+        checking = checking || targets_->availability(name) == LauncherTargetModel::Availability::Checking;
     runButton_->setEnabled(valid && !checking && !runInProgress_);
     if (runInProgress_)
         runButton_->setToolTip(tr("A run is in progress: see the Live run page"));

@@ -13,6 +13,8 @@
 
 class QCheckBox;
 class QComboBox;
+class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QTableView;
@@ -64,7 +66,20 @@ signals:
     void runRequested(const loadscope::BenchmarkPlan& plan);
 
 private:
+    // The steps of the constructor.
+    QHBoxLayout* createHeader();
+    QGroupBox* createTargetsBox();
+    QHBoxLayout* createFooter();
+    void connectEdits();
+    // The plan as the page shows it (fields, preset, checked targets); `problems` gets what the fields and the
+    // checklist say is wrong.
+    BenchmarkPlan shownPlan(std::vector<PlanProblem>* problems) const;
+    // After every edit: the problems at their fields and elsewhere, the SLO preview, the estimate and Run.
     void revalidate();
+    void addRunnerProblems(const BenchmarkPlan& plan, std::vector<PlanProblem>& problems) const;
+    std::vector<double> idealLatencies(const BenchmarkPlan& plan) const;
+    void showProblemsOutsideTheForm(const std::vector<PlanProblem>& elsewhere);
+    void updateRunButton(bool valid);
     void fitTargetList();
     QString describeEstimate(const BenchmarkPlan& plan) const;
     void updateScenarios();

@@ -140,45 +140,13 @@ QVariant LauncherTargetModel::data(const QModelIndex& index, int role) const {
     const auto column = static_cast<Column>(index.column());
     switch (role) {
     case Qt::DisplayRole:
-        switch (column) {
-        case NameColumn:
-            return QString::fromStdString(row.definition.name);
-        case DisplayNameColumn:
-            return QString::fromStdString(row.definition.displayName);
-        case StatusColumn:
-            switch (row.availability) {
-            case Availability::Checking:
-                return tr("checking…");
-            case Availability::Ready:
-                return tr("ready");
-            case Availability::Unavailable:
-                return row.problems.isEmpty() ? tr("unavailable") : row.problems.join(QStringLiteral("; "));
-            }
-            return {};
-        case VersionsColumn:
-            if (row.versionPending)
-                return tr("probing…");
-            return row.versions.isEmpty() && row.availability == Availability::Ready ? tr("(no version probe)")
-                                                                                     : row.versions;
-        case ColumnCount:
-            break;
-        }
-        return {};
+        return displayValue(row, column);
     case Qt::CheckStateRole:
         if (column == NameColumn)
             return row.checked ? Qt::Checked : Qt::Unchecked;
         return {};
-    case Qt::ToolTipRole: {
-        if (row.availability == Availability::Unavailable)
-            return tr("%1 cannot run here:\n%2")
-                .arg(QString::fromStdString(row.definition.name), row.problems.join(QLatin1Char('\n')));
-        QString tip = QString::fromStdString(row.definition.description);
-        const QString source = QString::fromStdString(row.definition.sourceFile.string());
-        if (!source.isEmpty())
-            tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) +
-                   (row.definition.builtIn ? tr("Built-in: %1") : tr("User definition: %1")).arg(source);
-        return tip.isEmpty() ? QVariant() : QVariant(tip);
-    }
+    case Qt::ToolTipRole:
+        return toolTip(row);
     case Qt::ForegroundRole:
         if (column == StatusColumn && row.availability == Availability::Unavailable)
             return QBrush(QColor(0xD5, 0x5E, 0x00)); // Okabe-Ito vermillion: readable on light and dark
@@ -200,6 +168,46 @@ QVariant LauncherTargetModel::data(const QModelIndex& index, int role) const {
     default:
         return {};
     }
+}
+
+QVariant LauncherTargetModel::displayValue(const Row& row, Column column) {
+    switch (column) {
+    case NameColumn:
+        return QString::fromStdString(row.definition.name);
+    case DisplayNameColumn:
+        return QString::fromStdString(row.definition.displayName);
+    case StatusColumn:
+        switch (row.availability) {
+        case Availability::Checking:
+            return tr("checking…");
+        case Availability::Ready:
+            return tr("ready");
+        case Availability::Unavailable:
+            return row.problems.isEmpty() ? tr("unavailable") : row.problems.join(QStringLiteral("; "));
+        }
+        return {};
+    case VersionsColumn:
+        if (row.versionPending)
+            return tr("probing…");
+        return row.versions.isEmpty() && row.availability == Availability::Ready ? tr("(no version probe)")
+                                                                                 : row.versions;
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+// The same in every column: why the target cannot run here, or what it is and where it is defined.
+QVariant LauncherTargetModel::toolTip(const Row& row) {
+    if (row.availability == Availability::Unavailable)
+        return tr("%1 cannot run here:\n%2")
+            .arg(QString::fromStdString(row.definition.name), row.problems.join(QLatin1Char('\n')));
+    QString tip = QString::fromStdString(row.definition.description);
+    const QString source = QString::fromStdString(row.definition.sourceFile.string());
+    if (!source.isEmpty())
+        tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) +
+               (row.definition.builtIn ? tr("Built-in: %1") : tr("User definition: %1")).arg(source);
+    return tip.isEmpty() ? QVariant() : QVariant(tip);
 }
 
 bool LauncherTargetModel::setData(const QModelIndex& index, const QVariant& value, int role) {

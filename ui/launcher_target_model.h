@@ -68,6 +68,9 @@ private:
         bool checked = false;
     };
     bool isRow(const QModelIndex& index) const;
+    // One cell of `row`, as data() gives it.
+    static QVariant displayValue(const Row& row, Column column);
+    static QVariant toolTip(const Row& row);
     void startProbes();
     void applyPreflight(int generation, int row, const PreflightResult& result);
     void applyVersion(int generation, int row, const QString& version);

@@ -63,6 +63,27 @@ LiveRunPage::LiveRunPage(QWidget* parent)
     , steps_(new LiveRunStepModel(this))
     , log_(new LiveRunLogView(this))
     , tick_(new QTimer(this)) {
+    createStatusLines();
+    QHBoxLayout* buttons = createButtons();
+    auto* header = new QHBoxLayout;
+    header->addWidget(title_);
+    header->addStretch(1);
+    QSplitter* split = createChartsAndTabs();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(header);
+    layout->addWidget(status_);
+    layout->addWidget(progress_);
+    layout->addWidget(currentStep_);
+    layout->addWidget(searchLine_);
+    layout->addWidget(knees_);
+    layout->addLayout(buttons);
+    layout->addWidget(split, 1);
+    connectControls();
+}
+
+// The title, the run's status, its progress, the step under way, the search's state and the knees found.
+void LiveRunPage::createStatusLines() {
     title_ = new QLabel(tr("<h2>Live run</h2>"), this);
     status_ = new QLabel(tr("No run yet: set one up on the Launcher page and press Run."), this);
     status_->setWordWrap(true);
@@ -82,7 +103,9 @@ LiveRunPage::LiveRunPage(QWidget* parent)
     searchLine_->setWordWrap(true);
     searchLine_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     searchLine_->hide();
+}
 
+QHBoxLayout* LiveRunPage::createButtons() {
     cancelButton_ = new QPushButton(tr("Cancel run…"), this);
     cancelButton_->setEnabled(false);
     cancelButton_->setToolTip(tr("Stop the run within a second; finished steps stay stored"));
@@ -94,11 +117,11 @@ LiveRunPage::LiveRunPage(QWidget* parent)
     buttons->addStretch(1);
     buttons->addWidget(newRunButton_);
     buttons->addWidget(showResultsButton_);
+    return buttons;
+}
 
-    auto* header = new QHBoxLayout;
-    header->addWidget(title_);
-    header->addStretch(1);
-
+// The two live charts side by side above the finished steps and the logs.
+QSplitter* LiveRunPage::createChartsAndTabs() {
     auto* charts = new QSplitter(Qt::Horizontal, this);
     charts->addWidget(timeline_);
     charts->addWidget(latencyChart_);
@@ -108,6 +131,22 @@ LiveRunPage::LiveRunPage(QWidget* parent)
     latencyChart_->setMinimumWidth(360);
     charts->setChildrenCollapsible(false);
 
+    setUpStepView();
+    tabs_ = new QTabWidget(this);
+    tabs_->addTab(stepView_, tr("Finished steps"));
+    tabs_->addTab(log_, tr("Logs"));
+
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(charts);
+    split->addWidget(tabs_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({600, 300}); // the charts are what is watched: most of the height, the table below
+    split->setChildrenCollapsible(false);
+    return split;
+}
+
+void LiveRunPage::setUpStepView() {
     stepView_ = new QTableView(this);
     stepView_->setModel(steps_);
     stepView_->verticalHeader()->hide();
@@ -125,28 +164,10 @@ LiveRunPage::LiveRunPage(QWidget* parent)
     stepView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     stepView_->setAlternatingRowColors(true);
     stepView_->setWordWrap(false);
-    tabs_ = new QTabWidget(this);
-    tabs_->addTab(stepView_, tr("Finished steps"));
-    tabs_->addTab(log_, tr("Logs"));
+}
 
-    auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(charts);
-    split->addWidget(tabs_);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
-    split->setSizes({600, 300}); // the charts are what is watched: most of the height, the table below
-    split->setChildrenCollapsible(false);
-
-    auto* layout = new QVBoxLayout(this);
-    layout->addLayout(header);
-    layout->addWidget(status_);
-    layout->addWidget(progress_);
-    layout->addWidget(currentStep_);
-    layout->addWidget(searchLine_);
-    layout->addWidget(knees_);
-    layout->addLayout(buttons);
-    layout->addWidget(split, 1);
-
+// The buttons and the run controller's signals.
+void LiveRunPage::connectControls() {
     tick_->setInterval(1000);
     tick_->setTimerType(Qt::CoarseTimer);
     connect(tick_, &QTimer::timeout, this, &LiveRunPage::updateProgress);

@@ -17,9 +17,11 @@
 
 #include <optional>
 
+class QHBoxLayout;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSplitter;
 class QTabWidget;
 class QTableView;
 class QTimer;
@@ -76,6 +78,12 @@ signals:
     void newRunRequested();
 
 private:
+    // The steps of the constructor.
+    void createStatusLines();
+    QHBoxLayout* createButtons();
+    QSplitter* createChartsAndTabs();
+    void setUpStepView();
+    void connectControls();
     void onRunStarted(const Run& run, int totalSteps);
     void onStepStarted(const Step& step, int index, int totalSteps);
     void onStepProgress(const Step& step, const StepProgress& progress);

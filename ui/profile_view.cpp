@@ -65,6 +65,35 @@ ProfileView::ProfileView(QWidget* parent)
     , sorted_(new QSortFilterProxyModel(this))
     , top_(new TopFunctionsModel(this))
     , differences_(new FunctionDifferenceModel(this)) {
+    QHBoxLayout* controls = createControls();
+    QSplitter* splitter = createGraphAndTable();
+    summary_->setWordWrap(true);
+    summary_->setTextFormat(Qt::RichText);
+    // Three lines: the step, the comparison, the search (a word-wrapped label's height is not always renegotiated).
+    summary_->setMinimumHeight(3 * summary_->fontMetrics().lineSpacing() + 6);
+    summary_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    hint_->setWordWrap(true);
+    hint_->setText(tr("Click a frame to zoom into it, a frame above it to zoom back out. Widths are shares of busy "
+                      "samples; the loop's idle time is reported above, not drawn."));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(controls);
+    layout->addWidget(summary_);
+    layout->addWidget(splitter, 1);
+    layout->addWidget(hint_);
+
+    connect(stepBox_, &QComboBox::currentIndexChanged, this, &ProfileView::loadSelected);
+    connect(baseBox_, &QComboBox::currentIndexChanged, this, &ProfileView::loadSelected);
+    connect(search_, &QLineEdit::textChanged, this, &ProfileView::setSearch);
+    connect(graph_, &FlameGraphWidget::hovered, this, &ProfileView::hovered);
+    connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        search_->setText(sorted_->index(index.row(), 0).data().toString()); // highlight it in the graph
+    });
+    updateSummary();
+}
+
+// The step and the one to compare with, the search, "Whole graph" and the export menu.
+QHBoxLayout* ProfileView::createControls() {
     search_->setPlaceholderText(tr("Search frames"));
     search_->setClearButtonEnabled(true);
     stepBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -79,6 +108,7 @@ ProfileView::ProfileView(QWidget* parent)
                     [this] { exportInteractive(ExportFormat::Folded); });
     exportButton->setMenu(menu);
     auto* resetZoom = new QPushButton(tr("Whole graph"), this);
+    connect(resetZoom, &QPushButton::clicked, this, [this] { graph_->zoomTo(FrameTree::root()); });
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Step:"), this));
@@ -88,7 +118,11 @@ ProfileView::ProfileView(QWidget* parent)
     controls->addWidget(search_, 1);
     controls->addWidget(resetZoom);
     controls->addWidget(exportButton);
+    return controls;
+}
 
+// The flame graph (scrolling) beside the table of the top functions.
+QSplitter* ProfileView::createGraphAndTable() {
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(graph_);
     scroll->setWidgetResizable(true);
@@ -109,31 +143,7 @@ ProfileView::ProfileView(QWidget* parent)
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     splitter->setSizes({720, 520});
-
-    summary_->setWordWrap(true);
-    summary_->setTextFormat(Qt::RichText);
-    // Three lines: the step, the comparison, the search (a word-wrapped label's height is not always renegotiated).
-    summary_->setMinimumHeight(3 * summary_->fontMetrics().lineSpacing() + 6);
-    summary_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    hint_->setWordWrap(true);
-    hint_->setText(tr("Click a frame to zoom into it, a frame above it to zoom back out. Widths are shares of busy "
-                      "samples; the loop's idle time is reported above, not drawn."));
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(controls);
-    layout->addWidget(summary_);
-    layout->addWidget(splitter, 1);
-    layout->addWidget(hint_);
-
-    connect(stepBox_, &QComboBox::currentIndexChanged, this, &ProfileView::loadSelected);
-    connect(baseBox_, &QComboBox::currentIndexChanged, this, &ProfileView::loadSelected);
-    connect(search_, &QLineEdit::textChanged, this, &ProfileView::setSearch);
-    connect(resetZoom, &QPushButton::clicked, this, [this] { graph_->zoomTo(FrameTree::root()); });
-    connect(graph_, &FlameGraphWidget::hovered, this, &ProfileView::hovered);
-    connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
-        search_->setText(sorted_->index(index.row(), 0).data().toString()); // highlight it in the graph
-    });
-    updateSummary();
+    return splitter;
 }
 
 void ProfileView::setDatabase(const std::filesystem::path& path) {

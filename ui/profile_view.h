@@ -17,9 +17,11 @@
 #include <vector>
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
+class QSplitter;
 class QTableView;
 
 namespace loadscope {
@@ -61,6 +63,9 @@ private:
         std::int64_t stepId = 0;
         QString label;
     };
+    // The steps of the constructor.
+    QHBoxLayout* createControls();
+    QSplitter* createGraphAndTable();
     void loadSelected();
     void updateSummary();
     void exportInteractive(ExportFormat format);

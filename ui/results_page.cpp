@@ -115,6 +115,20 @@ ResultsPage::ResultsPage(QWidget* parent)
     stack_->addWidget(difference_);
     options_->setPercentiles(AppSettings::percentiles());
 
+    options_->exportButton()->setMenu(createExportMenu());
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(header_);
+    layout->addWidget(verdict_);
+    layout->addWidget(tabs_);
+    layout->addWidget(options_);
+    layout->addWidget(stack_, 1);
+    connectControls();
+    updateHeader();
+}
+
+// The chart in three formats, its data, the run, and the clipboard.
+QMenu* ResultsPage::createExportMenu() {
     auto* exportMenu = new QMenu(this);
     exportMenu->addAction(tr("Chart as PNG\u2026"), this, [this] { exportChartInteractive(ExportFormat::Png); });
     exportMenu->addAction(tr("Chart as PDF\u2026"), this, [this] { exportChartInteractive(ExportFormat::Pdf); });
@@ -123,15 +137,11 @@ ResultsPage::ResultsPage(QWidget* parent)
     exportMenu->addAction(tr("Run as JSON\u2026"), this, &ResultsPage::exportRunJsonInteractive);
     exportMenu->addSeparator();
     exportMenu->addAction(tr("Copy chart to clipboard"), this, &ResultsPage::copyChart);
-    options_->exportButton()->setMenu(exportMenu);
+    return exportMenu;
+}
 
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(header_);
-    layout->addWidget(verdict_);
-    layout->addWidget(tabs_);
-    layout->addWidget(options_);
-    layout->addWidget(stack_, 1);
-
+// A tab shows its chart, the difference panel or the profile; the options bar re-draws the chart shown.
+void ResultsPage::connectControls() {
     connect(tabs_, &QTabBar::currentChanged, this, [this](int index) {
         if (index == differenceTabIndex())
             showDifference();
@@ -145,7 +155,6 @@ ResultsPage::ResultsPage(QWidget* parent)
         if (data_)
             currentChart()->resetView();
     });
-    updateHeader();
 }
 
 void ResultsPage::setDatabase(const std::filesystem::path& path) {

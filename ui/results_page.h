@@ -18,6 +18,7 @@
 #include <memory>
 
 class QLabel;
+class QMenu;
 class QStackedWidget;
 class QTabBar;
 
@@ -79,6 +80,9 @@ signals:
     void hovered(const QString& text);
 
 private:
+    // The steps of the constructor.
+    QMenu* createExportMenu();
+    void connectControls();
     void applyData();
     void applyOptions(const ChartOptions& options);
     void updateHeader();

@@ -11,7 +11,31 @@ namespace loadscope {
 
 namespace {
 constexpr double kMaxNines = 5; // 99.999 %
+
+// The x axis in "nines": 50 %, 90 %, 99 % ... 99.999 %, equally spaced.
+QSharedPointer<QCPAxisTickerText> ninesTicker() {
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    ticker->addTick(ninesOf(50), QStringLiteral("50%"));
+    ticker->addTick(1, QStringLiteral("90%"));
+    ticker->addTick(2, QStringLiteral("99%"));
+    ticker->addTick(3, QStringLiteral("99.9%"));
+    ticker->addTick(4, QStringLiteral("99.99%"));
+    ticker->addTick(5, QStringLiteral("99.999%"));
+    ticker->setSubTickCount(0);
+    return ticker;
 }
+
+// The tooltip of one point of a spectrum: the percentile, its latency and what was merged.
+QString describeSpectrumPoint(const ResultsDataset& data, const MeasurementGroup& group,
+                              const MeasurementGroup::SpectrumPoint& point) {
+    return QStringLiteral("<b>%1</b> at %2<br>%3 = %4<br>%5 requests, %6")
+        .arg(QString::fromStdString(data.seriesLabel(group.runIndex, group.target)).toHtmlEscaped(),
+             perSecond(formatRate(group.requestedRps)), quantileLabel(point.percent), formatLatency(point.latencyMs))
+        .arg(group.merged.count)
+        .arg(group.okRepetitions() > 1 ? QObject::tr("%1 repetitions merged").arg(group.okRepetitions())
+                                       : QObject::tr("1 repetition"));
+}
+} // namespace
 
 SpectrumChart::SpectrumChart(QWidget* parent)
     : ResultsChart(parent) {}
@@ -32,16 +56,7 @@ void SpectrumChart::build() {
     for (double rate : rates)
         rateText << formatRate(rate);
     setHeading(tr("Percentile spectrum at %1").arg(perSecond(rateText.join(QStringLiteral(", ")))), describeRuns(data));
-
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    ticker->addTick(ninesOf(50), QStringLiteral("50%"));
-    ticker->addTick(1, QStringLiteral("90%"));
-    ticker->addTick(2, QStringLiteral("99%"));
-    ticker->addTick(3, QStringLiteral("99.9%"));
-    ticker->addTick(4, QStringLiteral("99.99%"));
-    ticker->addTick(5, QStringLiteral("99.999%"));
-    ticker->setSubTickCount(0);
-    xAxis->setTicker(ticker);
+    xAxis->setTicker(ninesTicker());
     xAxis->setLabel(tr("Percentile (\u201cnines\u201d scale)"));
     yAxis->setLabel(tr("Latency (ms)"));
     if (options().logLatencyAxis) {
@@ -52,42 +67,40 @@ void SpectrumChart::build() {
         showEmptyMessage(tr("No measurement at %1 requests/s").arg(rateText.join(QStringLiteral(", "))));
         return;
     }
-    const std::shared_ptr<const ResultsDataset> keep = this->data();
-    for (const SpectrumCurve& curve : curves_) {
-        const auto rateIndex = std::find(rates.begin(), rates.end(), curve.requestedRps) - rates.begin();
-        auto* graph = addGraph();
-        const QString series = seriesLabel(curve.runIndex, curve.target);
-        graph->setName(rates.size() > 1 ? tr("%1 @ %2/s").arg(series, formatRate(curve.requestedRps)) : series);
-        graph->setPen(QPen(colorOf(curve.target), 2.2, runPenStyle(static_cast<int>(rateIndex + curve.runIndex))));
-        graph->setLineStyle(QCPGraph::lsStepLeft);
-        QVector<double> keys, values;
-        for (const auto& point : curve.group->spectrum) {
-            keys << ninesOf(point.percent);
-            values << point.latencyMs;
-        }
-        graph->setData(keys, values, true);
-        const MeasurementGroup* group = curve.group;
-        const auto spectrum = group->spectrum;
-        addHover(graph, [keep, group, spectrum](int index) {
-            if (index < 0 || index >= static_cast<int>(spectrum.size()))
-                return QString();
-            const auto& point = spectrum[static_cast<std::size_t>(index)];
-            return QStringLiteral("<b>%1</b> at %2<br>%3 = %4<br>%5 requests, %6")
-                .arg(QString::fromStdString(keep->seriesLabel(group->runIndex, group->target)).toHtmlEscaped(),
-                     perSecond(formatRate(group->requestedRps)), quantileLabel(point.percent),
-                     formatLatency(point.latencyMs))
-                .arg(group->merged.count)
-                .arg(group->okRepetitions() > 1 ? QObject::tr("%1 repetitions merged").arg(group->okRepetitions())
-                                                : QObject::tr("1 repetition"));
-        });
+    for (const SpectrumCurve& curve : curves_)
+        addCurveGraph(curve, rates);
+    addSpectrumMarkers();
+}
+
+void SpectrumChart::addCurveGraph(const SpectrumCurve& curve, const std::vector<double>& rates) {
+    const auto rateIndex = std::find(rates.begin(), rates.end(), curve.requestedRps) - rates.begin();
+    auto* graph = addGraph();
+    const QString series = seriesLabel(curve.runIndex, curve.target);
+    graph->setName(rates.size() > 1 ? tr("%1 @ %2/s").arg(series, formatRate(curve.requestedRps)) : series);
+    graph->setPen(QPen(colorOf(curve.target), 2.2, runPenStyle(static_cast<int>(rateIndex + curve.runIndex))));
+    graph->setLineStyle(QCPGraph::lsStepLeft);
+    QVector<double> keys, values;
+    for (const auto& point : curve.group->spectrum) {
+        keys << ninesOf(point.percent);
+        values << point.latencyMs;
     }
+    graph->setData(keys, values, true);
+    addHover(graph, [keep = data(), group = curve.group, spectrum = curve.group->spectrum](int index) {
+        if (index < 0 || index >= static_cast<int>(spectrum.size()))
+            return QString();
+        return describeSpectrumPoint(*keep, *group, spectrum[static_cast<std::size_t>(index)]);
+    });
+}
+
+// How far the tails go beyond the view, and one line per distinct SLO among the runs.
+void SpectrumChart::addSpectrumMarkers() {
     double dataMax = 0;
     for (const SpectrumCurve& curve : curves_)
         for (const auto& point : curve.group->spectrum)
             dataMax = std::max(dataMax, point.latencyMs);
     addOffScaleNote(axisRect(), dataMax);
     std::set<double> sloValues;
-    for (const auto& slo : data.slo)
+    for (const auto& slo : dataset().slo)
         if (slo && sloValues.insert(slo->p99Ms).second)
             addHorizontalMarker(axisRect(), slo->p99Ms, tr("SLO p99 \u2264 %1").arg(formatLatency(slo->p99Ms)),
                                 theme().sloLine);

@@ -21,6 +21,10 @@ protected:
     void applyDefaultRanges() override;
 
 private:
+    // The steps of build(): one graph per curve (with its hover), then the off-scale note and the SLO lines.
+    void addCurveGraph(const SpectrumCurve& curve, const std::vector<double>& rates);
+    void addSpectrumMarkers();
+
     std::vector<SpectrumCurve> curves_;
 };
 
