@@ -4,6 +4,7 @@
 #include "cli_table.h"
 #include "cli_verdicts.h"
 #include "plan_text.h"
+#include "run_reference.h"
 #include "run_store.h"
 
 #include <nlohmann/json.hpp>
@@ -180,11 +181,11 @@ int checkRuns(const CheckOptions& o) {
 
 Command addCheckCommand(CLI::App& root) {
     auto o = std::make_shared<CheckOptions>();
-    auto* app = root.add_subcommand(
-        "check", "Check a run against a baseline for regressions beyond noise (exit 1 when something regressed)");
-    addDatabaseOption(*app, o->db);
-    app->add_option("RUN", o->run, "The run to check: an id, 'last' or tag:NAME")->required();
-    app->add_option("--baseline", o->baseline, "The run to compare with: an id, 'last' or tag:NAME (newest so tagged)")
+    auto* app = addStoredRunsCommand(
+        root, "check", "Check a run against a baseline for regressions beyond noise (exit 1 when something regressed)",
+        o->db);
+    addRunArgument(*app, o->run, "The run to check");
+    app->add_option("--baseline", o->baseline, "The run to compare with: " + std::string(kRunReferenceForms))
         ->required()
         ->type_name("RUN");
     app->add_option("--format", o->format, "text, json or markdown (for a pull-request comment)")

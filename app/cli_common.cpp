@@ -1,8 +1,13 @@
 #include "cli_command.h"
 
+#include "cli_files.h"
+#include "option_checks.h"
+#include "run_reference.h"
 #include "run_store.h"
 
-#include <charconv>
+#include <algorithm>
+#include <cctype>
+#include <iostream>
 
 namespace loadscope::cli {
 
@@ -59,6 +64,54 @@ void addDatabaseOption(CLI::App& command, std::string& path) {
     command.add_option("--db", path, "The results database (SQLite)")->capture_default_str()->type_name("PATH");
 }
 
+CLI::App* addStoredRunsCommand(CLI::App& root, const std::string& name, const std::string& description,
+                               std::string& db) {
+    auto* command = root.add_subcommand(name, description);
+    addDatabaseOption(*command, db);
+    return command;
+}
+
+CLI::Option* addRunArgument(CLI::App& command, std::string& run, const std::string& role) {
+    return command.add_option("RUN", run, role + ": " + std::string(kRunReferenceForms))->required();
+}
+
+CLI::Option* addRunArguments(CLI::App& command, std::vector<std::string>& runs, const std::string& role) {
+    return command.add_option("RUN", runs, role + ", each " + std::string(kRunReferenceForms))
+        ->required()
+        ->expected(1, -1);
+}
+
+void addOutputOptions(CLI::App& command, std::string& out, std::string& format, const std::vector<std::string>& formats,
+                      const std::string& outHelp, const std::string& formatHelp, const std::string& expected) {
+    command.add_option("--format", format, formatHelp)
+        ->type_name("FORMAT")
+        ->check(choiceCheck(formats, expected.empty() ? alternativesText(formats) : expected));
+    command.add_option("--out,-o", out, outHelp)->type_name("FILE");
+}
+
+std::string outputFormat(const std::string& format, const std::string& out,
+                         const std::vector<std::pair<std::string, std::string>>& byExtension,
+                         const std::string& fallback) {
+    if (!format.empty())
+        return format;
+    std::string extension = std::filesystem::path(out).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const auto& [suffix, named] : byExtension)
+        if (extension == suffix)
+            return named;
+    return fallback;
+}
+
+bool writeOutput(const std::string& out, const std::string& content) {
+    if (out.empty() || out == "-") {
+        std::cout << content;
+        return false;
+    }
+    writeFileAtomically(out, content);
+    return true;
+}
+
 std::filesystem::path existingDatabase(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
@@ -69,39 +122,10 @@ std::filesystem::path existingDatabase(const std::string& path) {
 }
 
 std::int64_t resolveRunId(const RunStore& store, const std::string& text, const std::string& what) {
-    if (text == "last" || text == "latest") {
-        RunFilter newest;
-        newest.limit = 1;
-        const auto runs = store.listRuns(newest);
-        if (runs.empty())
-            throw UsageError(what + ": 'last' asked for the newest run, but " + store.path().string() +
-                             " holds no runs");
-        return runs.front().id;
-    }
-    if (text.rfind("tag:", 0) == 0) {
-        RunFilter tagged;
-        tagged.tag = text.substr(4);
-        tagged.limit = 1;
-        if (tagged.tag.empty())
-            throw UsageError(what + ": expected a tag after 'tag:' (e.g. tag:baseline)");
-        const auto runs = store.listRuns(tagged);
-        if (runs.empty())
-            throw UsageError(what + ": no run in " + store.path().string() + " carries the tag '" + tagged.tag +
-                             "' (tag runs with `loadscope run --tag NAME` or in History)");
-        return runs.front().id;
-    }
-    std::string_view digits = text;
-    if (!digits.empty() && digits.front() == '#')
-        digits.remove_prefix(1);
-    std::int64_t id = 0;
-    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
-    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || id <= 0)
-        throw UsageError(what + ": expected a run id (a number, see `loadscope list`), 'last' or tag:NAME, got '" +
-                         text + "'");
-    if (!store.loadRun(id))
-        throw UsageError(what + ": there is no run " + std::to_string(id) + " in " + store.path().string() +
-                         " (see `loadscope list`)");
-    return id;
+    auto resolved = resolveRunReference(store, text, what);
+    if (auto* error = std::get_if<RunReferenceError>(&resolved))
+        throw UsageError(std::move(error->message));
+    return std::get<std::int64_t>(resolved);
 }
 
 } // namespace loadscope::cli

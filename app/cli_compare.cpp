@@ -3,6 +3,7 @@
 #include "cli_summary.h"
 #include "cli_table.h"
 #include "cli_verdicts.h"
+#include "option_checks.h"
 #include "plan_text.h"
 #include "run_analysis.h"
 #include "run_store.h"
@@ -80,17 +81,15 @@ void printVerdicts(const std::vector<Column>& columns) {
     printVerdictLegend(std::cout);
 }
 
-int compareRuns(const CompareOptions& o) {
-    static const std::set<std::string> metrics{"p50", "p90", "p99", "p99.9", "achieved", "cpu", "errors"};
-    if (!metrics.count(o.metric))
-        throw UsageError("--metric: expected one of p50, p90, p99, p99.9, achieved, cpu, errors; got '" + o.metric +
-                         "'");
-    auto store = openForReading(existingDatabase(o.db));
+const std::vector<std::string> kCompareMetrics{"p50", "p90", "p99", "p99.9", "achieved", "cpu", "errors"};
 
+// One column per target of each run (titled "#ID target" when there are several runs); `analyses` owns what the
+// columns point into.
+std::vector<Column> compareColumns(const RunStore& store, const std::vector<std::string>& runs,
+                                   std::vector<std::unique_ptr<RunAnalysis>>& analyses) {
     std::vector<Column> columns;
-    std::vector<std::unique_ptr<RunAnalysis>> analyses; // the columns point into them
     std::set<std::int64_t> seen;
-    for (const auto& text : o.runs) {
+    for (const auto& text : runs) {
         const auto id = resolveRunId(store, text);
         if (!seen.insert(id).second)
             throw UsageError("RUN: run " + std::to_string(id) + " is named twice");
@@ -99,7 +98,7 @@ int compareRuns(const CompareOptions& o) {
         analyses.push_back(std::make_unique<RunAnalysis>(analyzeRun(run)));
         for (const auto& t : analyses.back()->targets) {
             Column c;
-            c.title = o.runs.size() > 1 ? "#" + std::to_string(id) + " " + t.target : t.target;
+            c.title = runs.size() > 1 ? "#" + std::to_string(id) + " " + t.target : t.target;
             c.target = t.target;
             c.knee = t.knee;
             c.analysis = &t;
@@ -108,32 +107,38 @@ int compareRuns(const CompareOptions& o) {
             columns.push_back(std::move(c));
         }
     }
-    if (columns.empty()) {
-        std::cout << "The runs have no targets to compare.\n";
-        return kExitFailures;
-    }
+    return columns;
+}
+
+// The rates every column measured.
+std::vector<double> commonRates(const std::vector<Column>& columns) {
     std::vector<double> common;
     for (const auto& [rate, m] : columns.front().byRate)
         if (std::all_of(columns.begin(), columns.end(), [&](const Column& c) { return c.byRate.count(rate) > 0; }))
             common.push_back(rate);
-    if (common.empty()) {
-        // Searches choose each target's rates, imports bring their own: the knees still compare.
-        std::cout << "No rate was measured by every target, so only the knees compare. Rates per target:\n";
-        for (const auto& c : columns) {
-            std::vector<std::string> rates;
-            for (const auto& [rate, m] : c.byRate)
-                rates.push_back(formatRps(rate));
-            std::cout << "  " << c.title << ": " << joinList(rates, ", ") << "\n";
-        }
-        std::cout << "\n";
-    }
+    return common;
+}
 
-    const std::string unit = o.metric == "achieved" ? " (rps)"
-                             : o.metric == "cpu"    ? " (server CPU %)"
-                             : o.metric == "errors" ? " (count)"
-                                                    : " latency (ms)";
+// Searches choose each target's rates, imports bring their own: the knees still compare.
+void printRatesPerTarget(const std::vector<Column>& columns) {
+    std::cout << "No rate was measured by every target, so only the knees compare. Rates per target:\n";
+    for (const auto& c : columns) {
+        std::vector<std::string> rates;
+        for (const auto& [rate, m] : c.byRate)
+            rates.push_back(formatRps(rate));
+        std::cout << "  " << c.title << ": " << joinList(rates, ", ") << "\n";
+    }
+    std::cout << "\n";
+}
+
+void printMetricTable(const std::vector<Column>& columns, const std::vector<double>& common,
+                      const std::string& metric) {
+    const std::string unit = metric == "achieved" ? " (rps)"
+                             : metric == "cpu"    ? " (server CPU %)"
+                             : metric == "errors" ? " (count)"
+                                                  : " latency (ms)";
     if (!common.empty())
-        std::cout << o.metric << unit << " at the rates every target measured:\n";
+        std::cout << metric << unit << " at the rates every target measured:\n";
     TextTable table;
     table.addColumn("rate");
     for (const auto& c : columns)
@@ -141,7 +146,7 @@ int compareRuns(const CompareOptions& o) {
     for (double rate : common) {
         std::vector<std::string> row{formatRps(rate)};
         for (const auto& c : columns)
-            row.push_back(cell(c.byRate.at(rate), o.metric));
+            row.push_back(cell(c.byRate.at(rate), metric));
         table.addRow(std::move(row));
     }
     std::vector<std::string> knees{"knee"};
@@ -149,8 +154,11 @@ int compareRuns(const CompareOptions& o) {
         knees.push_back(c.knee.text());
     table.addRow(knees);
     table.print(std::cout);
+}
+
+// The legend explains the marks the table shows: the common rates' cells only.
+void printTableLegend(const std::vector<Column>& columns, const std::vector<double>& common) {
     bool anyFlagged = false, anyBroken = false;
-    // The legend explains the marks the table shows: the common rates' cells only.
     for (const auto& c : columns)
         for (double rate : common) {
             const MergedMeasurement& m = c.byRate.at(rate);
@@ -164,6 +172,21 @@ int compareRuns(const CompareOptions& o) {
                      "or the server restarted): see `loadscope show RUN`.\n";
     std::cout << "Knee: the highest rate meeting the SLO (interval: the highest rate held with confidence - the lowest "
                  "rate broken with confidence; '+' nothing broke).\n";
+}
+
+int compareRuns(const CompareOptions& o) {
+    auto store = openForReading(existingDatabase(o.db));
+    std::vector<std::unique_ptr<RunAnalysis>> analyses;
+    const std::vector<Column> columns = compareColumns(store, o.runs, analyses);
+    if (columns.empty()) {
+        std::cout << "The runs have no targets to compare.\n";
+        return kExitFailures;
+    }
+    const std::vector<double> common = commonRates(columns);
+    if (common.empty())
+        printRatesPerTarget(columns);
+    printMetricTable(columns, common, o.metric);
+    printTableLegend(columns, common);
     printVerdicts(columns);
     return kExitOk;
 }
@@ -172,12 +195,13 @@ int compareRuns(const CompareOptions& o) {
 
 Command addCompareCommand(CLI::App& root) {
     auto options = std::make_shared<CompareOptions>();
-    auto* app = root.add_subcommand("compare", "Compare the targets of one or more runs side by side at common rates");
-    addDatabaseOption(*app, options->db);
-    app->add_option("RUN", options->runs, "Run ids (see `loadscope list`) or 'last'")->required()->expected(1, -1);
+    auto* app = addStoredRunsCommand(
+        root, "compare", "Compare the targets of one or more runs side by side at common rates", options->db);
+    addRunArguments(*app, options->runs);
     app->add_option("--metric", options->metric, "What to compare: p50, p90, p99, p99.9, achieved, cpu, errors")
         ->capture_default_str()
-        ->type_name("METRIC");
+        ->type_name("METRIC")
+        ->check(choiceCheck(kCompareMetrics, "one of " + joinList(kCompareMetrics, ", ")));
     return {app, [options] { return compareRuns(*options); }};
 }
 

@@ -42,9 +42,8 @@ int deleteRuns(const DeleteOptions& o) {
 
 Command addDeleteCommand(CLI::App& root) {
     auto options = std::make_shared<DeleteOptions>();
-    auto* app = root.add_subcommand("delete", "Delete runs from the database");
-    addDatabaseOption(*app, options->db);
-    app->add_option("RUN", options->runs, "Run ids (see `loadscope list`) or 'last'")->required()->expected(1, -1);
+    auto* app = addStoredRunsCommand(root, "delete", "Delete runs from the database", options->db);
+    addRunArguments(*app, options->runs);
     return {app, [options] { return deleteRuns(*options); }};
 }
 

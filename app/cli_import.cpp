@@ -4,6 +4,7 @@
 #include "cli_table.h"
 #include "format_registry.h"
 #include "result_import.h"
+#include "run_reference.h"
 #include "run_store.h"
 
 #include <nlohmann/json.hpp>
@@ -154,7 +155,8 @@ Command addImportCommand(CLI::App& root) {
                     "each file shows, to 3 digits)")
         ->type_name("RPS[,RPS...]");
     app->add_option("--name", options->name, "The new run's name (default: 'Imported FILE (TOOL)')")->type_name("TEXT");
-    app->add_option("--into", options->into, "Add the steps to this run ('last', an id) instead of a new run")
+    app->add_option("--into", options->into,
+                    "Add the steps to this run instead of a new run: " + std::string(kRunReferenceForms))
         ->type_name("RUN");
     app->add_option("--slo", options->slo,
                     "The SLO the new run is judged by, e.g. 'p99<75ms,errors<0.1%' (without it an import has no "

@@ -1,6 +1,7 @@
 // loadscope list: the stored runs, newest first, as a table or as JSON.
 #include "cli_command.h"
 #include "cli_table.h"
+#include "option_checks.h"
 #include "plan_text.h"
 #include "run_store.h"
 
@@ -32,60 +33,38 @@ std::string kneesText(const RunSummary& run) {
     return joinList(parts, ", ");
 }
 
-int listRuns(const ListOptions& o) {
-    RunFilter filter;
-    filter.text = o.filter;
-    filter.target = o.target;
-    if (!o.status.empty()) {
-        filter.status = runStatusFromString(o.status);
-        if (!filter.status)
-            throw UsageError("--status: expected one of running, completed, completed-with-failures, failed, "
-                             "cancelled, interrupted; got '" +
-                             o.status + "'");
-    }
-    if (o.limit < 0)
-        throw UsageError("--limit: expected 0 (no limit) or more, got " + std::to_string(o.limit));
-    filter.limit = o.limit;
+// The names the store gives run statuses, for --status.
+const std::vector<std::string> kRunStatuses = [] {
+    std::vector<std::string> names;
+    for (RunStatus status : {RunStatus::Running, RunStatus::Completed, RunStatus::CompletedWithFailures,
+                             RunStatus::Failed, RunStatus::Cancelled, RunStatus::Interrupted})
+        names.emplace_back(toString(status));
+    return names;
+}();
 
-    std::error_code ec;
-    if (!std::filesystem::exists(o.db, ec)) {
-        // Nothing run yet is not an error: an empty list, and where it would be.
-        if (o.json)
-            std::cout << "[]\n";
-        else
-            std::cout << "No runs yet (no database at " << o.db << "). Start one with `loadscope run`.\n";
-        return kExitOk;
+void printRunsJson(const std::vector<RunSummary>& runs) {
+    auto array = nlohmann::json::array();
+    for (const auto& r : runs) {
+        nlohmann::json knees = nlohmann::json::object();
+        for (const auto& [name, knee] : r.kneeRps)
+            knees[name] = knee ? nlohmann::json(*knee) : nlohmann::json(nullptr);
+        array.push_back({{"id", r.id},
+                         {"name", r.name},
+                         {"status", std::string(toString(r.status))},
+                         {"created", isoTime(r.createdMs)},
+                         {"finished", r.finishedMs > 0 ? nlohmann::json(isoTime(r.finishedMs)) : nullptr},
+                         {"scenario", r.scenario},
+                         {"targets", r.targetNames},
+                         {"rates", r.rates},
+                         {"steps", r.stepCount},
+                         {"failed_steps", r.failedStepCount},
+                         {"knee_rps", knees},
+                         {"tags", r.tags}});
     }
-    // A run whose Loadscope was killed shows as `interrupted`, not as running forever.
-    auto store = openForReading(o.db);
-    const auto runs = store.listRuns(filter);
+    std::cout << array.dump(2) << "\n";
+}
 
-    if (o.json) {
-        auto array = nlohmann::json::array();
-        for (const auto& r : runs) {
-            nlohmann::json knees = nlohmann::json::object();
-            for (const auto& [name, knee] : r.kneeRps)
-                knees[name] = knee ? nlohmann::json(*knee) : nlohmann::json(nullptr);
-            array.push_back({{"id", r.id},
-                             {"name", r.name},
-                             {"status", std::string(toString(r.status))},
-                             {"created", isoTime(r.createdMs)},
-                             {"finished", r.finishedMs > 0 ? nlohmann::json(isoTime(r.finishedMs)) : nullptr},
-                             {"scenario", r.scenario},
-                             {"targets", r.targetNames},
-                             {"rates", r.rates},
-                             {"steps", r.stepCount},
-                             {"failed_steps", r.failedStepCount},
-                             {"knee_rps", knees},
-                             {"tags", r.tags}});
-        }
-        std::cout << array.dump(2) << "\n";
-        return kExitOk;
-    }
-    if (runs.empty()) {
-        std::cout << "No runs match.\n";
-        return kExitOk;
-    }
+void printRunTable(const std::vector<RunSummary>& runs) {
     TextTable table;
     table.addColumn("id");
     table.addColumn("created", TextTable::Align::Left);
@@ -101,11 +80,42 @@ int listRuns(const ListOptions& o) {
                       kneesText(r)});
     }
     table.print(std::cout);
+}
+
+// Nothing run yet is not an error: an empty list, and where it would be.
+int printNoDatabase(const ListOptions& o) {
+    if (o.json)
+        std::cout << "[]\n";
+    else
+        std::cout << "No runs yet (no database at " << o.db << "). Start one with `loadscope run`.\n";
+    return kExitOk;
+}
+
+int listRuns(const ListOptions& o) {
+    RunFilter filter;
+    filter.text = o.filter;
+    filter.target = o.target;
+    if (!o.status.empty())
+        filter.status = runStatusFromString(o.status); // checked as it was parsed
+    filter.limit = o.limit;
+    std::error_code ec;
+    if (!std::filesystem::exists(o.db, ec))
+        return printNoDatabase(o);
+    // A run whose Loadscope was killed shows as `interrupted`, not as running forever.
+    auto store = openForReading(o.db);
+    const auto runs = store.listRuns(filter);
+    if (o.json) {
+        printRunsJson(runs);
+        return kExitOk;
+    }
+    if (runs.empty()) {
+        std::cout << "No runs match.\n";
+        return kExitOk;
+    }
+    printRunTable(runs);
     if (o.limit > 0 && static_cast<int>(runs.size()) == o.limit) {
-        RunFilter countFilter = filter;
-        countFilter.limit = 0;
-        const int total = store.countRuns(countFilter);
-        if (total > o.limit)
+        filter.limit = 0;
+        if (const int total = store.countRuns(filter); total > o.limit)
             std::cout << "(" << o.limit << " of " << total << " runs; --limit 0 shows all)\n";
     }
     return kExitOk;
@@ -119,12 +129,14 @@ Command addListCommand(CLI::App& root) {
     addDatabaseOption(*app, options->db);
     app->add_option("--filter", options->filter, "Only runs whose name, notes, tags or targets contain TEXT")
         ->type_name("TEXT");
-    app->add_option("--status", options->status,
-                    "Only runs with this status: running, completed, completed-with-failures, failed, cancelled, "
-                    "interrupted")
-        ->type_name("STATUS");
+    app->add_option("--status", options->status, "Only runs with this status: " + joinList(kRunStatuses, ", "))
+        ->type_name("STATUS")
+        ->check(choiceCheck(kRunStatuses, "one of " + joinList(kRunStatuses, ", ")));
     app->add_option("--target", options->target, "Only runs that measured this target")->type_name("NAME");
-    app->add_option("--limit", options->limit, "At most N runs (0: all)")->capture_default_str()->type_name("N");
+    app->add_option("--limit", options->limit, "At most N runs (0: all)")
+        ->capture_default_str()
+        ->type_name("N")
+        ->check(rangeCheck(0, 1e9, "0 (no limit) or more", true));
     app->add_flag("--json", options->json, "An array of runs (id, name, status, created, targets, knees ...)");
     return {app, [options] { return listRuns(*options); }};
 }

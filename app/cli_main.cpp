@@ -57,9 +57,11 @@ int runParsed(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return root.exit(e);
     } catch (const CLI::ParseError& e) {
-        // CLI11 names the option; we add where to look and use our own exit code for every usage error.
-        std::fprintf(stderr, "loadscope: %s\nRun `loadscope --help` or `loadscope COMMAND --help` for usage.\n",
-                     e.what());
+        // CLI11 names the option; we name the command, where to look, and use our own exit code for every usage error.
+        const auto chosen = root.get_subcommands();
+        const std::string command = chosen.empty() ? "" : " " + chosen.front()->get_name();
+        std::fprintf(stderr, "loadscope%s: %s\nRun `loadscope%s --help` for usage.\n", command.c_str(), e.what(),
+                     chosen.empty() ? " --help` or `loadscope COMMAND" : command.c_str());
         return kExitUsage;
     }
     for (auto& command : commands) {

@@ -169,13 +169,8 @@ int profileCommand(const ProfileOptions& o) {
                   << profiledStepList(*store.loadRun(runId));
         return kExitOk;
     }
-    std::string format = o.format;
-    if (format.empty()) {
-        const auto ext = std::filesystem::path(o.out).extension().string();
-        format = ext == ".svg" ? "svg" : ext == ".png" ? "png" : ext == ".txt" ? "top" : "folded";
-    }
-    if (format != "folded" && format != "svg" && format != "png" && format != "top")
-        throw UsageError("--format: expected folded, svg, png or top, got '" + format + "'");
+    const std::string format =
+        outputFormat(o.format, o.out, {{".svg", "svg"}, {".png", "png"}, {".txt", "top"}}, "folded");
     if (format == "png" && (o.out.empty() || o.out == "-"))
         throw UsageError("--format png needs --out FILE.png");
     if (format == "png" && !rasterizer())
@@ -197,11 +192,8 @@ int profileCommand(const ProfileOptions& o) {
     if (format == "png") {
         if (const auto error = rasterizer()(content, o.out); !error.empty())
             throw std::runtime_error("writing " + o.out + " failed: " + error);
-    } else if (o.out.empty() || o.out == "-") {
-        std::cout << content;
+    } else if (!writeOutput(o.out, content)) {
         return kExitOk;
-    } else {
-        writeFileAtomically(o.out, content);
     }
     std::cerr << "Wrote the " << (base ? "difference " : "profile ") << "as " << format << " to " << o.out << "\n";
     return kExitOk;
@@ -215,10 +207,11 @@ void setSvgRasterizer(SvgRasterizer r) {
 
 Command addProfileCommand(CLI::App& root) {
     auto options = std::make_shared<ProfileOptions>();
-    auto* app = root.add_subcommand("profile", "A profiled step's flame graph or top functions, or the difference "
-                                               "between two steps (runs made with `loadscope run --profile`)");
-    addDatabaseOption(*app, options->db);
-    app->add_option("RUN", options->run, "The run's id (see `loadscope list`) or 'last'")->required();
+    auto* app = addStoredRunsCommand(root, "profile",
+                                     "A profiled step's flame graph or top functions, or the difference between two "
+                                     "steps (runs made with `loadscope run --profile`)",
+                                     options->db);
+    addRunArgument(*app, options->run);
     app->add_option("--step", options->step,
                     "The step's number in the run (its order of execution; without --step, the profiled steps "
                     "are listed)")
@@ -227,10 +220,9 @@ Command addProfileCommand(CLI::App& root) {
                     "Compare with this step (the base): colours and the table show how each function's share "
                     "changed from it")
         ->type_name("RUN:STEP");
-    app->add_option("--format", options->format,
-                    "folded (FlameGraph, speedscope), svg, png or top (default: from --out's extension, else folded)")
-        ->type_name("FORMAT");
-    app->add_option("--out", options->out, "Write to FILE instead of standard output")->type_name("FILE");
+    addOutputOptions(*app, options->out, options->format, {"folded", "svg", "png", "top"},
+                     "Write to FILE instead of standard output",
+                     "folded (FlameGraph, speedscope), svg, png or top (default: from --out's extension, else folded)");
     app->add_option("--search", options->search, "Highlight frames containing TEXT (svg, png) with their share")
         ->type_name("TEXT");
     app->add_option("--top", options->top, "Rows of the top table (default 30)")->type_name("N");

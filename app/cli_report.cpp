@@ -23,15 +23,10 @@ struct ReportCommandOptions {
 };
 
 int writeReport(const ReportCommandOptions& o) {
-    std::string format = o.format;
-    if (format.empty()) {
-        const auto ext = std::filesystem::path(o.out).extension().string();
-        format = ext == ".md" || ext == ".markdown" || (o.out.empty() || o.out == "-") ? "md" : "html";
-        if (ext == ".html" || ext == ".htm")
-            format = "html";
-    }
-    if (format != "html" && format != "md")
-        throw UsageError("--format: expected html or md, got '" + format + "'");
+    // Markdown on a terminal, HTML into a file unless its name says otherwise.
+    const std::string format =
+        outputFormat(o.format, o.out, {{".md", "md"}, {".markdown", "md"}, {".html", "html"}, {".htm", "html"}},
+                     o.out.empty() || o.out == "-" ? "md" : "html");
     auto store = openForReading(existingDatabase(o.db));
     std::vector<Run> runs;
     for (const auto& text : o.runs) {
@@ -48,11 +43,8 @@ int writeReport(const ReportCommandOptions& o) {
     const auto prepared = report::prepareReport(std::move(runs));
     const std::string content =
         format == "html" ? report::htmlReport(prepared, options) : report::markdownReport(prepared, options);
-    if (o.out.empty() || o.out == "-") {
-        std::cout << content;
+    if (!writeOutput(o.out, content))
         return kExitOk;
-    }
-    writeFileAtomically(o.out, content);
     std::cerr << "Wrote the " << (format == "html" ? "HTML" : "Markdown") << " report of " << prepared.size()
               << (prepared.size() == 1 ? " run" : " runs") << " to " << o.out << "\n";
     return kExitOk;
@@ -62,15 +54,14 @@ int writeReport(const ReportCommandOptions& o) {
 
 Command addReportCommand(CLI::App& root) {
     auto options = std::make_shared<ReportCommandOptions>();
-    auto* app = root.add_subcommand("report", "A report of one or more runs: one self-contained HTML file (verdict, "
-                                              "charts, tables, plan, environment; opens offline) or Markdown");
-    addDatabaseOption(*app, options->db);
-    app->add_option("RUN", options->runs, "Run ids (see `loadscope list`) or 'last'")->required();
-    app->add_option("--out", options->out, "Write to FILE (default: Markdown on standard output)")->type_name("FILE");
-    app->add_option("--format", options->format,
-                    "html or md (default: from --out's extension, else html; md without "
-                    "--out)")
-        ->type_name("FORMAT");
+    auto* app = addStoredRunsCommand(root, "report",
+                                     "A report of one or more runs: one self-contained HTML file (verdict, charts, "
+                                     "tables, plan, environment; opens offline) or Markdown",
+                                     options->db);
+    addRunArguments(*app, options->runs);
+    addOutputOptions(*app, options->out, options->format, {"html", "md"},
+                     "Write to FILE (default: Markdown on standard output)",
+                     "html or md (default: from --out's extension, else html; md without --out)");
     return {app, [options] { return writeReport(*options); }};
 }
 

@@ -121,9 +121,9 @@ int showRun(const ShowOptions& o) {
 
 Command addShowCommand(CLI::App& root) {
     auto options = std::make_shared<ShowOptions>();
-    auto* app = root.add_subcommand("show", "Show one run: its plan, machine, targets, summary table and knees");
-    addDatabaseOption(*app, options->db);
-    app->add_option("RUN", options->run, "The run's id (see `loadscope list`) or 'last'")->required();
+    auto* app = addStoredRunsCommand(root, "show", "Show one run: its plan, machine, targets, summary table and knees",
+                                     options->db);
+    addRunArgument(*app, options->run);
     app->add_flag("--logs", options->logs, "Also print the log tails of failed steps");
     app->add_flag("--plan", options->planJson, "Print only the run's plan as JSON (reusable with `run --plan`)");
     app->add_flag("--environment", options->environmentJson, "Print only the recorded environment as JSON");

@@ -125,55 +125,85 @@ std::string verdictCell(const MergedMeasurement& m) {
     return m.verdictText(); // the GUI's tooltips say the same (analysis/measurement.h)
 }
 
-void printSummaryTable(std::ostream& out, const Run& run, const RunAnalysis& analysis) {
-    int maxRepetitions = 1;
-    for (const auto& s : run.steps)
-        maxRepetitions = std::max(maxRepetitions, s.repetition);
-    bool anyInterval = false, anyProbability = false, fewRepetitions = false;
+namespace {
 
+// What the legend below the table needs to say.
+struct SummaryMarks {
+    bool anyInterval = false;
+    bool anyProbability = false;
+    bool fewRepetitions = false;
+};
+
+TextTable summaryColumns(bool repetitions) {
     TextTable table;
     table.addColumn("target", TextTable::Align::Left);
     table.addColumn("rate");
-    if (maxRepetitions > 1)
+    if (repetitions)
         table.addColumn("reps");
     for (const char* title : {"achieved", "p50 ms", "p90 ms", "p99 ms [95 % interval]", "p99.9 ms", "errors", "CPU %"})
         table.addColumn(title);
     table.addColumn("SLO", TextTable::Align::Left);
     table.addColumn("notes", TextTable::Align::Left);
+    return table;
+}
 
+// The cells after "target", "rate" and "reps" of one measurement.
+void addMeasurementCells(std::vector<std::string>& row, const Run& run, const MergedMeasurement& m,
+                         SummaryMarks& marks) {
+    if (!m.measured()) {
+        for (int i = 0; i < 8; ++i)
+            row.emplace_back("-");
+        row.push_back(m.skipped > 0 ? "skipped: " + m.statusMessage : m.statusMessage);
+        return;
+    }
+    marks.anyInterval |= m.p99Interval.has_value();
+    marks.anyProbability |= m.holdProbability.has_value();
+    marks.fewRepetitions |= !m.p99Interval && m.steps < kMinRepetitionsForInterval;
+    for (std::string cell : {formatRps(m.achievedRps), formatMs(m.latency.p50Ms), formatMs(m.latency.p90Ms), p99Cell(m),
+                             formatMs(m.latency.p999Ms), errorsCell(m), fixed(m.serverCpuPercent, 0), verdictCell(m)})
+        row.push_back(std::move(cell));
+    std::string notes = notesOf(m);
+    const std::string profiled = profiledNote(run, m);
+    if (!profiled.empty())
+        notes += (notes.empty() ? "" : "; ") + profiled;
+    row.push_back(notes);
+}
+
+void printSummaryLegend(std::ostream& out, bool repetitions, const SummaryMarks& marks) {
+    out << "Latency from each request's due time (corrected for coordinated omission); achieved = completed "
+           "requests per second;\nCPU % = the server's, of one core."
+        << (repetitions ? " Repetitions merged through their histograms; reps = measured / planned (the "
+                          "others failed, were skipped, or were profiled and left out: see notes)."
+                        : "")
+        << "\n";
+    if (marks.anyInterval || marks.fewRepetitions)
+        out << "p99 interval: 95 % bootstrap over repetitions"
+            << (marks.fewRepetitions ? " (an interval needs >= " + std::to_string(kMinRepetitionsForInterval) +
+                                           " repetitions: run with --repeat 3 or more)"
+                                     : std::string())
+            << ".\n";
+    out << "SLO: held or broken with confidence; '?' = not sure either way"
+        << (marks.anyProbability ? " (%: share of bootstrap resamples that met the SLO)" : "") << ".\n";
+}
+
+} // namespace
+
+void printSummaryTable(std::ostream& out, const Run& run, const RunAnalysis& analysis) {
+    int maxRepetitions = 1;
+    for (const auto& s : run.steps)
+        maxRepetitions = std::max(maxRepetitions, s.repetition);
+    const bool repetitions = maxRepetitions > 1;
+    TextTable table = summaryColumns(repetitions);
+    SummaryMarks marks;
     for (const auto& t : analysis.targets) {
         bool first = true;
         for (const auto& m : t.measurements) {
-            std::vector<std::string> row;
-            row.push_back(first ? t.target : "");
+            std::vector<std::string> row{first ? t.target : "", formatRps(m.requestedRps)};
             first = false;
-            row.push_back(formatRps(m.requestedRps));
-            if (maxRepetitions > 1)
+            if (repetitions)
                 row.push_back(std::to_string(m.steps) + "/" +
                               std::to_string(m.steps + m.failed + m.skipped + m.profiledLeftOut));
-            if (!m.measured()) {
-                for (int i = 0; i < 8; ++i)
-                    row.emplace_back("-");
-                row.push_back(m.skipped > 0 ? "skipped: " + m.statusMessage : m.statusMessage);
-                table.addRow(std::move(row));
-                continue;
-            }
-            anyInterval |= m.p99Interval.has_value();
-            anyProbability |= m.holdProbability.has_value();
-            fewRepetitions |= !m.p99Interval && m.steps < kMinRepetitionsForInterval;
-            row.push_back(formatRps(m.achievedRps));
-            row.push_back(formatMs(m.latency.p50Ms));
-            row.push_back(formatMs(m.latency.p90Ms));
-            row.push_back(p99Cell(m));
-            row.push_back(formatMs(m.latency.p999Ms));
-            row.push_back(errorsCell(m));
-            row.push_back(fixed(m.serverCpuPercent, 0));
-            row.push_back(verdictCell(m));
-            std::string notes = notesOf(m);
-            const std::string profiled = profiledNote(run, m);
-            if (!profiled.empty())
-                notes += (notes.empty() ? "" : "; ") + profiled;
-            row.push_back(notes);
+            addMeasurementCells(row, run, m, marks);
             table.addRow(std::move(row));
         }
     }
@@ -182,20 +212,7 @@ void printSummaryTable(std::ostream& out, const Run& run, const RunAnalysis& ana
         return;
     }
     table.print(out);
-    out << "Latency from each request's due time (corrected for coordinated omission); achieved = completed "
-           "requests per second;\nCPU % = the server's, of one core."
-        << (maxRepetitions > 1 ? " Repetitions merged through their histograms; reps = measured / planned (the "
-                                 "others failed, were skipped, or were profiled and left out: see notes)."
-                               : "")
-        << "\n";
-    if (anyInterval || fewRepetitions)
-        out << "p99 interval: 95 % bootstrap over repetitions"
-            << (fewRepetitions ? " (an interval needs >= " + std::to_string(kMinRepetitionsForInterval) +
-                                     " repetitions: run with --repeat 3 or more)"
-                               : std::string())
-            << ".\n";
-    out << "SLO: held or broken with confidence; '?' = not sure either way"
-        << (anyProbability ? " (%: share of bootstrap resamples that met the SLO)" : "") << ".\n";
+    printSummaryLegend(out, repetitions, marks);
 }
 
 void printKnees(std::ostream& out, const Run& run, const RunAnalysis& analysis) {

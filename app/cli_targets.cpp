@@ -16,6 +16,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -304,81 +305,99 @@ Json targetJson(const TargetDefinition& target, const TargetChecks& checks, cons
     return json;
 }
 
+// The targets named, in the order given (each once), or all; nullopt after saying which name is unknown.
+std::optional<std::vector<const TargetDefinition*>>
+selectedTargets(const TargetCatalog& catalog, const std::vector<std::string>& names, std::ostream& err) {
+    std::vector<const TargetDefinition*> targets;
+    if (names.empty()) {
+        for (const auto& target : catalog.targets())
+            targets.push_back(&target);
+        return targets;
+    }
+    for (const auto& name : names) {
+        const auto* target = catalog.find(name);
+        if (!target) {
+            std::string known;
+            for (const auto& candidate : catalog.targets())
+                known += (known.empty() ? "" : ", ") + candidate.name;
+            err << "loadscope targets: unknown target '" << name << "' (known: " << (known.empty() ? "none" : known)
+                << ")\n";
+            return std::nullopt;
+        }
+        if (std::find(targets.begin(), targets.end(), target) == targets.end())
+            targets.push_back(target);
+    }
+    return targets;
+}
+
+// Each target that passed preflight, one at a time; printed as it goes unless the output is JSON.
+std::vector<TargetProbe> probeTargets(const std::vector<const TargetDefinition*>& targets,
+                                      const std::vector<TargetChecks>& checks, const PlaceholderValues& values,
+                                      bool json, std::ostream& out) {
+    std::vector<TargetProbe> probes(targets.size());
+    if (!json)
+        out << "\nProbing " << targets.size() << (targets.size() == 1 ? " target" : " targets")
+            << " one at a time: start on a free port, one request per scenario, stop." << std::endl;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        if (checks[i].preflight.ok)
+            probes[i] = probeTarget(*targets[i], values);
+        if (!json) {
+            printProbe(out, *targets[i], checks[i], probes[i]);
+            out.flush();
+        }
+    }
+    return probes;
+}
+
+void printTargetsJson(std::ostream& out, const TargetCatalog& catalog,
+                      const std::vector<const TargetDefinition*>& targets, const std::vector<TargetChecks>& checks,
+                      const std::vector<TargetProbe>* probes, const std::filesystem::path& builtInDir,
+                      const std::filesystem::path& userDir) {
+    Json list = Json::array();
+    for (std::size_t i = 0; i < targets.size(); ++i)
+        list.push_back(targetJson(*targets[i], checks[i], probes ? &(*probes)[i] : nullptr));
+    Json errors = Json::array();
+    for (const auto& error : catalog.errors())
+        errors.push_back({{"file", error.file.string()},
+                          {"line", error.line > 0 ? Json(error.line) : Json(nullptr)},
+                          {"field", error.field},
+                          {"message", error.message}});
+    const Json document{{"built_in_dir", builtInDir.string()},
+                        {"user_dir", userDir.string()},
+                        {"targets", std::move(list)},
+                        {"errors", std::move(errors)}};
+    out << document.dump(2) << "\n";
+}
+
+// A failed probe, then a failed preflight, then a skipped definition file (see the command's footer).
+int targetsExitCode(const TargetCatalog& catalog, const std::vector<TargetChecks>& checks,
+                    const std::vector<TargetProbe>& probes) {
+    if (std::any_of(probes.begin(), probes.end(), [](const TargetProbe& p) { return p.attempted && !p.ok; }))
+        return kExitFailures;
+    if (std::any_of(checks.begin(), checks.end(), [](const TargetChecks& check) { return !check.preflight.ok; }))
+        return kExitPreflight;
+    return catalog.errors().empty() ? kExitOk : kExitFailures;
+}
+
 } // namespace
 
 int runTargetsCommand(const TargetsCommandOptions& options, std::ostream& out, std::ostream& err) {
     const auto builtInDir = options.builtInDir.empty() ? resourcesDir() / "targets" : options.builtInDir;
     const auto userDir = options.userDir ? *options.userDir : TargetCatalog::userTargetsDir();
     const auto catalog = TargetCatalog::load(builtInDir, userDir);
-
-    std::vector<const TargetDefinition*> targets;
-    if (options.names.empty()) {
-        for (const auto& target : catalog.targets())
-            targets.push_back(&target);
-    } else {
-        for (const auto& name : options.names) {
-            const auto* target = catalog.find(name);
-            if (!target) {
-                std::string known;
-                for (const auto& candidate : catalog.targets())
-                    known += (known.empty() ? "" : ", ") + candidate.name;
-                err << "loadscope targets: unknown target '" << name << "' (known: " << (known.empty() ? "none" : known)
-                    << ")\n";
-                return kExitUsage;
-            }
-            if (std::find(targets.begin(), targets.end(), target) == targets.end())
-                targets.push_back(target);
-        }
-    }
-
+    const auto targets = selectedTargets(catalog, options.names, err);
+    if (!targets)
+        return kExitUsage;
     auto values = defaultPlaceholderValues();
     values.python = options.python;
-    const auto checks = checkAll(targets, values);
+    const auto checks = checkAll(*targets, values);
     if (!options.json)
-        printList(out, catalog, targets, checks, builtInDir, userDir);
-
-    std::vector<TargetProbe> probes(targets.size());
-    if (options.probe) {
-        if (!options.json)
-            out << "\nProbing " << targets.size() << (targets.size() == 1 ? " target" : " targets")
-                << " one at a time: start on a free port, one request per scenario, stop." << std::endl;
-        for (std::size_t i = 0; i < targets.size(); ++i) {
-            if (checks[i].preflight.ok)
-                probes[i] = probeTarget(*targets[i], values);
-            if (!options.json) {
-                printProbe(out, *targets[i], checks[i], probes[i]);
-                out.flush();
-            }
-        }
-    }
-
-    if (options.json) {
-        Json list = Json::array();
-        for (std::size_t i = 0; i < targets.size(); ++i)
-            list.push_back(targetJson(*targets[i], checks[i], options.probe ? &probes[i] : nullptr));
-        Json errors = Json::array();
-        for (const auto& error : catalog.errors())
-            errors.push_back({{"file", error.file.string()},
-                              {"line", error.line > 0 ? Json(error.line) : Json(nullptr)},
-                              {"field", error.field},
-                              {"message", error.message}});
-        const Json document{{"built_in_dir", builtInDir.string()},
-                            {"user_dir", userDir.string()},
-                            {"targets", std::move(list)},
-                            {"errors", std::move(errors)}};
-        out << document.dump(2) << "\n";
-    }
-
-    const bool preflightFailed =
-        std::any_of(checks.begin(), checks.end(), [](const TargetChecks& check) { return !check.preflight.ok; });
-    bool probeFailed = false;
-    for (std::size_t i = 0; i < targets.size(); ++i)
-        probeFailed = probeFailed || (probes[i].attempted && !probes[i].ok);
-    if (probeFailed)
-        return kExitFailures;
-    if (preflightFailed)
-        return kExitPreflight;
-    return catalog.errors().empty() ? kExitOk : kExitFailures;
+        printList(out, catalog, *targets, checks, builtInDir, userDir);
+    const std::vector<TargetProbe> probes = options.probe ? probeTargets(*targets, checks, values, options.json, out)
+                                                          : std::vector<TargetProbe>(targets->size());
+    if (options.json)
+        printTargetsJson(out, catalog, *targets, checks, options.probe ? &probes : nullptr, builtInDir, userDir);
+    return targetsExitCode(catalog, checks, probes);
 }
 
 Command addTargetsCommand(CLI::App& root) {

@@ -43,6 +43,22 @@ void provideRuntimeDirectory() {
         ::setenv("XDG_RUNTIME_DIR", path.c_str(), 1);
 }
 
+// A Qt GUI application for drawing from a CLI command (charts, the flame graph's PNG), made on first use: no window
+// is shown, so without a display it draws on the offscreen platform (fonts still come from fontconfig). It lives
+// until the process exits (the command returns to main, which exits).
+void ensureHeadlessApplication() {
+    if (QCoreApplication::instance())
+        return;
+    if (!displayAvailable())
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    provideRuntimeDirectory();
+    static int argc = 1;
+    static char name[] = "loadscope";
+    static char* argv[] = {name, nullptr};
+    new QApplication(argc, argv);
+    describeApplication();
+}
+
 } // namespace
 
 bool displayAvailable() {
@@ -79,44 +95,18 @@ int runGui(int argc, char** argv) {
     return QApplication::exec();
 }
 
-bool wantsChartExport(int argc, char** argv) {
-    if (argc < 2 || std::string_view(argv[1]) != "export")
-        return false;
-    for (int i = 2; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg == "--chart" || arg.starts_with("--chart="))
-            return true;
-        const std::string_view format = arg.starts_with("--format=")          ? arg.substr(9)
-                                        : (arg == "--format" && i + 1 < argc) ? std::string_view(argv[i + 1])
-                                                                              : std::string_view();
-        if (format == "png" || format == "pdf" || format == "svg")
-            return true;
-    }
-    return false;
-}
-
-int runChartExport(int argc, char** argv) {
-    // No window is shown: without a display, draw on the offscreen platform (fonts still come from fontconfig).
-    if (!displayAvailable())
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    provideRuntimeDirectory();
-    int qtArgc = 1;
-    QApplication app(qtArgc, argv);
-    describeApplication();
-    return runChartExportCommand(std::vector<std::string>(argv + 2, argv + argc));
+cli::ChartExporter chartExporter() {
+    ChartExportCommand chart = chartExportCommand();
+    return {chart.kinds, chart.formats, chart.addOptions,
+            [write = chart.write](const std::filesystem::path& database, const std::vector<std::int64_t>& runs,
+                                  const std::string& kind, const std::string& format, const std::string& out) {
+                ensureHeadlessApplication();
+                return write(database, runs, kind, format, out);
+            }};
 }
 
 std::string rasterizeSvg(const std::string& svg, const std::string& pngPath) {
-    if (!QCoreApplication::instance()) {
-        if (!displayAvailable())
-            qputenv("QT_QPA_PLATFORM", "offscreen");
-        provideRuntimeDirectory();
-        // Lives until the process exits (the CLI command returns to main, which exits).
-        static int argc = 1;
-        static char name[] = "loadscope";
-        static char* argv[] = {name, nullptr};
-        new QApplication(argc, argv);
-    }
+    ensureHeadlessApplication();
     return writeSvgAsPng(svg, QString::fromStdString(pngPath), 1.5).toStdString();
 }
 

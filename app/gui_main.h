@@ -1,6 +1,8 @@
 #pragma once
 // The parts of `loadscope` that need Qt Widgets: the desktop app and the headless chart export.
 
+#include "cli_command.h"
+
 #include <string>
 
 namespace loadscope::gui {
@@ -10,10 +12,9 @@ bool displayAvailable();
 bool wantsGuiWithOptions(int argc, char** argv);
 // Runs the desktop app's event loop; returns its exit code. Takes `--db PATH`.
 int runGui(int argc, char** argv);
-// `loadscope export ... --chart KIND ...` (or --format png|pdf|svg): a chart, drawn by the GUI's chart code.
-bool wantsChartExport(int argc, char** argv);
-// Draws it, on the offscreen platform when there is no display; returns the exit code.
-int runChartExport(int argc, char** argv);
+// `loadscope export RUN... --chart KIND`: the chart kinds and options of the GUI's chart code, for the CLI's export
+// command to register; drawing makes a Qt GUI application on first use (offscreen without a display).
+cli::ChartExporter chartExporter();
 // An SVG drawn into a PNG file for `loadscope profile --format png` (a Qt GUI application is made on first use,
 // offscreen without a display). Returns "" or the error.
 std::string rasterizeSvg(const std::string& svg, const std::string& pngPath);

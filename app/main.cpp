@@ -9,8 +9,7 @@
 int main(int argc, char** argv) {
 #ifdef LOADSCOPE_HAVE_GUI
     // Charts are drawn by the GUI's code even headless: `loadscope export RUN --chart ...` (see gui_main.h).
-    if (loadscope::gui::wantsChartExport(argc, argv))
-        return loadscope::gui::runChartExport(argc, argv);
+    loadscope::cli::registerChartExporter(loadscope::gui::chartExporter());
     // `loadscope profile --format png` draws the flame graph's SVG with Qt.
     loadscope::cli::setSvgRasterizer(&loadscope::gui::rasterizeSvg);
     if (loadscope::gui::wantsGuiWithOptions(argc, argv) && loadscope::gui::displayAvailable())

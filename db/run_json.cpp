@@ -3,11 +3,13 @@
 #include "folded_profile.h"
 
 #include "run_store.h"
+#include "step_fields.h"
 
 #include <nlohmann/json.hpp>
 
 #include <limits>
 #include <set>
+#include <type_traits>
 
 namespace loadscope {
 namespace {
@@ -29,68 +31,70 @@ void putEmbeddedJson(Json& object, const std::string& key, const std::string& te
         object[key + "_text"] = text;
 }
 
-Json summaryJson(const LatencySummary& s) {
-    return Json{{"count", s.count},    {"min_ms", s.minMs},     {"mean_ms", s.meanMs}, {"p50_ms", s.p50Ms},
-                {"p75_ms", s.p75Ms},   {"p90_ms", s.p90Ms},     {"p95_ms", s.p95Ms},   {"p99_ms", s.p99Ms},
-                {"p999_ms", s.p999Ms}, {"p9999_ms", s.p9999Ms}, {"max_ms", s.maxMs}};
-}
-
 Json histogramJson(const std::optional<LatencyHistogram>& histogram) {
     return histogram ? Json(histogram->toBase64()) : Json(nullptr);
 }
 
-Json stepJson(const Step& s) {
-    Json byStatus = Json::object();
-    for (const auto& [code, count] : s.errors.status)
-        byStatus[std::to_string(code)] = count;
+Json timelineJson(const std::vector<TimelinePoint>& points) {
     Json timeline = Json::array();
-    for (const auto& p : s.timeline)
+    for (const auto& p : points)
         timeline.push_back(Json{{"second", p.second},
                                 {"sent", p.sent},
                                 {"completed", p.completed},
                                 {"errors", p.errors},
                                 {"p50_ms", p.p50Ms},
                                 {"p99_ms", p.p99Ms}});
-    Json j;
-    j["target"] = s.targetName;
-    j["scenario"] = s.scenario;
-    j["requested_rps"] = s.requestedRps;
-    j["repetition"] = s.repetition;
-    j["sequence"] = s.sequence;
-    j["status"] = std::string(toString(s.status));
-    j["status_message"] = s.statusMessage;
-    j["started_ms"] = s.startedMs;
-    j["finished_ms"] = s.finishedMs;
-    j["duration_s"] = s.durationS;
-    j["achieved_rps"] = s.achievedRps;
-    j["counts"] = Json{{"due", s.due}, {"sent", s.sent},     {"completed", s.completed},
-                       {"ok", s.ok},   {"waited", s.waited}, {"peak_in_flight", s.peakInFlight}};
-    j["errors"] = Json{
-        {"connect", s.errors.connect}, {"read", s.errors.read}, {"timeout", s.errors.timeout}, {"by_status", byStatus}};
-    j["lateness"] = Json{{"p50_ms", s.latenessP50Ms}, {"p99_ms", s.latenessP99Ms}, {"max_ms", s.latenessMaxMs}};
-    j["server"] = Json{{"cpu_percent", s.server.cpuPercent},
-                       {"peak_rss_bytes", s.server.peakRssBytes},
-                       {"threads", s.server.threads},
-                       {"voluntary_context_switches", s.server.voluntaryContextSwitches},
-                       {"involuntary_context_switches", s.server.involuntaryContextSwitches}};
-    j["generator_cpu_percent"] = s.generatorCpuPercent;
-    j["flags"] = Json{{"generator_limited", s.flags.generatorLimited},
-                      {"connection_limited", s.flags.connectionLimited},
-                      {"slo_violated", s.flags.sloViolated},
-                      {"server_restarted", s.flags.serverRestarted},
-                      {"reason", s.flags.reason}};
-    j["latency"] = summaryJson(s.latency);
-    j["service_time"] = summaryJson(s.serviceTime);
-    j["latency_histogram"] = histogramJson(s.latencyHistogram);
-    j["service_time_histogram"] = histogramJson(s.serviceTimeHistogram);
-    j["timeline"] = std::move(timeline);
-    j["server_log_tail"] = s.serverLogTail;
-    j["generator_log_tail"] = s.generatorLogTail;
-    // Optional (documents from before profiles have no "profile"): the folded stacks as text, readable as they are.
-    j["profile"] = s.profile ? Json{{"profiler", s.profile->profiler},
-                                    {"sample_rate_hz", s.profile->sampleRateHz},
-                                    {"folded", s.profile->folded}}
-                             : Json(nullptr);
+    return timeline;
+}
+
+// Optional (documents from before profiles have no "profile"): the folded stacks as text, readable as they are.
+Json profileJson(const std::optional<StepProfile>& profile) {
+    if (!profile)
+        return nullptr;
+    return Json{
+        {"profiler", profile->profiler}, {"sample_rate_hz", profile->sampleRateHz}, {"folded", profile->folded}};
+}
+
+Json fieldJson(const StepField& field, const Step& step) {
+    return std::visit(
+        [&](auto member) -> Json {
+            const auto& value = fieldValue(member, step);
+            using T = std::decay_t<decltype(value)>;
+            if constexpr (std::is_same_v<T, StepStatus>) {
+                return std::string(toString(value));
+            } else if constexpr (std::is_same_v<T, std::map<int, std::int64_t>>) {
+                Json byStatus = Json::object();
+                for (const auto& [code, count] : value)
+                    byStatus[std::to_string(code)] = count;
+                return byStatus;
+            } else if constexpr (std::is_same_v<T, std::vector<TimelinePoint>>) {
+                return timelineJson(value);
+            } else if constexpr (std::is_same_v<T, std::optional<LatencyHistogram>>) {
+                return histogramJson(value);
+            } else if constexpr (std::is_same_v<T, std::optional<StepProfile>>) {
+                return profileJson(value);
+            } else {
+                return value;
+            }
+        },
+        field.member);
+}
+
+// "counts.due" -> {"counts": {"due": ...}}: the nested objects are made as the first of their fields is written, so
+// the keys come out in stepFields() order.
+Json stepJson(const Step& step) {
+    Json j = Json::object();
+    for (const auto& field : stepFields()) {
+        if (field.json.empty())
+            continue;
+        Json* object = &j;
+        std::string_view path = field.json;
+        for (auto dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.')) {
+            object = &(*object)[std::string(path.substr(0, dot))];
+            path.remove_prefix(dot + 1);
+        }
+        (*object)[std::string(path)] = fieldJson(field, step);
+    }
     return j;
 }
 
@@ -246,56 +250,10 @@ private:
     const std::string& source_;
 };
 
-LatencySummary readSummary(const ObjectReader& r) {
-    LatencySummary s;
-    s.count = r.integer("count");
-    s.minMs = r.number("min_ms");
-    s.meanMs = r.number("mean_ms");
-    s.p50Ms = r.number("p50_ms");
-    s.p75Ms = r.number("p75_ms");
-    s.p90Ms = r.number("p90_ms");
-    s.p95Ms = r.number("p95_ms");
-    s.p99Ms = r.number("p99_ms");
-    s.p999Ms = r.number("p999_ms");
-    s.p9999Ms = r.number("p9999_ms");
-    s.maxMs = r.number("max_ms");
-    return s;
-}
-
-Step readStep(const ObjectReader& r, const std::set<std::string>& targetNames) {
-    Step s;
-    s.targetName = r.string("target");
-    if (!targetNames.count(s.targetName))
-        r.fail(r.pathOf("target"), "expected the name of one of the document's targets, found '" + s.targetName + "'");
-    s.scenario = r.string("scenario");
-    s.requestedRps = r.number("requested_rps");
-    s.repetition = r.integer32("repetition");
-    s.sequence = r.integer32("sequence");
-    const std::string status = r.string("status");
-    const auto stepStatus = stepStatusFromString(status);
-    if (!stepStatus)
-        r.fail(r.pathOf("status"), "expected one of ok, failed, skipped, cancelled, found '" + status + "'");
-    s.status = *stepStatus;
-    s.statusMessage = r.string("status_message");
-    s.startedMs = r.integer("started_ms");
-    s.finishedMs = r.integer("finished_ms");
-    s.durationS = r.number("duration_s");
-    s.achievedRps = r.number("achieved_rps");
-
-    const ObjectReader counts = r.object("counts");
-    s.due = counts.integer("due");
-    s.sent = counts.integer("sent");
-    s.completed = counts.integer("completed");
-    s.ok = counts.integer("ok");
-    s.waited = counts.integer("waited");
-    s.peakInFlight = counts.integer("peak_in_flight");
-
-    const ObjectReader errors = r.object("errors");
-    s.errors.connect = errors.integer("connect");
-    s.errors.read = errors.integer("read");
-    s.errors.timeout = errors.integer("timeout");
-    const ObjectReader byStatus = errors.object("by_status");
-    for (const auto& [code, count] : errors.member("by_status", "an object").items()) {
+std::map<int, std::int64_t> readStatusCounts(const ObjectReader& errors, const std::string& key) {
+    std::map<int, std::int64_t> counts;
+    const ObjectReader byStatus = errors.object(key.c_str());
+    for (const auto& [code, count] : errors.member(key.c_str(), "an object").items()) {
         const std::string path = byStatus.pathOf(code);
         int status = 0;
         std::size_t used = 0;
@@ -305,38 +263,17 @@ Step readStep(const ObjectReader& r, const std::set<std::string>& targetNames) {
             used = 0;
         }
         if (used != code.size() || code.empty() || status < 100 || status > 999)
-            r.fail(path, "expected an HTTP status code (100..999) as the key");
-        s.errors.status[status] = byStatus.integerValue(count, path);
+            errors.fail(path, "expected an HTTP status code (100..999) as the key");
+        counts[status] = byStatus.integerValue(count, path);
     }
+    return counts;
+}
 
-    const ObjectReader lateness = r.object("lateness");
-    s.latenessP50Ms = lateness.number("p50_ms");
-    s.latenessP99Ms = lateness.number("p99_ms");
-    s.latenessMaxMs = lateness.number("max_ms");
-
-    const ObjectReader server = r.object("server");
-    s.server.cpuPercent = server.number("cpu_percent");
-    s.server.peakRssBytes = server.integer("peak_rss_bytes");
-    s.server.threads = server.integer32("threads");
-    s.server.voluntaryContextSwitches = server.integer("voluntary_context_switches");
-    s.server.involuntaryContextSwitches = server.integer("involuntary_context_switches");
-    s.generatorCpuPercent = r.number("generator_cpu_percent");
-
-    const ObjectReader flags = r.object("flags");
-    s.flags.generatorLimited = flags.boolean("generator_limited");
-    s.flags.connectionLimited = flags.boolean("connection_limited");
-    s.flags.sloViolated = flags.boolean("slo_violated");
-    s.flags.serverRestarted = flags.boolean("server_restarted");
-    s.flags.reason = flags.string("reason");
-
-    s.latency = readSummary(r.object("latency"));
-    s.serviceTime = readSummary(r.object("service_time"));
-    s.latencyHistogram = r.histogram("latency_histogram");
-    s.serviceTimeHistogram = r.histogram("service_time_histogram");
-
-    const Json& timeline = r.array("timeline");
+std::vector<TimelinePoint> readTimeline(const ObjectReader& r, const std::string& key) {
+    std::vector<TimelinePoint> points;
+    const Json& timeline = r.array(key.c_str());
     for (std::size_t i = 0; i < timeline.size(); ++i) {
-        const ObjectReader point(timeline[i], r.pathOf("timeline") + "[" + std::to_string(i) + "]", r.source());
+        const ObjectReader point(timeline[i], r.pathOf(key) + "[" + std::to_string(i) + "]", r.source());
         TimelinePoint p;
         p.second = point.integer32("second");
         p.sent = point.integer("sent");
@@ -344,22 +281,85 @@ Step readStep(const ObjectReader& r, const std::set<std::string>& targetNames) {
         p.errors = point.integer("errors");
         p.p50Ms = point.number("p50_ms");
         p.p99Ms = point.number("p99_ms");
-        s.timeline.push_back(p);
+        points.push_back(p);
     }
-    s.serverLogTail = r.string("server_log_tail");
-    s.generatorLogTail = r.string("generator_log_tail");
-    if (r.has("profile") && !r.member("profile", "an object or null").is_null()) {
-        const ObjectReader profile = r.object("profile");
-        StepProfile p;
-        p.profiler = profile.string("profiler");
-        if (p.profiler != "python" && p.profiler != "perf")
-            r.fail(profile.pathOf("profiler"), "expected \"python\" or \"perf\"");
-        p.sampleRateHz = profile.number("sample_rate_hz");
-        p.folded = profile.string("folded");
-        if (const auto parsed = parseFolded(p.folded); !parsed.ok())
-            r.fail(profile.pathOf("folded"), "expected folded stacks ('frame;frame count' lines): " + parsed.error);
-        s.profile = std::move(p);
+    return points;
+}
+
+// Missing or null: not profiled (documents from before profiles have no "profile").
+std::optional<StepProfile> readProfile(const ObjectReader& r, const std::string& key) {
+    if (!r.has(key.c_str()) || r.member(key.c_str(), "an object or null").is_null())
+        return std::nullopt;
+    const ObjectReader profile = r.object(key.c_str());
+    StepProfile p;
+    p.profiler = profile.string("profiler");
+    if (p.profiler != "python" && p.profiler != "perf")
+        r.fail(profile.pathOf("profiler"), "expected \"python\" or \"perf\"");
+    p.sampleRateHz = profile.number("sample_rate_hz");
+    p.folded = profile.string("folded");
+    if (const auto parsed = parseFolded(p.folded); !parsed.ok())
+        r.fail(profile.pathOf("folded"), "expected folded stacks ('frame;frame count' lines): " + parsed.error);
+    return p;
+}
+
+StepStatus readStatus(const ObjectReader& r, const std::string& key) {
+    const std::string status = r.string(key.c_str());
+    const auto stepStatus = stepStatusFromString(status);
+    if (!stepStatus)
+        r.fail(r.pathOf(key), "expected one of ok, failed, skipped, cancelled, found '" + status + "'");
+    return *stepStatus;
+}
+
+// Reads the field at `key` of `r` (the object that holds it) into `step`, checked as its type requires.
+void readJsonField(const ObjectReader& r, const std::string& key, const StepField& field, Step& step) {
+    std::visit(
+        [&](auto member) {
+            auto& value = member(step);
+            using T = std::decay_t<decltype(value)>;
+            if constexpr (std::is_same_v<T, std::int64_t>)
+                value = r.integer(key.c_str());
+            else if constexpr (std::is_same_v<T, int>)
+                value = r.integer32(key.c_str());
+            else if constexpr (std::is_same_v<T, double>)
+                value = r.number(key.c_str());
+            else if constexpr (std::is_same_v<T, bool>)
+                value = r.boolean(key.c_str());
+            else if constexpr (std::is_same_v<T, std::string>)
+                value = r.string(key.c_str());
+            else if constexpr (std::is_same_v<T, StepStatus>)
+                value = readStatus(r, key);
+            else if constexpr (std::is_same_v<T, std::map<int, std::int64_t>>)
+                value = readStatusCounts(r, key);
+            else if constexpr (std::is_same_v<T, std::vector<TimelinePoint>>)
+                value = readTimeline(r, key);
+            else if constexpr (std::is_same_v<T, std::optional<LatencyHistogram>>)
+                value = r.histogram(key.c_str());
+            else
+                value = readProfile(r, key);
+        },
+        field.member);
+}
+
+// The reader of the object that holds the last part of `path`: "counts.due" -> r.object("counts"), key "due".
+ObjectReader holderOf(const ObjectReader& r, std::string_view path, std::string& key) {
+    const auto dot = path.find('.');
+    if (dot == std::string_view::npos) {
+        key = std::string(path);
+        return r;
     }
+    return holderOf(r.object(std::string(path.substr(0, dot)).c_str()), path.substr(dot + 1), key);
+}
+
+Step readStep(const ObjectReader& r, const std::set<std::string>& targetNames) {
+    Step s;
+    for (const auto& field : stepFields()) {
+        if (field.json.empty())
+            continue;
+        std::string key;
+        readJsonField(holderOf(r, field.json, key), key, field, s);
+    }
+    if (!targetNames.count(s.targetName))
+        r.fail(r.pathOf("target"), "expected the name of one of the document's targets, found '" + s.targetName + "'");
     return s;
 }
 

@@ -1,11 +1,11 @@
 #include "step_rows.h"
 
 #include "profile_codec.h"
+#include "step_fields.h"
 #include "timeline_codec.h"
 
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <cmath>
 #include <string>
 #include <type_traits>
@@ -13,78 +13,24 @@
 namespace loadscope::step_rows {
 namespace {
 
-// The order of these names is the order write() binds and read() reads.
-constexpr std::array<std::string_view, 61> kColumns{
-    "run_id",
-    "target_id",
-    "scenario",
-    "requested_rps",
-    "repetition",
-    "sequence",
-    "status",
-    "status_message",
-    "started_ms",
-    "finished_ms",
-    "duration_s",
-    "achieved_rps",
-    "due",
-    "sent",
-    "completed",
-    "ok",
-    "waited",
-    "peak_in_flight",
-    "errors_connect",
-    "errors_read",
-    "errors_timeout",
-    "errors_by_status",
-    "lateness_p50_ms",
-    "lateness_p99_ms",
-    "lateness_max_ms",
-    "server_cpu_percent",
-    "server_peak_rss_bytes",
-    "server_threads",
-    "server_voluntary_cs",
-    "server_involuntary_cs",
-    "generator_cpu_percent",
-    "generator_limited",
-    "connection_limited",
-    "slo_violated",
-    "server_restarted",
-    "flag_reason",
-    "latency_count",
-    "latency_min_ms",
-    "latency_mean_ms",
-    "latency_p50_ms",
-    "latency_p75_ms",
-    "latency_p90_ms",
-    "latency_p95_ms",
-    "latency_p99_ms",
-    "latency_p999_ms",
-    "latency_p9999_ms",
-    "latency_max_ms",
-    "service_count",
-    "service_min_ms",
-    "service_mean_ms",
-    "service_p50_ms",
-    "service_p75_ms",
-    "service_p90_ms",
-    "service_p95_ms",
-    "service_p99_ms",
-    "service_p999_ms",
-    "service_p9999_ms",
-    "service_max_ms",
-    "timeline",
-    "server_log_tail",
-    "generator_log_tail",
-};
-constexpr std::size_t kWrittenColumns = kColumns.size();
+// The fields the `steps` row holds, in stepFields() order: the INSERT binds and the SELECT reads this one list.
+const std::vector<const StepField*>& rowFields() {
+    static const std::vector<const StepField*> fields = [] {
+        std::vector<const StepField*> list;
+        for (const auto& field : stepFields())
+            if (!field.column.empty())
+                list.push_back(&field);
+        return list;
+    }();
+    return fields;
+}
 
 const std::string& insertSql() {
     static const std::string sql = [] {
         std::string names;
         std::string values;
-        for (std::size_t i = 0; i < kWrittenColumns; ++i) {
-            names += (i ? ", " : "") + std::string(kColumns[i]);
+        for (std::size_t i = 0; i < rowFields().size(); ++i) {
+            names += (i ? ", " : "") + std::string(rowFields()[i]->column);
             values += (i ? ", ?" : "?") + std::to_string(i + 1);
         }
         return "INSERT INTO steps (" + names + ") VALUES (" + values + ")";
@@ -92,82 +38,19 @@ const std::string& insertSql() {
     return sql;
 }
 
+// The step's id, its target's name and its profile's settings come first, so decoding a column can name the step.
+constexpr int kFirstFieldColumn = 4;
+
 const std::string& selectSql() {
     static const std::string sql = [] {
         std::string names;
-        for (std::size_t i = 0; i < kWrittenColumns; ++i)
-            names += (i ? ", s." : "s.") + std::string(kColumns[i]);
-        return "SELECT " + names +
-               ", t.name, s.id, p.profiler, p.sample_rate_hz FROM steps s JOIN targets t ON t.id = s.target_id "
-               "LEFT JOIN step_profiles p ON p.step_id = s.id "
+        for (const auto* field : rowFields())
+            names += ", s." + std::string(field->column);
+        return "SELECT s.id, t.name, p.profiler, p.sample_rate_hz" + names +
+               " FROM steps s JOIN targets t ON t.id = s.target_id LEFT JOIN step_profiles p ON p.step_id = s.id "
                "WHERE s.run_id = ?1 ORDER BY s.sequence, s.id";
     }();
     return sql;
-}
-
-class Binder {
-public:
-    Binder(sqlite::Database& db, sqlite::Query& q)
-        : db_(db)
-        , q_(q) {}
-    template <typename T> Binder& operator<<(const T& value) {
-        if constexpr (std::is_floating_point_v<T>) {
-            // SQLite would store NaN as NULL (and JSON has neither NaN nor infinity): refuse it, naming the field.
-            if (!std::isfinite(value))
-                db_.fail("store a step", std::string(kColumns.at(static_cast<std::size_t>(next_ - 1))) + " is " +
-                                             std::to_string(value) + " (expected a finite number)");
-        }
-        q_.bind(next_++, value);
-        return *this;
-    }
-    Binder& blob(std::string_view bytes) {
-        q_.bindBlob(next_++, bytes);
-        return *this;
-    }
-    int bound() const { return next_ - 1; }
-
-private:
-    sqlite::Database& db_;
-    sqlite::Query& q_;
-    int next_ = 1;
-};
-
-class Reader {
-public:
-    explicit Reader(const sqlite::Query& q)
-        : q_(q) {}
-    std::int64_t int64() { return q_.int64(next_++); }
-    int int32() { return q_.int32(next_++); }
-    double real() { return q_.real(next_++); }
-    bool flag() { return q_.int64(next_++) != 0; }
-    std::string text() { return q_.text(next_++); }
-    std::string_view blob() { return q_.blob(next_++); }
-    int read() const { return next_; }
-
-private:
-    const sqlite::Query& q_;
-    int next_ = 0;
-};
-
-void bindSummary(Binder& b, const LatencySummary& s) {
-    b << s.count << s.minMs << s.meanMs << s.p50Ms << s.p75Ms << s.p90Ms << s.p95Ms << s.p99Ms << s.p999Ms << s.p9999Ms
-      << s.maxMs;
-}
-
-LatencySummary readSummary(Reader& r) {
-    LatencySummary s;
-    s.count = r.int64();
-    s.minMs = r.real();
-    s.meanMs = r.real();
-    s.p50Ms = r.real();
-    s.p75Ms = r.real();
-    s.p90Ms = r.real();
-    s.p95Ms = r.real();
-    s.p99Ms = r.real();
-    s.p999Ms = r.real();
-    s.p9999Ms = r.real();
-    s.maxMs = r.real();
-    return s;
 }
 
 std::string statusErrorsJson(const std::map<int, std::int64_t>& byStatus) {
@@ -177,17 +60,114 @@ std::string statusErrorsJson(const std::map<int, std::int64_t>& byStatus) {
     return j.dump();
 }
 
-std::map<int, std::int64_t> parseStatusErrors(sqlite::Database& db, std::int64_t stepId, const std::string& text) {
+std::map<int, std::int64_t> parseStatusErrors(sqlite::Database& db, const std::string& what, const std::string& text) {
     std::map<int, std::int64_t> byStatus;
     const auto j = nlohmann::json::parse(text, nullptr, false);
     if (!j.is_object())
-        db.fail("load step " + std::to_string(stepId), "its errors_by_status column is not a JSON object");
+        db.fail(what, "its errors_by_status column is not a JSON object");
     for (const auto& [code, count] : j.items()) {
         if (!count.is_number_integer())
-            db.fail("load step " + std::to_string(stepId), "errors_by_status[\"" + code + "\"] is not an integer");
+            db.fail(what, "errors_by_status[\"" + code + "\"] is not an integer");
         byStatus[std::stoi(code)] = count.get<std::int64_t>();
     }
     return byStatus;
+}
+
+[[noreturn]] void notAColumn(sqlite::Database& db, const StepField& field) {
+    db.fail("store a step", "internal error: " + std::string(field.json) + " has no column of the steps table");
+}
+
+// Binds one field at `index`, in the column's storage form.
+void bindField(sqlite::Database& db, sqlite::Query& q, int index, const StepField& field, const Step& step) {
+    std::visit(
+        [&](auto member) {
+            const auto& value = fieldValue(member, step);
+            using T = std::decay_t<decltype(value)>;
+            if constexpr (std::is_same_v<T, double>) {
+                // SQLite would store NaN as NULL (and JSON has neither NaN nor infinity): refuse it, naming the field.
+                if (!std::isfinite(value))
+                    db.fail("store a step",
+                            std::string(field.column) + " is " + std::to_string(value) + " (expected a finite number)");
+                q.bind(index, value);
+            } else if constexpr (std::is_same_v<T, StepStatus>) {
+                q.bind(index, toString(value));
+            } else if constexpr (std::is_same_v<T, std::map<int, std::int64_t>>) {
+                q.bind(index, statusErrorsJson(value));
+            } else if constexpr (std::is_same_v<T, std::vector<TimelinePoint>>) {
+                q.bindBlob(index, encodeTimeline(value));
+            } else if constexpr (std::is_same_v<T, std::optional<LatencyHistogram>> ||
+                                 std::is_same_v<T, std::optional<StepProfile>>) {
+                notAColumn(db, field);
+            } else {
+                q.bind(index, value);
+            }
+        },
+        field.member);
+}
+
+// Reads one field from `column` of the current row into `step`.
+void readColumnField(sqlite::Database& db, const sqlite::Query& q, int column, const StepField& field, Step& step) {
+    auto what = [&] { return "load step " + std::to_string(step.id); };
+    std::visit(
+        [&](auto member) {
+            auto& value = member(step);
+            using T = std::decay_t<decltype(value)>;
+            if constexpr (std::is_same_v<T, std::int64_t>) {
+                value = q.int64(column);
+            } else if constexpr (std::is_same_v<T, int>) {
+                value = q.int32(column);
+            } else if constexpr (std::is_same_v<T, double>) {
+                value = q.real(column);
+            } else if constexpr (std::is_same_v<T, bool>) {
+                value = q.int64(column) != 0;
+            } else if constexpr (std::is_same_v<T, std::string>) {
+                value = q.text(column);
+            } else if constexpr (std::is_same_v<T, StepStatus>) {
+                const std::string text = q.text(column);
+                const auto status = stepStatusFromString(text);
+                if (!status)
+                    db.fail(what(), "unknown step status '" + text + "'");
+                value = *status;
+            } else if constexpr (std::is_same_v<T, std::map<int, std::int64_t>>) {
+                value = parseStatusErrors(db, what(), q.text(column));
+            } else if constexpr (std::is_same_v<T, std::vector<TimelinePoint>>) {
+                std::string error;
+                auto points = decodeTimeline(q.blob(column), &error);
+                if (!points)
+                    db.fail(what(), "its timeline is damaged: " + error);
+                value = std::move(*points);
+            } else {
+                notAColumn(db, field);
+            }
+        },
+        field.member);
+}
+
+// The columns after the step's fields in selectSql(), and the step they belong to.
+Step readRow(sqlite::Database& db, const sqlite::Query& q) {
+    Step s;
+    s.id = q.int64(0);
+    s.targetName = q.text(1);
+    if (!q.isNull(2))
+        s.profile = StepProfile{q.text(2), q.real(3), {}};
+    for (std::size_t i = 0; i < rowFields().size(); ++i)
+        readColumnField(db, q, kFirstFieldColumn + static_cast<int>(i), *rowFields()[i], s);
+    return s;
+}
+
+void insertHistograms(sqlite::Database& db, std::int64_t stepId, const Step& step) {
+    auto h = db.query("INSERT INTO step_histograms (step_id, latency, service_time) VALUES (?1, ?2, ?3)",
+                      "insert a step's histograms");
+    h.bind(1, stepId);
+    if (step.latencyHistogram)
+        h.bindBlob(2, step.latencyHistogram->serialize());
+    else
+        h.bindNull(2);
+    if (step.serviceTimeHistogram)
+        h.bindBlob(3, step.serviceTimeHistogram->serialize());
+    else
+        h.bindNull(3);
+    h.run();
 }
 
 } // namespace
@@ -199,38 +179,12 @@ std::int64_t insert(sqlite::Database& db, const Step& step) {
             db.fail("store a step", "timeline[" + std::to_string(i) + "] has a percentile that is not a finite number");
     }
     auto q = db.query(insertSql(), "insert a step");
-    Binder b(db, q);
-    b << step.runId << step.targetId << step.scenario << step.requestedRps << step.repetition << step.sequence
-      << std::string(toString(step.status)) << step.statusMessage << step.startedMs << step.finishedMs << step.durationS
-      << step.achievedRps << step.due << step.sent << step.completed << step.ok << step.waited << step.peakInFlight
-      << step.errors.connect << step.errors.read << step.errors.timeout << statusErrorsJson(step.errors.status)
-      << step.latenessP50Ms << step.latenessP99Ms << step.latenessMaxMs << step.server.cpuPercent
-      << step.server.peakRssBytes << step.server.threads << step.server.voluntaryContextSwitches
-      << step.server.involuntaryContextSwitches << step.generatorCpuPercent << step.flags.generatorLimited
-      << step.flags.connectionLimited << step.flags.sloViolated << step.flags.serverRestarted << step.flags.reason;
-    bindSummary(b, step.latency);
-    bindSummary(b, step.serviceTime);
-    b.blob(encodeTimeline(step.timeline));
-    b << step.serverLogTail << step.generatorLogTail;
-    if (b.bound() != static_cast<int>(kWrittenColumns) || q.parameterCount() != b.bound())
-        db.fail("insert a step", "internal error: column list and values differ");
+    for (std::size_t i = 0; i < rowFields().size(); ++i)
+        bindField(db, q, static_cast<int>(i) + 1, *rowFields()[i], step);
     q.run();
     const std::int64_t id = db.lastInsertRowId();
-
-    if (step.latencyHistogram || step.serviceTimeHistogram) {
-        auto h = db.query("INSERT INTO step_histograms (step_id, latency, service_time) VALUES (?1, ?2, ?3)",
-                          "insert a step's histograms");
-        h.bind(1, id);
-        if (step.latencyHistogram)
-            h.bindBlob(2, step.latencyHistogram->serialize());
-        else
-            h.bindNull(2);
-        if (step.serviceTimeHistogram)
-            h.bindBlob(3, step.serviceTimeHistogram->serialize());
-        else
-            h.bindNull(3);
-        h.run();
-    }
+    if (step.latencyHistogram || step.serviceTimeHistogram)
+        insertHistograms(db, id, step);
     if (step.profile)
         insertProfile(db, id, *step.profile);
     return id;
@@ -272,72 +226,8 @@ std::vector<Step> loadForRun(sqlite::Database& db, std::int64_t runId) {
     std::vector<Step> steps;
     auto q = db.query(selectSql(), "load the steps of a run");
     q.bind(1, runId);
-    while (q.step()) {
-        Reader r(q);
-        Step s;
-        s.runId = r.int64();
-        s.targetId = r.int64();
-        s.scenario = r.text();
-        s.requestedRps = r.real();
-        s.repetition = r.int32();
-        s.sequence = r.int32();
-        const std::string status = r.text();
-        s.statusMessage = r.text();
-        s.startedMs = r.int64();
-        s.finishedMs = r.int64();
-        s.durationS = r.real();
-        s.achievedRps = r.real();
-        s.due = r.int64();
-        s.sent = r.int64();
-        s.completed = r.int64();
-        s.ok = r.int64();
-        s.waited = r.int64();
-        s.peakInFlight = r.int64();
-        s.errors.connect = r.int64();
-        s.errors.read = r.int64();
-        s.errors.timeout = r.int64();
-        const std::string statusErrors = r.text();
-        s.latenessP50Ms = r.real();
-        s.latenessP99Ms = r.real();
-        s.latenessMaxMs = r.real();
-        s.server.cpuPercent = r.real();
-        s.server.peakRssBytes = r.int64();
-        s.server.threads = r.int32();
-        s.server.voluntaryContextSwitches = r.int64();
-        s.server.involuntaryContextSwitches = r.int64();
-        s.generatorCpuPercent = r.real();
-        s.flags.generatorLimited = r.flag();
-        s.flags.connectionLimited = r.flag();
-        s.flags.sloViolated = r.flag();
-        s.flags.serverRestarted = r.flag();
-        s.flags.reason = r.text();
-        s.latency = readSummary(r);
-        s.serviceTime = readSummary(r);
-        const std::string_view timeline = r.blob();
-        s.serverLogTail = r.text();
-        s.generatorLogTail = r.text();
-        s.targetName = r.text();
-        s.id = r.int64();
-        if (!q.isNull(r.read())) {
-            StepProfile profile;
-            profile.profiler = r.text();
-            profile.sampleRateHz = r.real();
-            s.profile = std::move(profile);
-        }
-
-        const std::string what = "load step " + std::to_string(s.id);
-        const auto stepStatus = stepStatusFromString(status);
-        if (!stepStatus)
-            db.fail(what, "unknown step status '" + status + "'");
-        s.status = *stepStatus;
-        s.errors.status = parseStatusErrors(db, s.id, statusErrors);
-        std::string error;
-        auto points = decodeTimeline(timeline, &error);
-        if (!points)
-            db.fail(what, "its timeline is damaged: " + error);
-        s.timeline = std::move(*points);
-        steps.push_back(std::move(s));
-    }
+    while (q.step())
+        steps.push_back(readRow(db, q));
     return steps;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// Step <-> a row of the `steps` table (and its `step_histograms` row). One list of columns drives both the INSERT
-// and the SELECT, so the two cannot drift apart.
+// Step <-> a row of the `steps` table (and its `step_histograms` and `step_profiles` rows). The INSERT and the SELECT
+// both walk stepFields() (step_fields.h), so a column cannot be written from one member and read into another.
 
 #include "sqlite_database.h"
 

@@ -55,22 +55,137 @@ std::optional<double> headerSeconds(std::string_view line, std::string_view key)
     return parseDouble(rest.substr(0, end));
 }
 
+// The unit --hlog-unit gives (none: decided per tag from the log).
+struct HlogUnitChoice {
+    std::optional<double> microsPerUnit;
+    std::string note;
+};
+
+HlogUnitChoice hlogUnitOption(const ParseOptions& options) {
+    HlogUnitChoice choice;
+    if (options.hlogUnit.empty())
+        return choice;
+    choice.microsPerUnit = microsPerUnit(options.hlogUnit);
+    if (!choice.microsPerUnit)
+        throw ImportError("--hlog-unit: expected ns, us, ms or s, got '" + options.hlogUnit + "'");
+    choice.note = "values in " + options.hlogUnit + " (--hlog-unit)";
+    return choice;
+}
+
+// One interval line: "[Tag=NAME,]start,length,max,HISTF...".
+struct HlogInterval {
+    std::string tag;
+    double start = 0, length = 0, maxColumn = 0;
+    HdrHistogramData data;
+};
+
+HlogInterval readHlogInterval(InputFile& file, std::string_view line) {
+    HlogInterval interval;
+    if (startsWith(line, "Tag=")) {
+        const auto comma = line.find(',');
+        if (comma == std::string_view::npos)
+            file.failAt(file.lineNumber(), "expected 'Tag=NAME,' before the interval's columns");
+        interval.tag = std::string(line.substr(4, comma - 4));
+        line.remove_prefix(comma + 1);
+    }
+    std::string_view f[4];
+    if (splitFields(line, ',', f, 4) != 4)
+        file.failAt(file.lineNumber(),
+                    "expected an interval 'start,length,max,HISTF...' (4 columns), found " + excerpt(line));
+    const auto start = parseDouble(f[0]);
+    const auto length = parseDouble(f[1]);
+    const auto maxColumn = parseDouble(f[2]);
+    if (!start || !length || !maxColumn || *length < 0 || *maxColumn < 0)
+        file.failAt(file.lineNumber(), "expected numbers for the interval's start, length and max, found " +
+                                           excerpt(line.substr(0, line.find(",HIST"))));
+    std::string error;
+    auto data = decodeHdrHistogram(f[3], &error);
+    if (!data)
+        file.failAt(file.lineNumber(), "column 4 (histogram): " + error);
+    interval.start = *start;
+    interval.length = *length;
+    interval.maxColumn = *maxColumn;
+    interval.data = std::move(*data);
+    return interval;
+}
+
+// The tag's unit, from the first interval with counts when --hlog-unit did not say: the max column is the
+// histogram's highest value divided by the writer's ratio, which each writer picks (per interval even).
+void decideHlogUnit(TagState& state, const HlogInterval& interval) {
+    if (state.microsPerUnit || interval.data.counters.empty() || interval.maxColumn <= 0)
+        return;
+    const double ratio = static_cast<double>(interval.data.counters.back().highest) / interval.maxColumn;
+    const int decade = static_cast<int>(std::lround(std::log10(ratio)));
+    const char* unit = decade == 6 ? "ns" : decade == 3 ? "us" : decade == 0 ? "ms" : nullptr;
+    state.microsPerUnit = microsPerUnit(unit ? unit : "ns");
+    state.unitNote = unit ? std::string("values in ") + unit + " (from the max column, read as milliseconds)"
+                          : "values read as nanoseconds (HdrHistogram's convention; --hlog-unit to change)";
+}
+
+// The interval added to its tag's histogram and to the timeline at its start second.
+void addHlogInterval(TagState& state, const HlogInterval& interval) {
+    const double factor = state.microsPerUnit ? *state.microsPerUnit : 0.001;
+    const auto maxUs = static_cast<std::int64_t>(std::llround(interval.maxColumn * 1000.0)); // the column is in ms
+    state.firstStart = std::min(state.firstStart, interval.start);
+    state.lastEnd = std::max(state.lastEnd, interval.start + interval.length);
+    ++state.intervals;
+    LatencyHistogram histogram;
+    addToLatencyHistogram(interval.data, factor, std::optional<std::int64_t>(maxUs), histogram);
+    state.histogram.merge(histogram);
+    const auto second = static_cast<std::int64_t>(std::floor(interval.start));
+    if (second != state.currentSecond) {
+        state.closeSecond();
+        state.currentSecond = second;
+    }
+    state.second.merge(histogram);
+    auto& point = state.timeline[second];
+    point.sent += histogram.count();
+    point.completed += histogram.count();
+}
+
+// One tag's intervals as one step. `origin`: the log's base (or start) time, for relative timestamps.
+ImportedStep hlogStepOf(const std::string& name, TagState& state, double origin, const std::string& layoutNote) {
+    state.closeSecond();
+    ImportedStep imported;
+    Step& step = imported.step;
+    // Timestamps below 10^9 are relative to the log's base (or start) time.
+    const double absoluteStart = state.firstStart < 1e9 ? origin + state.firstStart : state.firstStart;
+    step.startedMs = static_cast<std::int64_t>(std::llround(absoluteStart * 1000));
+    step.durationS = state.lastEnd - state.firstStart;
+    step.finishedMs = step.startedMs + static_cast<std::int64_t>(std::llround(step.durationS * 1000));
+    step.status = StepStatus::Ok;
+    step.due = step.sent = step.completed = step.ok = state.histogram.count();
+    step.achievedRps = step.durationS > 0 ? static_cast<double>(step.completed) / step.durationS : 0;
+    imported.measuredRps = step.achievedRps;
+    step.latencyHistogram = state.histogram;
+    step.latency = summarize(state.histogram);
+    const auto firstSecond = static_cast<std::int64_t>(std::floor(state.firstStart));
+    for (const auto& [second, point] : state.timeline) {
+        TimelinePoint p = point;
+        p.second = static_cast<int>(second - firstSecond);
+        step.timeline.push_back(p);
+    }
+    auto& p = imported.provenance;
+    p.tool = "hlog";
+    p.format = "hlog V2";
+    p.fidelity = Fidelity::Exact;
+    p.tag = name;
+    if (state.unitNote.empty())
+        state.unitNote = "values read as nanoseconds (HdrHistogram's convention; --hlog-unit to change)";
+    p.detail = std::to_string(state.intervals) + " intervals merged; " + state.unitNote +
+               "; counts exact, values as HdrHistogram adds them" + layoutNote + "; no error counts in the log";
+    return imported;
+}
+
 } // namespace
 
 std::vector<ImportedStep> parseHlog(InputFile& file, const ParseOptions& options) {
-    std::optional<double> scale;
-    std::string unitNote, layoutNote;
-    if (!options.hlogUnit.empty()) {
-        scale = microsPerUnit(options.hlogUnit);
-        if (!scale)
-            throw ImportError("--hlog-unit: expected ns, us, ms or s, got '" + options.hlogUnit + "'");
-        unitNote = "values in " + options.hlogUnit + " (--hlog-unit)";
-    }
+    const HlogUnitChoice unitOption = hlogUnitOption(options);
+    std::string layoutNote;
     std::optional<double> startTime, baseTime;
     std::map<std::string, TagState> tags;
     std::vector<std::string> tagOrder;
     std::string_view line;
-    std::string error;
     while (file.nextLine(line)) {
         line = trim(line);
         if (line.empty())
@@ -83,105 +198,30 @@ std::vector<ImportedStep> parseHlog(InputFile& file, const ParseOptions& options
             continue;
         }
         if (startsWith(line, "\"StartTimestamp\""))
-            continue;
-        std::string tag;
-        if (startsWith(line, "Tag=")) {
-            const auto comma = line.find(',');
-            if (comma == std::string_view::npos)
-                file.failAt(file.lineNumber(), "expected 'Tag=NAME,' before the interval's columns");
-            tag = std::string(line.substr(4, comma - 4));
-            line.remove_prefix(comma + 1);
-        }
-        std::string_view f[4];
-        if (splitFields(line, ',', f, 4) != 4)
-            file.failAt(file.lineNumber(),
-                        "expected an interval 'start,length,max,HISTF...' (4 columns), found " + excerpt(line));
-        const auto start = parseDouble(f[0]);
-        const auto length = parseDouble(f[1]);
-        const auto maxColumn = parseDouble(f[2]);
-        if (!start || !length || !maxColumn || *length < 0 || *maxColumn < 0)
-            file.failAt(file.lineNumber(), "expected numbers for the interval's start, length and max, found " +
-                                               excerpt(line.substr(0, line.find(",HIST"))));
-        const auto data = decodeHdrHistogram(f[3], &error);
-        if (!data)
-            file.failAt(file.lineNumber(), "column 4 (histogram): " + error);
-        auto [it, inserted] = tags.try_emplace(tag);
+            continue; // the legend
+        const HlogInterval interval = readHlogInterval(file, line);
+        auto [it, inserted] = tags.try_emplace(interval.tag);
         TagState& state = it->second;
         if (inserted) {
-            tagOrder.push_back(tag);
-            state.firstStart = *start;
-            state.microsPerUnit = scale;
-            state.unitNote = unitNote;
+            tagOrder.push_back(interval.tag);
+            state.firstStart = interval.start;
+            state.microsPerUnit = unitOption.microsPerUnit;
+            state.unitNote = unitOption.note;
         }
-        if (!state.microsPerUnit && !data->counters.empty() && *maxColumn > 0) {
-            // Each writer picks its ratio, per interval even: decide per tag.
-            const double ratio = static_cast<double>(data->counters.back().highest) / *maxColumn;
-            const int decade = static_cast<int>(std::lround(std::log10(ratio)));
-            const char* unit = decade == 6 ? "ns" : decade == 3 ? "us" : decade == 0 ? "ms" : nullptr;
-            state.microsPerUnit = microsPerUnit(unit ? unit : "ns");
-            state.unitNote = unit ? std::string("values in ") + unit + " (from the max column, read as milliseconds)"
-                                  : "values read as nanoseconds (HdrHistogram's convention; --hlog-unit to change)";
-        }
-        const double factor = state.microsPerUnit ? *state.microsPerUnit : 0.001;
-        const auto maxUs = static_cast<std::int64_t>(std::llround(*maxColumn * 1000.0)); // the column is in ms
-        if (data->significantDigits < LatencyHistogram::kSignificantDigits && layoutNote.empty())
-            layoutNote = "; the log keeps " + std::to_string(data->significantDigits) +
+        decideHlogUnit(state, interval);
+        if (interval.data.significantDigits < LatencyHistogram::kSignificantDigits && layoutNote.empty())
+            layoutNote = "; the log keeps " + std::to_string(interval.data.significantDigits) +
                          " significant digits, so values are within " +
-                         (data->significantDigits == 2 ? std::string("1 %") : std::string("10 %"));
-        state.firstStart = std::min(state.firstStart, *start);
-        state.lastEnd = std::max(state.lastEnd, *start + *length);
-        ++state.intervals;
-        LatencyHistogram interval;
-        addToLatencyHistogram(*data, factor, std::optional<std::int64_t>(maxUs), interval);
-        state.histogram.merge(interval);
-        const auto second = static_cast<std::int64_t>(std::floor(*start));
-        if (second != state.currentSecond) {
-            state.closeSecond();
-            state.currentSecond = second;
-        }
-        state.second.merge(interval);
-        auto& point = state.timeline[second];
-        point.sent += interval.count();
-        point.completed += interval.count();
+                         (interval.data.significantDigits == 2 ? std::string("1 %") : std::string("10 %"));
+        addHlogInterval(state, interval);
     }
     if (tags.empty())
         file.fail("no intervals: expected HdrHistogram log lines 'start,length,max,HISTF...'");
 
     const double origin = baseTime ? *baseTime : (startTime ? *startTime : 0.0);
     std::vector<ImportedStep> steps;
-    for (const auto& name : tagOrder) {
-        TagState& state = tags[name];
-        state.closeSecond();
-        ImportedStep imported;
-        Step& step = imported.step;
-        // Timestamps below 10^9 are relative to the log's base (or start) time.
-        const double absoluteStart = state.firstStart < 1e9 ? origin + state.firstStart : state.firstStart;
-        step.startedMs = static_cast<std::int64_t>(std::llround(absoluteStart * 1000));
-        step.durationS = state.lastEnd - state.firstStart;
-        step.finishedMs = step.startedMs + static_cast<std::int64_t>(std::llround(step.durationS * 1000));
-        step.status = StepStatus::Ok;
-        step.due = step.sent = step.completed = step.ok = state.histogram.count();
-        step.achievedRps = step.durationS > 0 ? static_cast<double>(step.completed) / step.durationS : 0;
-        imported.measuredRps = step.achievedRps;
-        step.latencyHistogram = state.histogram;
-        step.latency = summarize(state.histogram);
-        const auto firstSecond = static_cast<std::int64_t>(std::floor(state.firstStart));
-        for (const auto& [second, point] : state.timeline) {
-            TimelinePoint p = point;
-            p.second = static_cast<int>(second - firstSecond);
-            step.timeline.push_back(p);
-        }
-        auto& p = imported.provenance;
-        p.tool = "hlog";
-        p.format = "hlog V2";
-        p.fidelity = Fidelity::Exact;
-        p.tag = name;
-        if (state.unitNote.empty())
-            state.unitNote = "values read as nanoseconds (HdrHistogram's convention; --hlog-unit to change)";
-        p.detail = std::to_string(state.intervals) + " intervals merged; " + state.unitNote +
-                   "; counts exact, values as HdrHistogram adds them" + layoutNote + "; no error counts in the log";
-        steps.push_back(std::move(imported));
-    }
+    for (const auto& name : tagOrder)
+        steps.push_back(hlogStepOf(name, tags[name], origin, layoutNote));
     return steps;
 }
 

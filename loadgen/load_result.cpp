@@ -56,87 +56,82 @@ void assessGenerator(LoadResult& result) {
     result.connectionLimited = counters.waited > 0;
 }
 
-nlohmann::json percentilesJson(const LatencyHistogram& h) {
+namespace {
+
+loadgen_json::Percentiles percentilesOf(const LatencyHistogram& h) {
     const LatencySummary s = summarize(h);
-    return {{"p50", round3(s.p50Ms)},     {"p75", round3(s.p75Ms)}, {"p90", round3(s.p90Ms)},
-            {"p95", round3(s.p95Ms)},     {"p99", round3(s.p99Ms)}, {"p999", round3(s.p999Ms)},
-            {"p9999", round3(s.p9999Ms)}, {"max", round3(s.maxMs)}, {"mean", round3(s.meanMs)}};
+    return {round3(s.p50Ms),  round3(s.p75Ms),   round3(s.p90Ms), round3(s.p95Ms), round3(s.p99Ms),
+            round3(s.p999Ms), round3(s.p9999Ms), round3(s.maxMs), round3(s.meanMs)};
+}
+
+loadgen_json::Requests requestsOf(const LoadResult& r) {
+    const auto& c = r.measured.counters;
+    return {c.due,          c.sent,    c.completed, c.ok,        c.waited,
+            r.peakInFlight, c.retried, c.unsent,    c.abandoned, r.connectionsOpened};
+}
+
+loadgen_json::Errors errorsOf(const LoadResult& r) {
+    const auto& c = r.measured.counters;
+    loadgen_json::Errors errors{c.connectErrors, c.readErrors, c.timeouts, {}, c.errors(), r.firstErrors};
+    for (int code = 400; code < RequestCounters::kStatusCodes; ++code) {
+        if (const auto n = c.statusCounts[static_cast<std::size_t>(code)])
+            errors.status[std::to_string(code)] = n;
+    }
+    return errors;
+}
+
+std::vector<loadgen_json::TimelineSecond> timelineOf(const LoadResult& r) {
+    std::vector<loadgen_json::TimelineSecond> timeline;
+    for (const auto& e : r.timeline)
+        timeline.push_back(
+            {e.second, round3(e.scheduled), e.sent, e.completed, e.errors, round3(e.p50Ms), round3(e.p99Ms)});
+    return timeline;
+}
+
+} // namespace
+
+nlohmann::json percentilesJson(const LatencyHistogram& h) {
+    return loadgen_json::toJson(percentilesOf(h));
+}
+
+loadgen_json::LoadgenDocument resultDocument(const LoadResult& r) {
+    loadgen_json::LoadgenDocument d;
+    d.url = r.url;
+    d.method = r.method;
+    d.schedule = r.schedule;
+    d.arrivals = r.arrivals;
+    d.connections = r.connections;
+    d.threads = r.threads;
+    d.realtime = r.realtime;
+    d.busyPoll = r.busyPoll;
+    d.batchWindowMs = round3(r.batchWindowMs);
+    d.timeoutS = r.timeoutS;
+    d.warmupS = r.warmupS;
+    d.seed = r.seed;
+    d.targetRps = round3(r.targetRps);
+    d.achievedRps = round3(r.achievedRps);
+    d.durationS = round3(r.durationS);
+    d.partial = r.partial;
+    d.requests = requestsOf(r);
+    d.errors = errorsOf(r);
+    d.latencyMs = percentilesOf(r.measured.latency);
+    d.serviceTimeMs = percentilesOf(r.measured.service);
+    d.latenessMs = {round3(ms(r.measured.lateness.valueAtPercentile(50))),
+                    round3(ms(r.measured.lateness.valueAtPercentile(99))), round3(ms(r.measured.lateness.max()))};
+    d.generatorLimited = r.generatorLimited;
+    d.generatorLimitedReason = r.generatorLimitedReason;
+    d.connectionLimited = r.connectionLimited;
+    d.generatorCpu = {round3(r.cpuUserS), round3(r.cpuSystemS), round3(r.wallS)};
+    d.timeline = timelineOf(r);
+    d.histogram = r.measured.latency.toBase64();
+    d.serviceHistogram = r.measured.service.toBase64();
+    if (!r.fatalError.empty())
+        d.error = r.fatalError;
+    return d;
 }
 
 nlohmann::json resultToJson(const LoadResult& r) {
-    const auto& c = r.measured.counters;
-    nlohmann::json status = nlohmann::json::object();
-    for (int code = 400; code < RequestCounters::kStatusCodes; ++code) {
-        if (const auto n = c.statusCounts[static_cast<std::size_t>(code)])
-            status[std::to_string(code)] = n;
-    }
-    nlohmann::json timeline = nlohmann::json::array();
-    for (const auto& e : r.timeline) {
-        timeline.push_back({{"t", e.second},
-                            {"scheduled", round3(e.scheduled)},
-                            {"sent", e.sent},
-                            {"completed", e.completed},
-                            {"errors", e.errors},
-                            {"p50_ms", round3(e.p50Ms)},
-                            {"p99_ms", round3(e.p99Ms)}});
-    }
-    nlohmann::json firstErrors = nlohmann::json::object();
-    for (const auto& [kind, message] : r.firstErrors)
-        firstErrors[kind] = message;
-    nlohmann::json doc = {
-        {"schema", "loadscope-loadgen/1"},
-        {"url", r.url},
-        {"method", r.method},
-        {"schedule", r.schedule},
-        {"arrivals", r.arrivals},
-        {"connections", r.connections},
-        {"threads", r.threads},
-        {"realtime", r.realtime},
-        {"busy_poll", r.busyPoll},
-        {"batch_window_ms", round3(r.batchWindowMs)},
-        {"timeout_s", r.timeoutS},
-        {"warmup_s", r.warmupS},
-        {"seed", r.seed},
-        {"target_rps", round3(r.targetRps)},
-        {"achieved_rps", round3(r.achievedRps)},
-        {"duration_s", round3(r.durationS)},
-        {"partial", r.partial},
-        {"requests",
-         {{"due", c.due},
-          {"sent", c.sent},
-          {"completed", c.completed},
-          {"ok", c.ok},
-          {"waited", c.waited},
-          {"peak_in_flight", r.peakInFlight},
-          {"retried", c.retried},
-          {"unsent", c.unsent},
-          {"abandoned", c.abandoned},
-          {"connections_opened", r.connectionsOpened}}},
-        {"errors",
-         {{"connect", c.connectErrors},
-          {"read", c.readErrors},
-          {"timeout", c.timeouts},
-          {"status", status},
-          {"total", c.errors()},
-          {"first", firstErrors}}},
-        {"latency_ms", percentilesJson(r.measured.latency)},
-        {"service_time_ms", percentilesJson(r.measured.service)},
-        {"lateness_ms",
-         {{"p50", round3(ms(r.measured.lateness.valueAtPercentile(50)))},
-          {"p99", round3(ms(r.measured.lateness.valueAtPercentile(99)))},
-          {"max", round3(ms(r.measured.lateness.max()))}}},
-        {"generator_limited", r.generatorLimited},
-        {"generator_limited_reason", r.generatorLimitedReason},
-        {"connection_limited", r.connectionLimited},
-        {"generator_cpu",
-         {{"user_s", round3(r.cpuUserS)}, {"system_s", round3(r.cpuSystemS)}, {"wall_s", round3(r.wallS)}}},
-        {"timeline", timeline},
-        {"histogram", r.measured.latency.toBase64()},
-        {"service_histogram", r.measured.service.toBase64()},
-    };
-    if (!r.fatalError.empty())
-        doc["error"] = r.fatalError;
-    return doc;
+    return loadgen_json::toJson(resultDocument(r));
 }
 
 std::string resultToText(const LoadResult& r) {
@@ -189,17 +184,10 @@ std::string resultToText(const LoadResult& r) {
 }
 
 std::string progressLineJson(const ProgressLine& p) {
-    const nlohmann::json line = {{"elapsed_s", round3(p.elapsedS)},
-                                 {"duration_s", round3(p.durationS)},
-                                 {"phase", p.phase},
-                                 {"due", p.due},
-                                 {"sent", p.sent},
-                                 {"completed", p.completed},
-                                 {"errors", p.errors},
-                                 {"in_flight", p.inFlight},
-                                 {"p50_ms", round3(p.p50Ms)},
-                                 {"p99_ms", round3(p.p99Ms)}};
-    return line.dump();
+    const loadgen_json::LoadgenProgress line{
+        round3(p.elapsedS), round3(p.durationS), p.phase,         p.due,          p.sent, p.completed,
+        p.errors,           p.inFlight,          round3(p.p50Ms), round3(p.p99Ms)};
+    return loadgen_json::toJson(line).dump();
 }
 
 } // namespace loadscope::loadgen

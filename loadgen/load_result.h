@@ -1,7 +1,9 @@
 #pragma once
 // LoadResult: everything one run of the generator measured, merged over its workers, and its two renderings: the
-// JSON document of --json (schema in docs/loadgen.md) and the readable summary.
+// JSON document of --json (the record and its field table in format/loadgen_json.h, shared with the runner's reader;
+// schema in docs/loadgen.md) and the readable summary.
 
+#include "loadgen_json.h"
 #include "loadgen_options.h"
 #include "request_stats.h"
 
@@ -52,13 +54,15 @@ struct LoadResult {
 // Sets generatorLimited / reason: lateness p99 above 1 ms, or fewer than 99 % of the due requests sent.
 void assessGenerator(LoadResult& result);
 
+// The --json document: the record (latencies rounded to microseconds) and its JSON form.
+loadgen_json::LoadgenDocument resultDocument(const LoadResult& result);
 nlohmann::json resultToJson(const LoadResult& result);
 std::string resultToText(const LoadResult& result);
 
 // {"p50":..,"p75":..,...,"max":..,"mean":..} in milliseconds.
 nlohmann::json percentilesJson(const LatencyHistogram& histogram);
 
-// One --progress line (without the newline).
+// One --progress line (without the newline), written as format/loadgen_json.h's LoadgenProgress.
 struct ProgressLine {
     double elapsedS = 0; // since the measured part began; negative during the warm-up
     double durationS = 0;

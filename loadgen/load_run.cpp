@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <sys/prctl.h>
@@ -151,42 +152,29 @@ private:
     bool allFinished_ = false;
 };
 
-} // namespace
-
-int runLoadgen(const LoadgenOptions& options) {
-    const std::int64_t processStartNs = monotonicNowNs();
-    LoadResult result = resultSkeleton(options);
-
-    tcp::endpoint endpoint;
-    {
-        asio::io_context io;
-        tcp::resolver resolver(io);
-        boost::system::error_code error;
-        const auto endpoints = resolver.resolve(options.url.host, std::to_string(options.url.port), error);
-        if (error || endpoints.empty()) {
-            std::cerr << "loadscope-loadgen: --url: cannot resolve host \"" << options.url.host
-                      << "\": " << error.message() << "\n";
-            return kExitBadArguments;
-        }
-        endpoint = endpoints.begin()->endpoint();
-        for (const auto& entry : endpoints) {
-            if (entry.endpoint().address().is_v4()) {
-                endpoint = entry.endpoint();
-                break;
-            }
-        }
+// The server's address: the first IPv4 one the name resolves to (else the first). Empty with `error` set when it
+// does not resolve.
+std::optional<tcp::endpoint> resolveEndpoint(const HttpUrl& url, std::string& error) {
+    asio::io_context io;
+    tcp::resolver resolver(io);
+    boost::system::error_code resolveError;
+    const auto endpoints = resolver.resolve(url.host, std::to_string(url.port), resolveError);
+    if (resolveError || endpoints.empty()) {
+        error = resolveError.message();
+        return std::nullopt;
     }
-    if (const auto problem = probeConnection(endpoint, options.timeout); !problem.empty()) {
-        result.fatalError = "could not connect to " + endpoint.address().to_string() + ":" +
-                            std::to_string(endpoint.port()) + ": " + problem;
-        result.firstErrors["connect"] = problem;
-        std::cerr << "loadscope-loadgen: " << result.fatalError << "\n";
-        addResourceUsage(result, processStartNs);
-        printResult(options, result);
-        return kExitNoConnection;
-    }
+    for (const auto& entry : endpoints)
+        if (entry.endpoint().address().is_v4())
+            return entry.endpoint();
+    return endpoints.begin()->endpoint();
+}
 
-    const LoadSchedule fullSchedule = options.schedule.withWarmup(options.warmup);
+std::string addressText(const tcp::endpoint& endpoint) {
+    return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+// When the schedule starts (after the threads had time to start, or at --start-at), and the measured window.
+RunTiming runTimingFor(const LoadgenOptions& options) {
     RunTiming timing;
     timing.startNs = monotonicNowNs() + 20'000'000; // time for the threads to start
     if (options.startAtUnixMs > 0) {
@@ -204,15 +192,23 @@ int runLoadgen(const LoadgenOptions& options) {
     timing.measureStartNs = timing.startNs + options.warmup.count();
     timing.measureEndNs = timing.measureStartNs + options.schedule.totalDuration().count();
     timing.deadlineNs = timing.measureEndNs + options.timeout.count();
+    return timing;
+}
 
-    SharedRunState shared(options.threads, options.progress);
+std::vector<std::unique_ptr<LoadWorker>> makeWorkers(const LoadgenOptions& options, const LoadSchedule& fullSchedule,
+                                                     const tcp::endpoint& endpoint, const RunTiming& timing,
+                                                     SharedRunState& shared) {
     std::vector<std::unique_ptr<LoadWorker>> workers;
     for (int i = 0; i < options.threads; ++i) {
         const int share = options.connections / options.threads + (i < options.connections % options.threads ? 1 : 0);
         workers.push_back(
             std::make_unique<LoadWorker>(options, fullSchedule, endpoint, timing, i, options.threads, share, shared));
     }
-    RunControl control(options, workers, shared, timing);
+    return workers;
+}
+
+// Runs worker 0 on this thread and the others on their own until all are done.
+void runWorkers(std::vector<std::unique_ptr<LoadWorker>>& workers) {
     for (auto& worker : workers)
         worker->start();
     // A sleeping loop wakes up when its timer is due, not up to 50 us later (the default timer slack; worker threads
@@ -224,37 +220,55 @@ int runLoadgen(const LoadgenOptions& options) {
     workers.front()->run();
     for (auto& thread : threads)
         thread.join();
+}
 
-    std::int64_t stoppedAtNs = 0;
-    std::int64_t firstResponseNs = 0;
+// The earlier of two instants where 0 means "none".
+std::int64_t earliestNs(std::int64_t a, std::int64_t b) {
+    return a == 0 ? b : b == 0 ? a : std::min(a, b);
+}
+
+struct WorkerTimes {
+    std::int64_t firstResponseNs = 0; // 0: no response at all
+    std::int64_t stoppedAtNs = 0;     // 0: not stopped by a signal
+};
+
+// The workers' counts and histograms added into `result`; the first response and the stop over all of them.
+WorkerTimes gatherWorkers(const std::vector<std::unique_ptr<LoadWorker>>& workers, LoadResult& result) {
+    WorkerTimes times;
     for (const auto& worker : workers) {
-        if (worker->firstResponseNs() != 0)
-            firstResponseNs =
-                firstResponseNs == 0 ? worker->firstResponseNs() : std::min(firstResponseNs, worker->firstResponseNs());
+        times.firstResponseNs = earliestNs(times.firstResponseNs, worker->firstResponseNs());
+        times.stoppedAtNs = earliestNs(times.stoppedAtNs, worker->stoppedAtNs());
         result.measured.merge(worker->measuredStats());
         result.peakInFlight += worker->peakInFlight();
         result.connectionsOpened += worker->connectionsOpened();
         for (const auto& [kind, message] : worker->firstErrors())
             result.firstErrors.emplace(kind, message);
-        if (worker->stoppedAtNs() != 0)
-            stoppedAtNs = stoppedAtNs == 0 ? worker->stoppedAtNs() : std::min(stoppedAtNs, worker->stoppedAtNs());
     }
+    return times;
+}
+
+// The measured duration (shorter when stopped by a signal) and the responses per second over it.
+void measureDurationAndRate(const LoadgenOptions& options, const RunTiming& timing, const WorkerTimes& times,
+                            LoadResult& result) {
     const double planned = toSeconds(options.schedule.totalDuration());
-    result.partial = control.stopped();
     result.durationS = planned;
-    if (result.partial && stoppedAtNs != 0)
-        result.durationS = std::clamp(seconds(stoppedAtNs - timing.measureStartNs), 0.0, planned);
+    if (result.partial && times.stoppedAtNs != 0)
+        result.durationS = std::clamp(seconds(times.stoppedAtNs - timing.measureStartNs), 0.0, planned);
     // Responses per second while responses could arrive: without a warm-up the first one comes one service time
     // after the start (a 50 ms handler at 1500 rps for 5 s would otherwise read as 1485 rps), so the window starts
     // with it. At most a tenth of the window is left out this way: a server that stalls for most of it must not look
     // fast for the moment it answered.
-    const double servedS =
-        result.durationS - std::clamp(seconds(firstResponseNs - timing.measureStartNs), 0.0, 0.1 * result.durationS);
-    result.achievedRps = firstResponseNs != 0 && servedS > 0
+    const double servedS = result.durationS - std::clamp(seconds(times.firstResponseNs - timing.measureStartNs), 0.0,
+                                                         0.1 * result.durationS);
+    result.achievedRps = times.firstResponseNs != 0 && servedS > 0
                              ? static_cast<double>(result.measured.counters.completedInWindow) / servedS
                              : 0.0;
+}
 
-    result.timeline = shared.timeline.entries();
+// One timeline entry per measured second, no more (the drain's quiet seconds go) and no fewer, each with what this
+// generator's share of the schedule planned for it.
+void completeTimeline(const LoadgenOptions& options, std::vector<TimelineEntry> entries, LoadResult& result) {
+    result.timeline = std::move(entries);
     const int measuredSeconds = static_cast<int>(std::ceil(result.durationS - 1e-9));
     while (!result.timeline.empty()) {
         const auto& last = result.timeline.back();
@@ -274,18 +288,51 @@ int runLoadgen(const LoadgenOptions& options) {
             (options.schedule.expectedCount(from + std::chrono::seconds(1)) - options.schedule.expectedCount(from)) /
             options.shareCount;
     }
+}
 
-    assessGenerator(result);
-    if (result.connectionsOpened == 0 && result.measured.counters.connectErrors + result.measured.counters.due > 0 &&
-        !result.partial) {
-        result.fatalError = "no connection to " + endpoint.address().to_string() + ":" +
-                            std::to_string(endpoint.port()) + " succeeded during the run";
-    }
+int finishRun(const LoadgenOptions& options, LoadResult& result, std::int64_t processStartNs) {
     addResourceUsage(result, processStartNs);
     printResult(options, result);
     if (!result.fatalError.empty())
         std::cerr << "loadscope-loadgen: " << result.fatalError << "\n";
     return result.fatalError.empty() ? kExitDone : kExitNoConnection;
+}
+
+} // namespace
+
+int runLoadgen(const LoadgenOptions& options) {
+    const std::int64_t processStartNs = monotonicNowNs();
+    LoadResult result = resultSkeleton(options);
+
+    std::string resolveError;
+    const auto endpoint = resolveEndpoint(options.url, resolveError);
+    if (!endpoint) {
+        std::cerr << "loadscope-loadgen: --url: cannot resolve host \"" << options.url.host << "\": " << resolveError
+                  << "\n";
+        return kExitBadArguments;
+    }
+    if (const auto problem = probeConnection(*endpoint, options.timeout); !problem.empty()) {
+        result.fatalError = "could not connect to " + addressText(*endpoint) + ": " + problem;
+        result.firstErrors["connect"] = problem;
+        return finishRun(options, result, processStartNs);
+    }
+
+    const LoadSchedule fullSchedule = options.schedule.withWarmup(options.warmup);
+    const RunTiming timing = runTimingFor(options);
+    SharedRunState shared(options.threads, options.progress);
+    auto workers = makeWorkers(options, fullSchedule, *endpoint, timing, shared);
+    RunControl control(options, workers, shared, timing);
+    runWorkers(workers);
+
+    const WorkerTimes times = gatherWorkers(workers, result);
+    result.partial = control.stopped();
+    measureDurationAndRate(options, timing, times, result);
+    completeTimeline(options, shared.timeline.entries(), result);
+    assessGenerator(result);
+    if (result.connectionsOpened == 0 && result.measured.counters.connectErrors + result.measured.counters.due > 0 &&
+        !result.partial)
+        result.fatalError = "no connection to " + addressText(*endpoint) + " succeeded during the run";
+    return finishRun(options, result, processStartNs);
 }
 
 } // namespace loadscope::loadgen

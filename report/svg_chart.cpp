@@ -110,7 +110,10 @@ const std::string& seriesColor(std::size_t index) {
     return palette[index % palette.size()];
 }
 
-std::string renderSvg(const Chart& chart, int width, int height) {
+namespace {
+
+// The data's extent on both axes (points a log axis cannot show left out), with the markers on x.
+std::pair<Range, Range> dataRanges(const Chart& chart) {
     Range xr, yr;
     for (const auto& s : chart.series)
         for (const auto& p : s.points) {
@@ -121,84 +124,118 @@ std::string renderSvg(const Chart& chart, int width, int height) {
         }
     for (const auto& m : chart.markers)
         xr.add(m.x);
-    const int plotW = width - kMarginLeft - kMarginRight;
-    const int plotH = height - kMarginTop - kMarginBottom;
-    std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"" + escapeXml(chart.id) +
-                      "\" viewBox=\"0 0 " + std::to_string(width) + " " + std::to_string(height) + "\" width=\"" +
-                      std::to_string(width) + "\" height=\"" + std::to_string(height) +
-                      "\" role=\"img\" aria-label=\"" + escapeXml(chart.title) + "\">\n";
-    svg += "<title>" + escapeXml(chart.title) + "</title>\n";
-    svg += "<rect x=\"0\" y=\"0\" width=\"" + std::to_string(width) + "\" height=\"" + std::to_string(height) +
-           "\" fill=\"#ffffff\"/>\n";
-    svg += "<text x=\"" + std::to_string(kMarginLeft) + "\" y=\"22\" class=\"chart-title\">" + escapeXml(chart.title) +
-           "</text>\n";
-    if (xr.empty() || yr.empty()) {
-        svg += "<rect x=\"" + std::to_string(kMarginLeft) + "\" y=\"" + std::to_string(kMarginTop) + "\" width=\"" +
-               std::to_string(plotW) + "\" height=\"" + std::to_string(plotH) +
-               "\" fill=\"none\" stroke=\"#999\"/>\n<text x=\"" + std::to_string(kMarginLeft + plotW / 2) + "\" y=\"" +
-               std::to_string(kMarginTop + plotH / 2) + "\" text-anchor=\"middle\">no data</text>\n</svg>\n";
-        return svg;
-    }
+    return {xr, yr};
+}
+
+std::string px(int v) {
+    return std::to_string(v);
+}
+
+// The plot's rectangle in pixels, its ticks, and where a value lands in it.
+struct PlotArea {
+    explicit PlotArea(const Chart& c)
+        : chart(c) {}
+    const Chart& chart;
+    int width = 0, height = 0; // of the whole picture
+    int w = 0, h = 0;          // of the plot inside the margins
+    std::vector<double> xTicks, yTicks;
+    double ax0 = 0, ax1 = 1, ay0 = 0, ay1 = 1; // the axes' ends, as axisValue()s
+
+    double x(double v) const { return kMarginLeft + (axisValue(v, chart.xScale) - ax0) / (ax1 - ax0) * w; }
+    double y(double v) const { return kMarginTop + h - (axisValue(v, chart.yScale) - ay0) / (ay1 - ay0) * h * 0.95; }
+};
+
+PlotArea plotAreaFor(const Chart& chart, Range xr, Range yr, int width, int height) {
+    PlotArea area(chart);
+    area.width = width;
+    area.height = height;
+    area.w = width - kMarginLeft - kMarginRight;
+    area.h = height - kMarginTop - kMarginBottom;
     // Axes start at 0 for linear latency and rate charts, so slopes are not exaggerated.
     if (chart.yScale == AxisScale::Linear)
         yr.lo = std::min(yr.lo, 0.0);
     if (chart.xScale == AxisScale::Linear)
         xr.lo = std::min(xr.lo, 0.0);
-    const auto xTicks = ticksFor(xr, chart.xScale);
-    const auto yTicks = ticksFor(yr, chart.yScale);
-    if (chart.yScale == AxisScale::Linear && !yTicks.empty())
-        yr.hi = std::max(yr.hi, yTicks.back());
-    if (chart.xScale == AxisScale::Linear && !xTicks.empty())
-        xr.hi = std::max(xr.hi, xTicks.back());
-    const double ax0 = axisValue(chart.xScale == AxisScale::Percentile ? std::min(xr.lo, 0.0) : xr.lo, chart.xScale);
-    double ax1 = axisValue(xr.hi, chart.xScale);
-    const double ay0 = axisValue(yr.lo, chart.yScale);
-    double ay1 = axisValue(yr.hi, chart.yScale);
-    if (!(ax1 > ax0))
-        ax1 = ax0 + 1;
-    if (!(ay1 > ay0))
-        ay1 = ay0 + 1;
-    auto px = [&](double x) { return kMarginLeft + (axisValue(x, chart.xScale) - ax0) / (ax1 - ax0) * plotW; };
-    auto py = [&](double y) {
-        return kMarginTop + plotH - (axisValue(y, chart.yScale) - ay0) / (ay1 - ay0) * plotH * 0.95;
-    };
+    area.xTicks = ticksFor(xr, chart.xScale);
+    area.yTicks = ticksFor(yr, chart.yScale);
+    if (chart.yScale == AxisScale::Linear && !area.yTicks.empty())
+        yr.hi = std::max(yr.hi, area.yTicks.back());
+    if (chart.xScale == AxisScale::Linear && !area.xTicks.empty())
+        xr.hi = std::max(xr.hi, area.xTicks.back());
+    area.ax0 = axisValue(chart.xScale == AxisScale::Percentile ? std::min(xr.lo, 0.0) : xr.lo, chart.xScale);
+    area.ax1 = axisValue(xr.hi, chart.xScale);
+    area.ay0 = axisValue(yr.lo, chart.yScale);
+    area.ay1 = axisValue(yr.hi, chart.yScale);
+    if (!(area.ax1 > area.ax0))
+        area.ax1 = area.ax0 + 1;
+    if (!(area.ay1 > area.ay0))
+        area.ay1 = area.ay0 + 1;
+    return area;
+}
 
-    // Grid and ticks.
-    svg += "<g class=\"grid\" stroke=\"#e4e4e4\" stroke-width=\"1\">\n";
-    for (double t : yTicks)
-        svg += "<line x1=\"" + std::to_string(kMarginLeft) + "\" x2=\"" + std::to_string(kMarginLeft + plotW) +
-               "\" y1=\"" + num(py(t)) + "\" y2=\"" + num(py(t)) + "\"/>\n";
-    for (double t : xTicks)
-        svg += "<line y1=\"" + std::to_string(kMarginTop) + "\" y2=\"" + std::to_string(kMarginTop + plotH) +
-               "\" x1=\"" + num(px(t)) + "\" x2=\"" + num(px(t)) + "\"/>\n";
+std::string svgStart(const Chart& chart, int width, int height) {
+    std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"" + escapeXml(chart.id) +
+                      "\" viewBox=\"0 0 " + px(width) + " " + px(height) + "\" width=\"" + px(width) + "\" height=\"" +
+                      px(height) + "\" role=\"img\" aria-label=\"" + escapeXml(chart.title) + "\">\n";
+    svg += "<title>" + escapeXml(chart.title) + "</title>\n";
+    svg += "<rect x=\"0\" y=\"0\" width=\"" + px(width) + "\" height=\"" + px(height) + "\" fill=\"#ffffff\"/>\n";
+    svg += "<text x=\"" + px(kMarginLeft) + "\" y=\"22\" class=\"chart-title\">" + escapeXml(chart.title) + "</text>\n";
+    return svg;
+}
+
+std::string noDataSvg(int width, int height) {
+    const int plotW = width - kMarginLeft - kMarginRight;
+    const int plotH = height - kMarginTop - kMarginBottom;
+    return "<rect x=\"" + px(kMarginLeft) + "\" y=\"" + px(kMarginTop) + "\" width=\"" + px(plotW) + "\" height=\"" +
+           px(plotH) + "\" fill=\"none\" stroke=\"#999\"/>\n<text x=\"" + px(kMarginLeft + plotW / 2) + "\" y=\"" +
+           px(kMarginTop + plotH / 2) + "\" text-anchor=\"middle\">no data</text>\n</svg>\n";
+}
+
+// Grid lines, tick labels, the frame and the axis labels.
+std::string axesSvg(const PlotArea& area) {
+    const Chart& chart = area.chart;
+    std::string svg = "<g class=\"grid\" stroke=\"#e4e4e4\" stroke-width=\"1\">\n";
+    for (double t : area.yTicks)
+        svg += "<line x1=\"" + px(kMarginLeft) + "\" x2=\"" + px(kMarginLeft + area.w) + "\" y1=\"" + num(area.y(t)) +
+               "\" y2=\"" + num(area.y(t)) + "\"/>\n";
+    for (double t : area.xTicks)
+        svg += "<line y1=\"" + px(kMarginTop) + "\" y2=\"" + px(kMarginTop + area.h) + "\" x1=\"" + num(area.x(t)) +
+               "\" x2=\"" + num(area.x(t)) + "\"/>\n";
     svg += "</g>\n<g class=\"ticks\" font-size=\"12\" fill=\"#333\">\n";
-    for (double t : yTicks)
-        svg += "<text x=\"" + std::to_string(kMarginLeft - 6) + "\" y=\"" + num(py(t) + 4) + "\" text-anchor=\"end\">" +
+    for (double t : area.yTicks)
+        svg += "<text x=\"" + px(kMarginLeft - 6) + "\" y=\"" + num(area.y(t) + 4) + "\" text-anchor=\"end\">" +
                axisNumber(t) + "</text>\n";
-    for (double t : xTicks)
-        svg += "<text x=\"" + num(px(t)) + "\" y=\"" + std::to_string(kMarginTop + plotH + 16) +
-               "\" text-anchor=\"middle\">" +
+    for (double t : area.xTicks)
+        svg += "<text x=\"" + num(area.x(t)) + "\" y=\"" + px(kMarginTop + area.h + 16) + "\" text-anchor=\"middle\">" +
                (chart.xScale == AxisScale::Percentile ? percentileText(t) : axisNumber(t)) + "</text>\n";
     svg += "</g>\n";
-    svg += "<rect x=\"" + std::to_string(kMarginLeft) + "\" y=\"" + std::to_string(kMarginTop) + "\" width=\"" +
-           std::to_string(plotW) + "\" height=\"" + std::to_string(plotH) + "\" fill=\"none\" stroke=\"#888\"/>\n";
-    svg += "<text x=\"" + std::to_string(kMarginLeft + plotW / 2) + "\" y=\"" +
-           std::to_string(kMarginTop + plotH + 34) + "\" text-anchor=\"middle\" class=\"axis-label\">" +
-           escapeXml(chart.xLabel) + "</text>\n";
-    svg += "<text transform=\"translate(16 " + std::to_string(kMarginTop + plotH / 2) +
+    svg += "<rect x=\"" + px(kMarginLeft) + "\" y=\"" + px(kMarginTop) + "\" width=\"" + px(area.w) + "\" height=\"" +
+           px(area.h) + "\" fill=\"none\" stroke=\"#888\"/>\n";
+    svg += "<text x=\"" + px(kMarginLeft + area.w / 2) + "\" y=\"" + px(kMarginTop + area.h + 34) +
+           "\" text-anchor=\"middle\" class=\"axis-label\">" + escapeXml(chart.xLabel) + "</text>\n";
+    svg += "<text transform=\"translate(16 " + px(kMarginTop + area.h / 2) +
            ") rotate(-90)\" text-anchor=\"middle\" class=\"axis-label\">" + escapeXml(chart.yLabel) + "</text>\n";
+    return svg;
+}
 
-    // Markers (knees).
-    for (const auto& m : chart.markers) {
-        svg += "<g class=\"marker\"><line x1=\"" + num(px(m.x)) + "\" x2=\"" + num(px(m.x)) + "\" y1=\"" +
-               std::to_string(kMarginTop) + "\" y2=\"" + std::to_string(kMarginTop + plotH) + "\" stroke=\"" +
-               escapeXml(m.color) + "\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/><title>" + escapeXml(m.label) +
-               "</title></g>\n";
-    }
+// The knees: a dashed vertical line each, named in its tooltip.
+std::string markersSvg(const PlotArea& area) {
+    std::string svg;
+    for (const auto& m : area.chart.markers)
+        svg += "<g class=\"marker\"><line x1=\"" + num(area.x(m.x)) + "\" x2=\"" + num(area.x(m.x)) + "\" y1=\"" +
+               px(kMarginTop) + "\" y2=\"" + px(kMarginTop + area.h) + "\" stroke=\"" + escapeXml(m.color) +
+               "\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/><title>" + escapeXml(m.label) + "</title></g>\n";
+    return svg;
+}
 
-    // Series: one <g> per group so the legend can toggle them together.
+// A legend entry: a group of series (or one series) and its colour.
+using LegendEntry = std::pair<std::string, std::string>;
+
+// One <g> per series, tagged with its group's legend index so that the legend can toggle a group at once.
+std::string seriesSvg(const PlotArea& area, std::vector<LegendEntry>& legend) {
+    const Chart& chart = area.chart;
     std::map<std::string, int> groupIndex;
-    std::vector<std::pair<std::string, std::string>> legend; // group, colour
+    std::string svg;
     for (const auto& s : chart.series) {
         const std::string group = s.group.empty() ? s.name : s.group;
         if (!groupIndex.count(group)) {
@@ -212,11 +249,11 @@ std::string renderSvg(const Chart& chart, int width, int height) {
                 continue;
             if (chart.yScale == AxisScale::Log && p.y <= 0)
                 continue;
-            points += num(px(p.x)) + "," + num(py(p.y)) + " ";
+            points += num(area.x(p.x)) + "," + num(area.y(p.y)) + " ";
             const std::string label =
                 p.label.empty() ? s.name + ": " + axisNumber(p.x) + ", " + axisNumber(p.y) : p.label;
             if (s.points.size() <= 200)
-                dots += "<circle cx=\"" + num(px(p.x)) + "\" cy=\"" + num(py(p.y)) + "\" r=\"3\" fill=\"" +
+                dots += "<circle cx=\"" + num(area.x(p.x)) + "\" cy=\"" + num(area.y(p.y)) + "\" r=\"3\" fill=\"" +
                         escapeXml(s.color) + "\"><title>" + escapeXml(label) + "</title></circle>";
         }
         svg += "<g class=\"series\" data-group=\"" + std::to_string(groupIndex[group]) + "\" data-name=\"" +
@@ -224,20 +261,41 @@ std::string renderSvg(const Chart& chart, int width, int height) {
                "\" stroke-width=\"2\"" + (s.dashed ? " stroke-dasharray=\"6 4\"" : "") + " points=\"" + points +
                "\"/>" + dots + "</g>\n";
     }
-    // Legend below the plot, in rows.
-    int lx = kMarginLeft, ly = kMarginTop + plotH + 54;
+    return svg;
+}
+
+// The legend below the plot, in rows as wide as the picture.
+std::string legendSvg(const PlotArea& area, const std::vector<LegendEntry>& legend) {
+    std::string svg;
+    int lx = kMarginLeft, ly = kMarginTop + area.h + 54;
     for (std::size_t i = 0; i < legend.size(); ++i) {
         const int entryWidth = 30 + 7 * static_cast<int>(legend[i].first.size());
-        if (lx + entryWidth > width - kMarginRight && lx > kMarginLeft) {
+        if (lx + entryWidth > area.width - kMarginRight && lx > kMarginLeft) {
             lx = kMarginLeft;
             ly += 18;
         }
-        svg += "<g class=\"legend-entry\" data-group=\"" + std::to_string(i) + "\" tabindex=\"0\"><rect x=\"" +
-               std::to_string(lx) + "\" y=\"" + std::to_string(ly - 9) + "\" width=\"14\" height=\"10\" fill=\"" +
-               escapeXml(legend[i].second) + "\"/><text x=\"" + std::to_string(lx + 19) + "\" y=\"" +
-               std::to_string(ly) + "\" font-size=\"12\">" + escapeXml(legend[i].first) + "</text></g>\n";
+        svg += "<g class=\"legend-entry\" data-group=\"" + std::to_string(i) + "\" tabindex=\"0\"><rect x=\"" + px(lx) +
+               "\" y=\"" + px(ly - 9) + "\" width=\"14\" height=\"10\" fill=\"" + escapeXml(legend[i].second) +
+               "\"/><text x=\"" + px(lx + 19) + "\" y=\"" + px(ly) + "\" font-size=\"12\">" +
+               escapeXml(legend[i].first) + "</text></g>\n";
         lx += entryWidth;
     }
+    return svg;
+}
+
+} // namespace
+
+std::string renderSvg(const Chart& chart, int width, int height) {
+    const auto [xr, yr] = dataRanges(chart);
+    std::string svg = svgStart(chart, width, height);
+    if (xr.empty() || yr.empty())
+        return svg + noDataSvg(width, height);
+    const PlotArea area = plotAreaFor(chart, xr, yr, width, height);
+    std::vector<LegendEntry> legend;
+    svg += axesSvg(area);
+    svg += markersSvg(area);
+    svg += seriesSvg(area, legend);
+    svg += legendSvg(area, legend);
     svg += "</svg>\n";
     return svg;
 }

@@ -4,6 +4,7 @@
 // run_search.cpp decide which steps to measure.
 
 #include "benchmark_runner.h"
+#include "distributed_step.h"
 #include "host_set.h"
 #include "measurement.h"
 #include "remote_server.h"
@@ -96,8 +97,19 @@ struct BenchmarkRunner::Impl {
     void attachProfile(Step& step, StepProfiler& profiler);
 
 private:
-    bool ensureServer(Step& step, SessionKey key);
+    // run_step.cpp: the session's server started when it is not running (false when it could not: the step is then
+    // failed or cancelled), here bound to `bindAddress` or on the server host.
+    bool ensureServer(Step& step, SessionKey key, const std::string& bindAddress);
     bool ensureRemoteServer(Step& step, SessionKey key);
+    template <class Session>
+    bool keepServerRunning(Step& step, SessionKey key, Session& session, const std::string& host);
+    void recordServerStart(SessionKey key, const std::vector<std::string>& argv, const std::string& host);
+    ServerSession& localSession(SessionKey key, const std::string& bindAddress);
+    ServerSession::LineSink serverLogSink(const TargetDefinition& def);
+    // run_step_hosts.cpp
+    RemoteServerSession& remoteSession(SessionKey key);
+    std::optional<std::pair<int, pid_t>> hostedServerFor(Step& step, SessionKey key);
+    void recordGenerators(const Step& step, const std::vector<GeneratorOutcome>& outcomes);
     LoadRequest loadRequestFor(const Step& step, const std::string& address, int port, pid_t serverGroup,
                                double durationS, int connections) const;
     void classify(Step& step, const StepExecution& execution, bool serverDied, std::optional<ExitStatus> serverExit,

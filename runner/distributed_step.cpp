@@ -1,6 +1,6 @@
 #include "distributed_step.h"
 
-#include "loadgen_result.h"
+#include "generator_result.h"
 #include "plan_text.h"
 #include "resource_sampler.h"
 
@@ -76,137 +76,110 @@ struct RunningGenerator {
     std::unique_ptr<ChildProcess> process;
 };
 
-std::string lastMeaningfulLine(const std::string& text) {
-    std::string last;
-    std::size_t from = 0;
-    while (from < text.size()) {
-        auto to = text.find('\n', from);
-        if (to == std::string::npos)
-            to = text.size();
-        const auto line = text.substr(from, to - from);
-        if (line.find_first_not_of(" \r") != std::string::npos && line.rfind("Run '", 0) != 0 &&
-            line.rfind("loadscope-remote-pgid", 0) != 0)
-            last = line;
-        from = to + 1;
+// The server's process group sampled where it runs: here, or on its host over SSH.
+class ServerSampler {
+public:
+    ServerSampler(const SshHost* host, pid_t processGroup) {
+        if (processGroup <= 0)
+            return;
+        if (host)
+            remote_ = std::make_unique<RemoteResourceSampler>(*host, processGroup);
+        else
+            local_ = std::make_unique<ResourceSampler>(processGroup, ResourceSampler::Scope::ProcessGroup);
     }
-    return last;
-}
+    void openWindow() {
+        if (local_)
+            local_->openWindow();
+        if (remote_)
+            remote_->openWindow();
+    }
+    void closeWindow() {
+        if (local_)
+            local_->closeWindow();
+        if (remote_)
+            remote_->closeWindow();
+    }
+    std::optional<ServerResources> windowSummary() const {
+        if (local_)
+            return local_->windowSummary();
+        if (remote_)
+            return remote_->windowSummary();
+        return std::nullopt;
+    }
+
+private:
+    std::unique_ptr<ResourceSampler> local_;
+    std::unique_ptr<RemoteResourceSampler> remote_;
+};
 
 std::int64_t unixMsNow() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
-// Why a finished generator failed ("" when it did not), in words naming its host.
-std::string failureOf(RunningGenerator& g, bool parsed, const std::string& parseError) {
-    const auto status = g.process->exitStatus();
-    const auto said = lastMeaningfulLine(g.process->stderrTail());
-    const std::string where = g.slot.host ? " on " + g.slot.name() : std::string();
-    if (!status)
-        return "the load generator" + where + " did not finish in time and was stopped";
-    if (g.slot.host && status->exited && status->code == 255)
-        return "the generator host " + g.slot.name() +
-               " was lost (ssh: " + (said.empty() ? "connection closed" : said) + ")";
-    if (!status->exited || (status->code >= 128 && g.slot.host))
-        return "the load generator" + where + " was killed (" + status->toString() + ")" +
-               (said.empty() ? "" : ": " + said);
-    if (status->code == 3)
-        return "the load generator" + where + " could not connect" + (said.empty() ? "" : ": " + said);
-    if (status->code != 0)
-        return "the load generator" + where + " failed (" + status->toString() + ")" +
-               (said.empty() ? "" : ": " + said);
-    if (!parsed)
-        return "the load generator" + where + " printed no readable result" +
-               (parseError.empty() ? "" : ": " + parseError);
-    return {};
+// Generator k of `count`: its share of the load, its common start corrected by its host's clock offset.
+std::vector<std::string> generatorArgv(const DistributedRequest& request, const GeneratorSlot& slot, int k,
+                                       std::int64_t startAtMs) {
+    const int count = static_cast<int>(request.generators.size());
+    LoadRequest own = request.load;
+    own.loadgen = slot.loadgenPath;
+    if (slot.host) { // pinning and busy polling are this machine's business
+        own.cpuCore.reset();
+        own.busyPoll = false;
+    }
+    auto argv = loadgenArgv(own);
+    if (count > 1)
+        argv.insert(argv.end(), {"--share", std::to_string(k + 1) + "/" + std::to_string(count)});
+    const auto hostStart = startAtMs + static_cast<std::int64_t>(std::lround(slot.clockOffsetMs));
+    argv.insert(argv.end(), {"--start-at", std::to_string(hostStart)});
+    return argv;
 }
 
-} // namespace
+// Its output: the leader's progress lines (scaled to the whole step) drive the window and the live view; every
+// other line goes to the log under the generator's host name.
+std::function<void(OutputStream, std::string_view)> generatorLines(bool leader, int count, const std::string& source,
+                                                                   MeasuredWindow& window, StepEvents& events) {
+    return [leader, count, source, &window, &events](OutputStream stream, std::string_view line) {
+        if (stream == OutputStream::Stdout || line.rfind("loadscope-remote-pgid", 0) == 0)
+            return;
+        if (auto progress = parseProgressLine(line)) {
+            if (!leader)
+                return;
+            window.follow(*progress);
+            // The leader sends 1/N of the load: show the whole step's counts.
+            progress->sent *= count;
+            progress->completed *= count;
+            progress->errors *= count;
+            events.pushProgress(*progress);
+            return;
+        }
+        events.pushLog(source, std::string(line));
+    };
+}
 
-StepExecution executeDistributedStep(const DistributedRequest& request, Step& step, const std::atomic<bool>& cancel,
-                                     StepEvents& events, const std::function<void()>& poll,
-                                     std::vector<GeneratorOutcome>& outcomes) {
-    StepExecution ex;
+std::vector<RunningGenerator> startGenerators(const DistributedRequest& request, MeasuredWindow& window,
+                                              StepEvents& events, StepExecution& ex) {
     const int count = static_cast<int>(request.generators.size());
-    const auto& load = request.load;
-
-    std::unique_ptr<ResourceSampler> localSampler;
-    std::unique_ptr<RemoteResourceSampler> remoteSampler;
-    if (request.serverHost && request.serverProcessGroup > 0)
-        remoteSampler = std::make_unique<RemoteResourceSampler>(*request.serverHost, request.serverProcessGroup);
-    else if (request.serverProcessGroup > 0)
-        localSampler =
-            std::make_unique<ResourceSampler>(request.serverProcessGroup, ResourceSampler::Scope::ProcessGroup);
-    std::atomic<int> window{0}; // 0 closed, 1 open, 2 done
-    auto openWindow = [&] {
-        int expected = 0;
-        if (window.compare_exchange_strong(expected, 1)) {
-            if (localSampler)
-                localSampler->openWindow();
-            if (remoteSampler)
-                remoteSampler->openWindow();
-        }
-    };
-    auto closeWindow = [&] {
-        int expected = 1;
-        if (window.compare_exchange_strong(expected, 2)) {
-            if (localSampler)
-                localSampler->closeWindow();
-            if (remoteSampler)
-                remoteSampler->closeWindow();
-        }
-    };
-
     const std::int64_t startAtMs = unixMsNow() + static_cast<std::int64_t>(request.startLeadS * 1000);
     std::vector<RunningGenerator> generators(static_cast<std::size_t>(count));
     for (int k = 0; k < count; ++k) {
         auto& g = generators[static_cast<std::size_t>(k)];
         g.slot = request.generators[static_cast<std::size_t>(k)];
         g.outcome.host = g.slot.name();
-        LoadRequest own = load;
-        own.loadgen = g.slot.loadgenPath;
-        if (g.slot.host) { // pinning and busy polling are this machine's business
-            own.cpuCore.reset();
-            own.busyPoll = false;
-        }
-        auto argv = loadgenArgv(own);
-        if (count > 1)
-            argv.insert(argv.end(), {"--share", std::to_string(k + 1) + "/" + std::to_string(count)});
-        const auto hostStart = startAtMs + static_cast<std::int64_t>(std::lround(g.slot.clockOffsetMs));
-        argv.insert(argv.end(), {"--start-at", std::to_string(hostStart)});
-        g.outcome.argv = argv;
+        g.outcome.argv = generatorArgv(request, g.slot, k, startAtMs);
         ChildProcessOptions options;
         ChildStdin input;
         if (g.slot.host) {
-            options.argv = g.slot.host->commandArgv(underRemoteWatchdog(argv, "INT", load.cancelGraceS + 0.5));
+            options.argv =
+                g.slot.host->commandArgv(underRemoteWatchdog(g.outcome.argv, "INT", request.load.cancelGraceS + 0.5));
             input.pipe = true; // end of file there stops it (the watchdog)
         } else {
-            options.argv = argv;
-            if (own.cpuCore)
-                options.cpuAffinity = {*own.cpuCore};
+            options.argv = g.outcome.argv;
+            if (request.load.cpuCore)
+                options.cpuAffinity = {*request.load.cpuCore};
         }
         options.outputLimitBytes = 16 * 1024 * 1024;
-        const bool leader = k == 0;
-        const std::string source = "loadgen:" + g.slot.name();
-        options.onLine = [&, leader, source](OutputStream stream, std::string_view line) {
-            if (stream == OutputStream::Stdout || line.rfind("loadscope-remote-pgid", 0) == 0)
-                return;
-            if (auto progress = parseProgressLine(line)) {
-                if (!leader)
-                    return;
-                if (progress->elapsedS >= 0)
-                    openWindow();
-                if (progress->durationS > 0 && progress->elapsedS >= progress->durationS)
-                    closeWindow();
-                // The leader sends 1/N of the load: show the whole step's counts.
-                progress->sent *= count;
-                progress->completed *= count;
-                progress->errors *= count;
-                events.pushProgress(*progress);
-                return;
-            }
-            events.pushLog(source, std::string(line));
-        };
+        options.onLine = generatorLines(k == 0, count, "loadgen:" + g.slot.name(), window, events);
         try {
             g.process = std::make_unique<ChildProcess>(options, input);
         } catch (const ChildProcessError& e) {
@@ -215,10 +188,20 @@ StepExecution executeDistributedStep(const DistributedRequest& request, Step& st
         }
         ex.argv = options.argv;
     }
+    return generators;
+}
 
-    const auto started = Clock::now();
-    const double budgetS = request.startLeadS + load.warmupS + load.durationS + load.timeoutS + 15.0;
-    const auto deadline = started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(budgetS));
+double generatorsBudgetS(const DistributedRequest& request) {
+    const auto& load = request.load;
+    return request.startLeadS + load.warmupS + load.durationS + load.timeoutS + 15.0;
+}
+
+// Waits until every generator exited. On cancel each gets SIGINT (through its watchdog over there) and the grace to
+// print its partial result; past the budget they are stopped. True when stopped for the budget.
+bool waitForGenerators(std::vector<RunningGenerator>& generators, const DistributedRequest& request,
+                       const std::atomic<bool>& cancel, const std::function<void()>& poll, StepExecution& ex) {
+    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                             std::chrono::duration<double>(generatorsBudgetS(request)));
     std::optional<Clock::time_point> interruptedAt;
     auto allDone = [&] {
         return std::all_of(generators.begin(), generators.end(),
@@ -241,7 +224,7 @@ StepExecution executeDistributedStep(const DistributedRequest& request, Step& st
             interruptedAt = now;
             ex.cancelled = true;
         }
-        if (interruptedAt && now - *interruptedAt > std::chrono::duration<double>(load.cancelGraceS + 1.5))
+        if (interruptedAt && now - *interruptedAt > std::chrono::duration<double>(request.load.cancelGraceS + 1.5))
             break;
         if (now > deadline) {
             timedOut = true;
@@ -251,50 +234,48 @@ StepExecution executeDistributedStep(const DistributedRequest& request, Step& st
     for (auto& g : generators)
         if (g.process && g.process->running())
             g.process->stop(500ms);
-    closeWindow();
+    return timedOut;
+}
+
+// One finished generator: its measurements into its outcome's part, its limits flagged on the step, its failure.
+// True when it left a result.
+bool readGenerator(RunningGenerator& g, const DistributedRequest& request, bool cancelled, Step& step) {
+    g.process->waitForOutputEnd(1s);
+    const auto result = readGeneratorResult(g.process->stdoutTail(), g.outcome.part);
+    if (result.parsed)
+        flagGeneratorLimits(result.report, " on " + g.slot.name(), g.outcome.part.waited, request.load.connections,
+                            step);
+    if (!cancelled && !g.outcome.failed) {
+        const std::string host = g.slot.host ? g.slot.name() : std::string();
+        g.outcome.failure = generatorFailure({g.process->exitStatus(), g.slot.host != nullptr, host, request.load.url,
+                                              lastGeneratorWords(g.process->stderrTail())},
+                                             result);
+        g.outcome.failed = !g.outcome.failure.empty();
+    }
+    return result.parsed;
+}
+
+} // namespace
+
+StepExecution executeDistributedStep(const DistributedRequest& request, Step& step, const std::atomic<bool>& cancel,
+                                     StepEvents& events, const std::function<void()>& poll,
+                                     std::vector<GeneratorOutcome>& outcomes) {
+    StepExecution ex;
+    ServerSampler sampler(request.serverHost, request.serverProcessGroup);
+    MeasuredWindow window([&] { sampler.openWindow(); }, [&] { sampler.closeWindow(); });
+    auto generators = startGenerators(request, window, events, ex);
+    const bool timedOut = waitForGenerators(generators, request, cancel, poll, ex);
+    window.close();
     poll();
-    if (localSampler)
-        step.server = localSampler->windowSummary();
-    if (remoteSampler)
-        step.server = remoteSampler->windowSummary();
+    if (const auto resources = sampler.windowSummary())
+        step.server = *resources;
 
     std::vector<Step> parts;
     std::string logs;
     for (auto& g : generators) {
         if (g.process) {
-            g.process->waitForOutputEnd(1s);
-            bool parsed = false;
-            std::string parseError;
-            const auto out = g.process->stdoutTail();
-            LoadgenReport report;
-            if (!out.empty()) {
-                try {
-                    report = applyLoadgenJson(out, g.outcome.part);
-                    parsed = true;
-                } catch (const LoadgenOutputError& e) {
-                    parseError = e.what();
-                }
-            }
-            if (parsed) {
-                g.outcome.part.generatorCpuPercent = report.generatorCpuPercent;
-                if (report.generatorLimited) {
-                    step.flags.generatorLimited = true;
-                    step.flags.reason += std::string(step.flags.reason.empty() ? "" : "; ") + "generator-limited on " +
-                                         g.slot.name() + ": " +
-                                         (report.generatorLimitedReason.empty() ? "it could not keep its schedule"
-                                                                                : report.generatorLimitedReason);
-                }
-                if (report.connectionLimited) {
-                    step.flags.connectionLimited = true;
-                    step.flags.reason +=
-                        std::string(step.flags.reason.empty() ? "" : "; ") + "connection-limited on " + g.slot.name();
-                }
+            if (readGenerator(g, request, ex.cancelled, step))
                 parts.push_back(g.outcome.part);
-            }
-            if (!ex.cancelled && !g.outcome.failed) {
-                g.outcome.failure = failureOf(g, parsed, parseError);
-                g.outcome.failed = !g.outcome.failure.empty();
-            }
             logs += "--- " + g.slot.name() + " ---\n" + g.process->stderrTail();
         }
         if (g.outcome.failed && !ex.generatorFailed) {
@@ -305,7 +286,8 @@ StepExecution executeDistributedStep(const DistributedRequest& request, Step& st
     }
     if (timedOut && !ex.generatorFailed) {
         ex.generatorFailed = true;
-        ex.failure = "the load generators did not finish within " + formatNumber(budgetS, 0) + " s and were stopped";
+        ex.failure = "the load generators did not finish within " + formatNumber(generatorsBudgetS(request), 0) +
+                     " s and were stopped";
     }
     if (logs.size() > 64 * 1024)
         logs.erase(0, logs.size() - 64 * 1024);

@@ -1,6 +1,8 @@
 #pragma once
 // loadscope-loadgen's output (docs/loadgen.md) turned into our data model: the final --json document into a Step's
-// measurements, and the --progress lines on stderr into StepProgress.
+// measurements, and the --progress lines on stderr into StepProgress. Both are read with the generator's own field
+// tables (loadgen/format/loadgen_json.h): a key the generator does not write, or one it writes that is missing, is
+// refused.
 
 #include "run_observer.h"
 #include "run_types.h"
@@ -30,9 +32,11 @@ struct LoadgenReport {
 };
 
 // Fills the measurement fields of `step` (counts, errors, lateness, summaries, both histograms, timeline,
-// achieved rate, measured duration, the generator-limited flag). Throws LoadgenOutputError naming the field.
+// achieved rate, measured duration). Throws LoadgenOutputError naming the field ("loadgen JSON: requests.due:
+// expected an integer, found string").
 LoadgenReport applyLoadgenJson(std::string_view json, Step& step);
-// One --progress line; nullopt for anything else (the generator may print warnings on stderr too).
+// One --progress line; nullopt for anything else (the generator may print warnings on stderr too), including a
+// line of JSON that is not exactly a progress record.
 std::optional<StepProgress> parseProgressLine(std::string_view line);
 
 } // namespace loadscope

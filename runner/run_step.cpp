@@ -49,37 +49,53 @@ int BenchmarkRunner::Impl::connectionsFor(const Step& step, int targetIndex) {
     return sizing.connections;
 }
 
-// Starts the session's server if it is not running. False when it could not: the step is then stored as failed or
-// cancelled.
-bool BenchmarkRunner::Impl::ensureServer(Step& step, SessionKey key) {
-    const TargetDefinition& def = *definitions[static_cast<std::size_t>(key.first)];
-    TargetSnapshot& snapshot = run.targets[static_cast<std::size_t>(key.first)];
+ServerSession::LineSink BenchmarkRunner::Impl::serverLogSink(const TargetDefinition& def) {
+    return [this, source = "server:" + def.name](std::string_view line) { events.pushLog(source, std::string(line)); };
+}
+
+ServerSession& BenchmarkRunner::Impl::localSession(SessionKey key, const std::string& bindAddress) {
     auto& session = sessions[key];
-    if (!session)
-        session = std::make_unique<ServerSession>(
-            def, options.python, serverCore,
-            [this, source = "server:" + def.name](std::string_view l) { events.pushLog(source, std::string(l)); });
-    if (session->starts() == 0)
+    if (!session) {
+        const TargetDefinition& def = *definitions[static_cast<std::size_t>(key.first)];
+        session = std::make_unique<ServerSession>(def, options.python, serverCore, serverLogSink(def));
+        session->setBindAddress(bindAddress);
         prepareProfiling(*session, key);
-    if (session->running())
+    }
+    return *session;
+}
+
+bool BenchmarkRunner::Impl::ensureServer(Step& step, SessionKey key, const std::string& bindAddress) {
+    return keepServerRunning(step, key, localSession(key, bindAddress), "");
+}
+
+bool BenchmarkRunner::Impl::ensureRemoteServer(Step& step, SessionKey key) {
+    auto& session = remoteSession(key);
+    return keepServerRunning(step, key, session, session.host().name());
+}
+
+// One rule for a server here (ServerSession) and one on another host (RemoteServerSession, `host` its name): a
+// server that died since the previous step is started again and the step flagged; a start is logged and recorded
+// with the run's children; a failed start fails the step (or cancels it) and counts towards giving up on the target.
+template <class Session>
+bool BenchmarkRunner::Impl::keepServerRunning(Step& step, SessionKey key, Session& session, const std::string& host) {
+    if (session.running())
         return true;
+    const TargetDefinition& def = *definitions[static_cast<std::size_t>(key.first)];
+    const std::string onHost = host.empty() ? std::string() : " on " + host;
     std::string restartReason;
-    if (session->starts() > 0) {
-        const auto died = session->exitStatus();
-        restartReason = "the server had exited (" + (died ? died->toString() : std::string("?")) +
+    if (session.starts() > 0) {
+        const auto died = session.exitStatus();
+        restartReason = "the server" + onHost + " had exited (" + (died ? died->toString() : std::string("?")) +
                         ") since the previous step and was started again";
         log("warning: " + def.name + ": " + restartReason);
     }
-    const auto started = session->start(cancel);
-    children.push_back(
-        {{"role", "server"}, {"target", def.name}, {"repetition", key.second}, {"argv", session->argv()}});
-    if (snapshot.argv.empty()) {
-        snapshot.argv = session->argv();
-        store->updateTarget(snapshot);
-    }
-    log("started " + def.name + " on port " + std::to_string(session->port()) + ": " + joinList(session->argv(), " "));
+    const auto started = session.start(cancel);
+    recordServerStart(key, session.argv(), host);
+    log("started " + def.name + " on port " + std::to_string(session.port()) +
+        (host.empty() ? std::string() : " of " + host + " (" + session.address() + ")") + " in " +
+        formatNumber(started.startupS, 2) + " s: " + joinList(session.argv(), " "));
     if (!started.ok) {
-        step.serverLogTail = session->logTail();
+        step.serverLogTail = session.logTail();
         if (cancel.load()) {
             step.status = StepStatus::Cancelled;
             step.statusMessage = "cancelled while the server was starting";
@@ -96,6 +112,22 @@ bool BenchmarkRunner::Impl::ensureServer(Step& step, SessionKey key) {
         step.flags.reason = restartReason;
     }
     return true;
+}
+
+// The start in the run's children (every process the run started, with its command line), and the target's first
+// command line in its snapshot.
+void BenchmarkRunner::Impl::recordServerStart(SessionKey key, const std::vector<std::string>& argv,
+                                              const std::string& host) {
+    const TargetDefinition& def = *definitions[static_cast<std::size_t>(key.first)];
+    nlohmann::json child{{"role", "server"}, {"target", def.name}, {"repetition", key.second}, {"argv", argv}};
+    if (!host.empty())
+        child["host"] = host;
+    children.push_back(child);
+    TargetSnapshot& snapshot = run.targets[static_cast<std::size_t>(key.first)];
+    if (snapshot.argv.empty()) {
+        snapshot.argv = argv;
+        store->updateTarget(snapshot);
+    }
 }
 
 LoadRequest BenchmarkRunner::Impl::loadRequestFor(const Step& step, const std::string& address, int port,
@@ -169,7 +201,7 @@ BenchmarkRunner::Impl::StepOutcome BenchmarkRunner::Impl::measure(Step& step, Se
     }
     if (hosts && hosts->any())
         return measureOnHosts(step, key, durationS);
-    if (!ensureServer(step, key)) {
+    if (!ensureServer(step, key, "127.0.0.1")) {
         storeStep(step);
         return judge(step);
     }

@@ -33,89 +33,33 @@ void BenchmarkRunner::Impl::closeHosts() {
         hosts->close();
 }
 
-bool BenchmarkRunner::Impl::ensureRemoteServer(Step& step, SessionKey key) {
-    const TargetDefinition& def = *definitions[static_cast<std::size_t>(key.first)];
-    TargetSnapshot& snapshot = run.targets[static_cast<std::size_t>(key.first)];
+RemoteServerSession& BenchmarkRunner::Impl::remoteSession(SessionKey key) {
     auto& session = remoteSessions[key];
-    if (!session)
-        session = std::make_unique<RemoteServerSession>(
-            def, *hosts->serverHost(), hosts->serverAddress(), options.python, hosts->probeHost(),
-            [this, source = "server:" + def.name](std::string_view l) { events.pushLog(source, std::string(l)); });
-    if (session->running())
-        return true;
-    std::string restartReason;
-    if (session->starts() > 0) {
-        const auto died = session->exitStatus();
-        restartReason = "the server on " + session->host().name() + " had exited (" +
-                        (died ? died->toString() : std::string("?")) +
-                        ") since the previous step and was started again";
-        log("warning: " + def.name + ": " + restartReason);
+    if (!session) {
+        const TargetDefinition& def = *definitions[static_cast<std::size_t>(key.first)];
+        session = std::make_unique<RemoteServerSession>(def, *hosts->serverHost(), hosts->serverAddress(),
+                                                        options.python, hosts->probeHost(), serverLogSink(def));
     }
-    const auto started = session->start(cancel);
-    children.push_back({{"role", "server"},
-                        {"target", def.name},
-                        {"repetition", key.second},
-                        {"host", session->host().name()},
-                        {"argv", session->argv()}});
-    if (snapshot.argv.empty()) {
-        snapshot.argv = session->argv();
-        store->updateTarget(snapshot);
-    }
-    log("started " + def.name + " on " + session->host().name() + " at " + session->address() + ":" +
-        std::to_string(session->port()) + " in " + formatNumber(started.startupS, 2) + " s");
-    if (!started.ok) {
-        step.serverLogTail = session->logTail();
-        step.status = cancel.load() ? StepStatus::Cancelled : StepStatus::Failed;
-        step.statusMessage = started.message;
-        if (!cancel.load())
-            ++failedStarts[key];
-        return false;
-    }
-    failedStarts[key] = 0;
-    if (!restartReason.empty()) {
-        step.flags.serverRestarted = true;
-        step.flags.reason = restartReason;
-    }
-    return true;
+    return *session;
 }
 
-BenchmarkRunner::Impl::StepOutcome BenchmarkRunner::Impl::measureOnHosts(Step& step, SessionKey key, double durationS) {
-    const TargetDefinition& def = *definitions[static_cast<std::size_t>(key.first)];
-    const bool remoteServer = hosts->serverHost() != nullptr;
-    int port = 0;
-    pid_t serverGroup = 0;
-    if (remoteServer) {
-        if (!ensureRemoteServer(step, key)) {
-            storeStep(step);
-            return judge(step);
-        }
-        port = remoteSessions[key]->port();
-        serverGroup = remoteSessions[key]->remoteProcessGroup();
-    } else {
-        auto& local = sessions[key];
-        if (!local) {
-            local = std::make_unique<ServerSession>(
-                def, options.python, serverCore,
-                [this, source = "server:" + def.name](std::string_view l) { events.pushLog(source, std::string(l)); });
-            local->setBindAddress(hosts->serverAddress());
-        }
-        if (!ensureServer(step, key)) {
-            storeStep(step);
-            return judge(step);
-        }
-        port = local->port();
-        serverGroup = local->pid();
+// The step's server running, on the server host or here (bound to the address the generators reach): its port and
+// process group (on its host), or nothing when it could not start.
+std::optional<std::pair<int, pid_t>> BenchmarkRunner::Impl::hostedServerFor(Step& step, SessionKey key) {
+    if (hosts->serverHost()) {
+        if (!ensureRemoteServer(step, key))
+            return std::nullopt;
+        const auto& session = *remoteSessions[key];
+        return std::pair{session.port(), session.remoteProcessGroup()};
     }
+    if (!ensureServer(step, key, hosts->serverAddress()))
+        return std::nullopt;
+    const auto& session = *sessions[key];
+    return std::pair{session.port(), session.pid()};
+}
 
-    DistributedRequest request;
-    request.load =
-        loadRequestFor(step, hosts->serverAddress(), port, serverGroup, durationS, connectionsFor(step, key.first));
-    request.generators = hosts->generators();
-    request.serverHost = hosts->serverHost();
-    request.serverProcessGroup = serverGroup;
-    std::vector<GeneratorOutcome> outcomes;
-    const auto execution = executeDistributedStep(
-        request, step, cancel, events, [&] { drain(step); }, outcomes);
+// Which generator took what, in the run's children and its environment document.
+void BenchmarkRunner::Impl::recordGenerators(const Step& step, const std::vector<GeneratorOutcome>& outcomes) {
     nlohmann::json took = nlohmann::json::array();
     for (const auto& outcome : outcomes) {
         children.push_back(
@@ -126,24 +70,46 @@ BenchmarkRunner::Impl::StepOutcome BenchmarkRunner::Impl::measureOnHosts(Step& s
                         {"failure", outcome.failure}});
     }
     environment["steps"][std::to_string(step.sequence)] = {
-        {"server", remoteServer ? hosts->serverHost()->name() : "local"}, {"generators", took}};
+        {"server", hosts->serverHost() ? hosts->serverHost()->name() : "local"}, {"generators", took}};
+}
+
+BenchmarkRunner::Impl::StepOutcome BenchmarkRunner::Impl::measureOnHosts(Step& step, SessionKey key, double durationS) {
+    const auto server = hostedServerFor(step, key);
+    if (!server) {
+        storeStep(step);
+        return judge(step);
+    }
+    const auto [port, serverGroup] = *server;
+    DistributedRequest request;
+    request.load =
+        loadRequestFor(step, hosts->serverAddress(), port, serverGroup, durationS, connectionsFor(step, key.first));
+    request.generators = hosts->generators();
+    request.serverHost = hosts->serverHost();
+    request.serverProcessGroup = serverGroup;
+    std::vector<GeneratorOutcome> outcomes;
+    const auto execution = executeDistributedStep(
+        request, step, cancel, events, [&] { drain(step); }, outcomes);
+    recordGenerators(step, outcomes);
 
     bool serverDied = false;
     std::optional<ExitStatus> serverExit;
-    if (remoteServer) {
-        serverDied = !remoteSessions[key]->running();
-        serverExit = remoteSessions[key]->exitStatus();
-        step.serverLogTail = remoteSessions[key]->logTail();
+    if (hosts->serverHost()) {
+        auto& session = *remoteSessions[key];
+        serverDied = !session.running();
+        serverExit = session.exitStatus();
+        step.serverLogTail = session.logTail();
     } else {
-        serverDied = !sessions[key]->running();
-        serverExit = sessions[key]->exitStatus();
-        step.serverLogTail = sessions[key]->logTail();
+        auto& session = *sessions[key];
+        serverDied = !session.running();
+        serverExit = session.exitStatus();
+        step.serverLogTail = session.logTail();
     }
     classify(step, execution, serverDied, serverExit, durationS);
     const StepOutcome outcome = judge(step);
     storeStep(step);
     if (step.status == StepStatus::Failed && !execution.cancelled)
-        log("warning: " + def.name + " @ " + formatNumber(step.requestedRps, 1) + " rps failed: " + step.statusMessage);
+        log("warning: " + step.targetName + " @ " + formatNumber(step.requestedRps, 1) +
+            " rps failed: " + step.statusMessage);
     return outcome;
 }
 

@@ -44,6 +44,7 @@ public:
 
     // The address the server binds ({host}) and is probed at: 127.0.0.1 unless generators on other hosts need it.
     void setBindAddress(std::string address) { bindAddress_ = std::move(address); }
+    const std::string& address() const { return bindAddress_; }
     int port() const { return port_; }
     pid_t pid() const;
     int starts() const { return starts_; }

@@ -91,13 +91,22 @@ std::string shellCommand(const std::vector<std::string>& argv) {
     return out;
 }
 
-std::string describeSshFailure(const std::string& host, const std::string& sshStderr) {
-    auto has = [&](const char* needle) { return sshStderr.find(needle) != std::string::npos; };
+std::string lastSshWords(const std::string& sshStderr) {
     std::string said = sshStderr;
     while (!said.empty() && std::isspace(static_cast<unsigned char>(said.back())))
         said.pop_back();
     if (const auto newline = said.rfind('\n'); newline != std::string::npos)
         said = said.substr(newline + 1);
+    // ssh starts its own messages with "ssh: "; ours quote them as "(ssh: ...)" already.
+    const std::string prefix = "ssh: ";
+    if (said.rfind(prefix, 0) == 0)
+        said.erase(0, prefix.size());
+    return said;
+}
+
+std::string describeSshFailure(const std::string& host, const std::string& sshStderr) {
+    auto has = [&](const char* needle) { return sshStderr.find(needle) != std::string::npos; };
+    const std::string said = lastSshWords(sshStderr);
     const std::string quote = said.empty() ? "" : " (ssh: " + said + ")";
     if (has("Host key verification failed") || has("host key is known") || has("No ED25519 host key") ||
         has("No RSA host key") || has("No ECDSA host key"))

@@ -47,6 +47,9 @@ std::string shellCommand(const std::vector<std::string>& argv);
 // nothing else could remove them).
 void removeStaleControlFolders();
 
+// The last line ssh printed on stderr, without the "ssh: " it starts its own messages with (callers quote it as
+// "(ssh: ...)").
+std::string lastSshWords(const std::string& sshStderr);
 // ssh's stderr for a failed connection turned into one message naming the host and what to do about it.
 std::string describeSshFailure(const std::string& host, const std::string& sshStderr);
 

@@ -111,79 +111,103 @@ void LatencyRpsChart::build() {
         showEmptyMessage(tr("No step of this run has measurements yet"));
         return;
     }
+    for (const LatencyCurve& curve : curves_)
+        if (!curve.points.empty())
+            addCurve(curve, percentiles);
+    addSloLines();
+    addSearchBrackets();
+    addKneeMarkers();
+    moveMarkerKindsToLegendEnd();
+    addCurvesOffScaleNote();
+}
 
-    for (const LatencyCurve& curve : curves_) {
-        if (curve.points.empty())
-            continue;
-        const QColor color = colorOf(curve.target);
-        const QString series = seriesLabel(curve.runIndex, curve.target);
-        auto* graph = addGraph();
-        graph->setName(
-            QStringLiteral("%1 %2").arg(series, QString::fromLatin1(percentileLabel(curve.percentile).data())));
-        const bool main = curve.percentile == Percentile::P99 || percentiles.size() == 1;
-        // One colour per target everywhere; several runs are told apart by line style (and point shape), so the
-        // percentiles then differ by width alone.
-        const Qt::PenStyle style =
-            data.multiRun() ? runPenStyle(static_cast<int>(curve.runIndex)) : percentileStyle(curve.percentile);
-        graph->setPen(QPen(color, main ? 2.6 : 1.4, style));
-        graph->setScatterStyle(QCPScatterStyle(runShape(curve.runIndex), color, color, main ? 7 : 5));
-        QVector<double> keys, values, lows, highs;
-        bool spread = false;
-        for (const LatencyPoint& point : curve.points) {
-            keys << xOf(point);
-            values << point.latencyMs;
-            lows << point.minMs;
-            highs << point.maxMs;
-            spread |= point.group->okRepetitions() > 1;
-        }
-        graph->setData(keys, values, options().achievedRateAxis ? false : true);
-        const Percentile p = curve.percentile;
-        const std::vector<LatencyPoint> points = curve.points;
-        const std::shared_ptr<const ResultsDataset> keep = this->data();
-        const bool sortedByRequested = !options().achievedRateAxis;
-        addHover(graph, [keep, points, p, keys, sortedByRequested](int index) {
-            // With the achieved rate on x the data is sorted by x; find the point by its key.
-            int i = index;
-            if (!sortedByRequested) {
-                QVector<double> sorted = keys;
-                std::sort(sorted.begin(), sorted.end());
-                i = static_cast<int>(keys.indexOf(sorted.value(index)));
-            }
-            if (i < 0 || i >= static_cast<int>(points.size()))
-                return QString();
-            return describeGroup(*keep, *points[static_cast<std::size_t>(i)].group, p);
-        });
-        // The knee belongs to the p99 curve (the SLO is on p99): its legend entry names it.
-        if (!seriesOwner_.contains(series) || curve.percentile == Percentile::P99)
-            seriesOwner_.insert(series, graph);
-        if (curve.percentile == Percentile::P99)
-            addIntervalBars(curve, graph);
-        if (options().showBands && spread) {
-            auto* low = addGraph();
-            auto* high = addGraph();
-            low->setData(keys, lows, !options().achievedRateAxis);
-            high->setData(keys, highs, !options().achievedRateAxis);
-            low->setPen(Qt::NoPen);
-            high->setPen(Qt::NoPen);
-            QColor fill = color;
-            fill.setAlpha(theme().dark ? 70 : 50);
-            high->setBrush(fill);
-            high->setChannelFillGraph(low);
-            low->removeFromLegend();
-            high->removeFromLegend();
-            low->setName(graph->name() + QStringLiteral(" min"));
-            high->setName(graph->name() + QStringLiteral(" max"));
-            linkToLegend(low, graph);
-            linkToLegend(high, graph);
-            // Bands sit behind every curve.
-            low->setLayer(QStringLiteral("grid"));
-            high->setLayer(QStringLiteral("grid"));
-        }
-        // Flags are properties of a measurement, not of a percentile: mark them once, on the highest curve.
-        if (curve.percentile == percentiles.back())
-            addFlagMarkers(curve, graph);
+void LatencyRpsChart::addCurve(const LatencyCurve& curve, const std::vector<Percentile>& percentiles) {
+    const bool main = curve.percentile == Percentile::P99 || percentiles.size() == 1;
+    QCPGraph* graph = addCurveGraph(curve, main);
+    // The knee belongs to the p99 curve (the SLO is on p99): its legend entry names it.
+    const QString series = seriesLabel(curve.runIndex, curve.target);
+    if (!seriesOwner_.contains(series) || curve.percentile == Percentile::P99)
+        seriesOwner_.insert(series, graph);
+    if (curve.percentile == Percentile::P99)
+        addIntervalBars(curve, graph);
+    const bool spread = std::any_of(curve.points.begin(), curve.points.end(),
+                                    [](const LatencyPoint& point) { return point.group->okRepetitions() > 1; });
+    if (options().showBands && spread)
+        addMinMaxBand(curve, graph);
+    // Flags are properties of a measurement, not of a percentile: mark them once, on the highest curve.
+    if (curve.percentile == percentiles.back())
+        addFlagMarkers(curve, graph);
+}
+
+QCPGraph* LatencyRpsChart::addCurveGraph(const LatencyCurve& curve, bool main) {
+    const QColor color = colorOf(curve.target);
+    auto* graph = addGraph();
+    graph->setName(QStringLiteral("%1 %2").arg(seriesLabel(curve.runIndex, curve.target),
+                                               QString::fromLatin1(percentileLabel(curve.percentile).data())));
+    // One colour per target everywhere; several runs are told apart by line style (and point shape), so the
+    // percentiles then differ by width alone.
+    const Qt::PenStyle style =
+        dataset().multiRun() ? runPenStyle(static_cast<int>(curve.runIndex)) : percentileStyle(curve.percentile);
+    graph->setPen(QPen(color, main ? 2.6 : 1.4, style));
+    graph->setScatterStyle(QCPScatterStyle(runShape(curve.runIndex), color, color, main ? 7 : 5));
+    QVector<double> keys, values;
+    for (const LatencyPoint& point : curve.points) {
+        keys << xOf(point);
+        values << point.latencyMs;
     }
+    graph->setData(keys, values, options().achievedRateAxis ? false : true);
+    addHover(graph, pointTooltip(curve, keys));
+    return graph;
+}
 
+std::function<QString(int)> LatencyRpsChart::pointTooltip(const LatencyCurve& curve,
+                                                          const QVector<double>& keys) const {
+    const bool sortedByRequested = !options().achievedRateAxis;
+    return [keep = data(), points = curve.points, p = curve.percentile, keys, sortedByRequested](int index) {
+        // With the achieved rate on x the data is sorted by x; find the point by its key.
+        int i = index;
+        if (!sortedByRequested) {
+            QVector<double> sorted = keys;
+            std::sort(sorted.begin(), sorted.end());
+            i = static_cast<int>(keys.indexOf(sorted.value(index)));
+        }
+        if (i < 0 || i >= static_cast<int>(points.size()))
+            return QString();
+        return describeGroup(*keep, *points[static_cast<std::size_t>(i)].group, p);
+    };
+}
+
+void LatencyRpsChart::addMinMaxBand(const LatencyCurve& curve, QCPGraph* owner) {
+    QVector<double> keys, lows, highs;
+    for (const LatencyPoint& point : curve.points) {
+        keys << xOf(point);
+        lows << point.minMs;
+        highs << point.maxMs;
+    }
+    auto* low = addGraph();
+    auto* high = addGraph();
+    low->setData(keys, lows, !options().achievedRateAxis);
+    high->setData(keys, highs, !options().achievedRateAxis);
+    low->setPen(Qt::NoPen);
+    high->setPen(Qt::NoPen);
+    QColor fill = colorOf(curve.target);
+    fill.setAlpha(theme().dark ? 70 : 50);
+    high->setBrush(fill);
+    high->setChannelFillGraph(low);
+    low->removeFromLegend();
+    high->removeFromLegend();
+    low->setName(owner->name() + QStringLiteral(" min"));
+    high->setName(owner->name() + QStringLiteral(" max"));
+    linkToLegend(low, owner);
+    linkToLegend(high, owner);
+    // Bands sit behind every curve.
+    low->setLayer(QStringLiteral("grid"));
+    high->setLayer(QStringLiteral("grid"));
+}
+
+// One line per distinct SLO among the runs.
+void LatencyRpsChart::addSloLines() {
+    const ResultsDataset& data = dataset();
     std::set<double> sloValues;
     for (std::size_t r = 0; r < data.runs.size(); ++r)
         if (r < data.slo.size() && data.slo[r] && sloValues.insert(data.slo[r]->p99Ms).second)
@@ -191,14 +215,18 @@ void LatencyRpsChart::build() {
             addHorizontalMarker(axisRect(), data.slo[r]->p99Ms,
                                 tr("SLO p99 \u2264 %1").arg(formatLatency(data.slo[r]->p99Ms)), theme().sloLine,
                                 Qt::AlignLeft);
-    addSearchBrackets();
-    addKneeMarkers();
-    // The marker kinds' entries were made when first needed: explain them after every series.
+}
+
+// The marker kinds' entries were made when first needed: explain them after every series.
+void LatencyRpsChart::moveMarkerKindsToLegendEnd() {
     for (QCPGraph* entry : markerKinds_)
         if (entry) {
             legend->removeItem(legend->itemWithPlottable(entry));
             entry->addToLegend();
         }
+}
+
+void LatencyRpsChart::addCurvesOffScaleNote() {
     double dataMax = 0;
     for (const LatencyCurve& curve : curves_)
         for (const LatencyPoint& point : curve.points)

@@ -21,6 +21,16 @@ protected:
     void applyDefaultRanges() override;
 
 private:
+    // The steps of build(): per curve its graph (with hover), the p99's interval bars, the band and the flags; then
+    // the SLO lines, the search brackets, the knees, the marker kinds' legend entries and the off-scale note.
+    void addCurve(const LatencyCurve& curve, const std::vector<Percentile>& percentiles);
+    QCPGraph* addCurveGraph(const LatencyCurve& curve, bool main);
+    std::function<QString(int)> pointTooltip(const LatencyCurve& curve, const QVector<double>& keys) const;
+    // The min-max of the repetitions as a shaded band behind `owner`.
+    void addMinMaxBand(const LatencyCurve& curve, QCPGraph* owner);
+    void addSloLines();
+    void moveMarkerKindsToLegendEnd();
+    void addCurvesOffScaleNote();
     void addKneeMarkers();
     // The p99's bootstrap interval as error bars on the points that have one (>= 3 repetitions).
     void addIntervalBars(const LatencyCurve& curve, QCPGraph* owner);

@@ -65,55 +65,38 @@ QVariant LiveRunStepModel::data(const QModelIndex& index, int role) const {
         index.column() >= ColumnCount)
         return {};
     const Step& step = steps_[static_cast<std::size_t>(index.row())];
-    const bool measured = step.status == StepStatus::Ok && step.latency.count > 0;
     const auto column = static_cast<Column>(index.column());
-    if (role == StepStatusRole)
-        return QString::fromUtf8(toString(step.status).data(), static_cast<qsizetype>(toString(step.status).size()));
-    if (role == SortRole) {
-        switch (column) {
-        case SequenceColumn:
-            return step.sequence;
-        case RateColumn:
-            return step.requestedRps;
-        case RepetitionColumn:
-            return step.repetition;
-        case AchievedColumn:
-            return step.achievedRps;
-        case P50Column:
-            return step.latency.p50Ms;
-        case P99Column:
-            return step.latency.p99Ms;
-        case ErrorsColumn:
-            return static_cast<qlonglong>(step.errors.total());
-        case ServerCpuColumn:
-            return step.server.cpuPercent;
-        default:
-            return data(index, Qt::DisplayRole);
-        }
-    }
-    if (role == Qt::TextAlignmentRole) {
-        switch (column) {
-        case TargetColumn:
-        case StatusColumn:
-        case FlagsColumn:
-            return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
-        default:
-            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-        }
-    }
-    if (role == Qt::ForegroundRole && column == StatusColumn && step.status == StepStatus::Failed)
-        return QBrush(QColor(0xD5, 0x5E, 0x00));
-    if (role == Qt::ToolTipRole && (column == StatusColumn || column == FlagsColumn)) {
-        QString text = QString::fromStdString(column == StatusColumn ? step.statusMessage : step.flags.reason);
-        if (column == FlagsColumn && step.profiled())
-            text += (text.isEmpty() ? QString() : QStringLiteral("\n")) +
-                    QObject::tr("Profiled with %1 at %2 Hz during the measurement")
-                        .arg(QString::fromStdString(step.profile->profiler))
-                        .arg(step.profile->sampleRateHz);
-        return text.isEmpty() ? QVariant() : QVariant(text);
-    }
-    if (role != Qt::DisplayRole)
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayValue(step, column);
+    case StepStatusRole:
+        return statusName(step);
+    case SortRole:
+        return sortValue(step, column);
+    case Qt::TextAlignmentRole:
+        return QVariant::fromValue(isTextColumn(column) ? Qt::AlignLeft | Qt::AlignVCenter
+                                                        : Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::ForegroundRole:
+        if (column == StatusColumn && step.status == StepStatus::Failed)
+            return QBrush(QColor(0xD5, 0x5E, 0x00));
         return {};
+    case Qt::ToolTipRole:
+        return toolTip(step, column);
+    default:
+        return {};
+    }
+}
+
+QString LiveRunStepModel::statusName(const Step& step) {
+    return QString::fromUtf8(toString(step.status).data(), static_cast<qsizetype>(toString(step.status).size()));
+}
+
+bool LiveRunStepModel::isTextColumn(Column column) {
+    return column == TargetColumn || column == StatusColumn || column == FlagsColumn;
+}
+
+QVariant LiveRunStepModel::displayValue(const Step& step, Column column) {
+    const bool measured = step.status == StepStatus::Ok && step.latency.count > 0;
     const QLocale locale;
     switch (column) {
     case SequenceColumn:
@@ -124,13 +107,10 @@ QVariant LiveRunStepModel::data(const QModelIndex& index, int role) const {
         return locale.toString(step.requestedRps, 'f', 0);
     case RepetitionColumn:
         return step.repetition;
-    case StatusColumn: {
-        QString status =
-            QString::fromUtf8(toString(step.status).data(), static_cast<qsizetype>(toString(step.status).size()));
-        if (!step.statusMessage.empty())
-            status += QStringLiteral(": ") + QString::fromStdString(step.statusMessage);
-        return status;
-    }
+    case StatusColumn:
+        return step.statusMessage.empty()
+                   ? statusName(step)
+                   : statusName(step) + QStringLiteral(": ") + QString::fromStdString(step.statusMessage);
     case AchievedColumn:
         return measured ? locale.toString(step.achievedRps, 'f', 0) : QString();
     case P50Column:
@@ -148,6 +128,42 @@ QVariant LiveRunStepModel::data(const QModelIndex& index, int role) const {
         break;
     }
     return {};
+}
+
+QVariant LiveRunStepModel::sortValue(const Step& step, Column column) {
+    switch (column) {
+    case SequenceColumn:
+        return step.sequence;
+    case RateColumn:
+        return step.requestedRps;
+    case RepetitionColumn:
+        return step.repetition;
+    case AchievedColumn:
+        return step.achievedRps;
+    case P50Column:
+        return step.latency.p50Ms;
+    case P99Column:
+        return step.latency.p99Ms;
+    case ErrorsColumn:
+        return static_cast<qlonglong>(step.errors.total());
+    case ServerCpuColumn:
+        return step.server.cpuPercent;
+    default:
+        return displayValue(step, column);
+    }
+}
+
+// Only the status and the flags have more to say than their cell.
+QVariant LiveRunStepModel::toolTip(const Step& step, Column column) {
+    if (column != StatusColumn && column != FlagsColumn)
+        return {};
+    QString text = QString::fromStdString(column == StatusColumn ? step.statusMessage : step.flags.reason);
+    if (column == FlagsColumn && step.profiled())
+        text += (text.isEmpty() ? QString() : QStringLiteral("\n")) +
+                QObject::tr("Profiled with %1 at %2 Hz during the measurement")
+                    .arg(QString::fromStdString(step.profile->profiler))
+                    .arg(step.profile->sampleRateHz);
+    return text.isEmpty() ? QVariant() : QVariant(text);
 }
 
 QVariant LiveRunStepModel::headerData(int section, Qt::Orientation orientation, int role) const {

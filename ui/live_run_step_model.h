@@ -43,7 +43,15 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    // One cell of `step` per role, as data() gives it.
+    static QVariant displayValue(const Step& step, Column column);
+    static QVariant sortValue(const Step& step, Column column);
+    static QVariant toolTip(const Step& step, Column column);
+
 private:
+    static QString statusName(const Step& step); // "ok", "failed", ...
+    static bool isTextColumn(Column column);     // aligned left; the numbers right
+
     std::vector<Step> steps_; // without histograms, timelines or log tails: only what the table shows
 };
 

@@ -67,15 +67,6 @@ bool isResultFile(const QString& path) {
     }
 }
 
-// What a place shows until its real page is installed: how to do the same from the command line.
-QWidget* makeExplanationPage(const QString& html, QWidget* parent) {
-    auto* label = new QLabel(html, parent);
-    label->setAlignment(Qt::AlignCenter);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
-
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -114,11 +105,7 @@ MainWindow::MainWindow(QWidget* parent)
     places_->setFixedWidth(160);
     places_->setFrameShape(QFrame::NoFrame);
 
-    pages_->addWidget(makeExplanationPage(
-        tr("<h2>Launcher</h2><p>Run a benchmark from a terminal meanwhile:</p>"
-           "<p><code>loadscope run --preset quick</code></p><p>then find it in <b>History</b>.</p>"),
-        pages_));
-    pages_->addWidget(makeExplanationPage(tr("<h2>Live run</h2><p>No run is going on.</p>"), pages_));
+    // The Launcher and Live run pages come from installRunPages() below, which puts them in front of these two.
     pages_->addWidget(history_);
     pages_->addWidget(results_);
 
@@ -137,10 +124,6 @@ MainWindow::MainWindow(QWidget* parent)
         setCurrentPlace(Place::Results);
     });
     connect(history_, &HistoryPage::rerunRequested, this, &MainWindow::rerunRequested);
-    connect(history_, &HistoryPage::rerunRequested, this, [this](const QString& plan, qint64 id) {
-        if (!launcherSet_)
-            fallbackRerun(plan, id);
-    });
     connect(history_, &HistoryPage::statusMessage, this,
             [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     connect(history_, &HistoryPage::errorOccurred, this, &MainWindow::showError);
@@ -248,24 +231,19 @@ QWidget* MainWindow::page(Place place) const {
     return pages_->widget(static_cast<int>(place));
 }
 
-void MainWindow::replacePage(Place place, QWidget* page) {
+void MainWindow::installPage(Place place, QWidget* page) {
+    // Called once for each of the first two places, in place order, while the window is built.
     const int index = static_cast<int>(place);
-    QWidget* old = pages_->widget(index);
-    const bool current = pages_->currentIndex() == index;
+    Q_ASSERT(pages_->count() == 2 + index);
     pages_->insertWidget(index, page);
-    pages_->removeWidget(old);
-    old->deleteLater();
-    if (current)
-        pages_->setCurrentIndex(index);
 }
 
 void MainWindow::setLauncherPage(QWidget* page) {
-    launcherSet_ = true;
-    replacePage(Place::Launcher, page);
+    installPage(Place::Launcher, page);
 }
 
 void MainWindow::setLiveRunPage(QWidget* page) {
-    replacePage(Place::LiveRun, page);
+    installPage(Place::LiveRun, page);
 }
 
 QStringList MainWindow::recentDatabases() {
@@ -435,25 +413,6 @@ void MainWindow::showSettings() {
     if (dialog.exec() != QDialog::Accepted)
         return;
     results_->setDefaultPercentiles(AppSettings::percentiles());
-}
-
-void MainWindow::fallbackRerun(const QString& planJson, qint64 fromRunId) {
-    // Without the launcher page: save the plan and say how to run it.
-    const QString path = QDir::temp().filePath(QStringLiteral("loadscope-plan-run%1.json").arg(fromRunId));
-    const QString error = writeTextFile(path, planJson.toUtf8());
-    if (!error.isEmpty()) {
-        showError(error);
-        return;
-    }
-    auto* box =
-        new QMessageBox(QMessageBox::Information, tr("Re-run"),
-                        tr("The plan of run %1 was saved to\n%2\n\nRun it with:\nloadscope run --plan %2 --db %3")
-                            .arg(fromRunId)
-                            .arg(path, toQString(database_)),
-                        QMessageBox::Ok, this);
-    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
 }
 
 void MainWindow::showError(const QString& message) {

@@ -43,7 +43,8 @@ public:
 
     void setCurrentPlace(Place place);
     Place currentPlace() const;
-    // The Launcher and Live run pages come from their own files; until set, the places explain what to do instead.
+    // The Launcher and Live run pages come from their own files (ui/live_run_wiring.cpp), which the constructor
+    // calls: set once each, the Launcher first.
     void setLauncherPage(QWidget* page);
     void setLiveRunPage(QWidget* page);
     QWidget* page(Place place) const;
@@ -83,8 +84,7 @@ private:
     void showAbout();
     void showError(const QString& message);
     void updateRecentMenu();
-    void replacePage(Place place, QWidget* page);
-    void fallbackRerun(const QString& planJson, qint64 fromRunId);
+    void installPage(Place place, QWidget* page);
     // What the pointer is over in a chart, on one line that stops before the "Database:" label; empty text clears
     // it (the pointer left, or the tab, page or runs changed), leaving other messages alone.
     void showHover(const QString& html);
@@ -98,7 +98,6 @@ private:
     QLabel* databaseLabel_;
     QString hoverMessage_; // the status bar's message while it shows a hover, to clear only that
     QMenu* recentMenu_ = nullptr;
-    bool launcherSet_ = false;
     // Until the first database is open: the window starts on History, or on the Launcher when it holds no runs.
     bool choosingStartPlace_ = true;
 };

@@ -1,9 +1,10 @@
 #pragma once
 // PlanForm: the fields of a BenchmarkPlan except its targets (the Launcher's checklist holds those): name, scenario,
-// mode (a sweep of rates, or a knee search), rates (a list, or start/stop/step) or the search's start, resolution and
-// time budget, arrivals, duration, warm-up, cool-down, repetitions, connections (auto or N), request timeout, order,
-// CPU pinning, stop rule and SLO (with its limit in milliseconds for the checked targets), and the other hosts: the
-// server host and the generator hosts over SSH, with a "Check hosts" row (HostFields) showing each host's state.
+// mode (a sweep of rates, or a knee search), rates (RatesFields: a list, or start/stop/step) or the search's start,
+// resolution and time budget, arrivals, duration, warm-up, cool-down, repetitions, connections (auto or N), request
+// timeout, order, CPU pinning, stop rule and SLO (with its limit in milliseconds for the checked targets), and the
+// other hosts: the server host and the generator hosts over SSH, with a "Check hosts" row (HostFields) showing each
+// host's state.
 //
 // Text fields are parsed with the runner's own parsers (parseRates, parseSlo) so the GUI accepts exactly what the CLI
 // and plan files accept. Problems are shown at their field: a red frame and the reason in a line under it.
@@ -22,7 +23,6 @@ class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
-class QStackedWidget;
 
 namespace loadscope {
 
@@ -80,10 +80,10 @@ public:
     QWidget* fieldWidget(Field field) const;
 
     // Direct access for tests that type into the form.
-    QLineEdit* ratesListEdit() const { return ratesList_; }
+    QLineEdit* ratesListEdit() const;
     QDoubleSpinBox* durationSpin() const { return duration_; }
     QLineEdit* sloEdit() const { return slo_; }
-    QComboBox* ratesModeCombo() const { return ratesMode_; }
+    QComboBox* ratesModeCombo() const;
     QComboBox* modeCombo() const { return mode_; }
     QLineEdit* serverHostEdit() const { return serverHost_; }
     QLineEdit* generatorHostsEdit() const { return generatorHosts_; }
@@ -109,8 +109,20 @@ private:
     };
     QWidget* addField(QFormLayout* form, Field field, const QString& label, QWidget* input, QWidget* framed = nullptr,
                       const QString& help = {});
+    // The steps of the constructor: the two columns of fields, the hosts, and the edits that re-validate.
+    void addLoadFields(QFormLayout* form);
+    void addMethodFields(QFormLayout* form);
+    QWidget* createConnectionsRow();
+    QWidget* createPinningRow();
     void addHostFields(QFormLayout* form);
-    std::string ratesText() const;
+    QLabel* addPreviewLine(QWidget* field);
+    void connectEdits();
+    // The steps of plan() and setPlan(), one per column of fields.
+    void readLoadFields(BenchmarkPlan& plan, std::vector<PlanProblem>* problems) const;
+    std::vector<double> readRates(std::vector<PlanProblem>* problems) const;
+    void readMethodFields(BenchmarkPlan& plan, std::vector<PlanProblem>* problems) const;
+    void fillLoadFields(const BenchmarkPlan& plan);
+    void fillMethodFields(const BenchmarkPlan& plan);
     void updateRatesPreview();
     void updateSloPreview();
     void showModeFields();
@@ -126,12 +138,7 @@ private:
     QFormLayout* loadForm_ = nullptr;
     QLabel* sloPreview_ = nullptr;
     std::vector<double> idealMs_;
-    QComboBox* ratesMode_ = nullptr;
-    QStackedWidget* ratesStack_ = nullptr;
-    QLineEdit* ratesList_ = nullptr;
-    QDoubleSpinBox* rateStart_ = nullptr;
-    QDoubleSpinBox* rateStop_ = nullptr;
-    QDoubleSpinBox* rateStep_ = nullptr;
+    class RatesFields* rates_ = nullptr;
     QLabel* ratesPreview_ = nullptr;
     QComboBox* arrivals_ = nullptr;
     QDoubleSpinBox* duration_ = nullptr;

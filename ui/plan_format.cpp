@@ -27,6 +27,10 @@ QString humanRate(double requestsPerSecond) {
     return QObject::tr("%1 req/s").arg(QLocale().toString(requestsPerSecond, 'f', whole ? 0 : 1));
 }
 
+QString planNumberText(double value) {
+    return QString::number(value, 'g', 12);
+}
+
 QString countOf(long long count, const char* one, const char* many) {
     return QStringLiteral("%1 %2").arg(QLocale().toString(count), QString::fromUtf8(count == 1 ? one : many));
 }

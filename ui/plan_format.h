@@ -11,6 +11,8 @@ QString humanDuration(double seconds);
 QString humanRate(double requestsPerSecond);
 // "1 step", "4 steps": a count with its noun (no translation files ship, so tr()'s %n would print "step(s)").
 QString countOf(long long count, const char* one, const char* many);
+// "1500", "0.25", "1e+07": a number as plan files and the CLI read it back (12 significant digits, no padding).
+QString planNumberText(double value);
 // "12.3 ms", "850 µs", "1.25 s".
 QString humanLatency(double milliseconds);
 

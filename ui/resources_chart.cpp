@@ -7,6 +7,29 @@
 
 namespace loadscope {
 
+namespace {
+
+// A spread only where the repetitions differ: one value is not a range.
+QString resourceSpreadText(double low, double high) {
+    return std::abs(high - low) < 0.05 ? QString()
+                                       : QStringLiteral(" (%1 \u2013 %2)").arg(low, 0, 'f', 1).arg(high, 0, 'f', 1);
+}
+
+// The tooltip of one step on both panels: CPU and peak RSS with their spread over the repetitions.
+QString describeResourcePoint(const ResultsDataset& data, const MeasurementGroup& g) {
+    return QStringLiteral("<b>%1</b> at %2<br>CPU %3 %%4<br>peak RSS %5 MiB%6<br>%7")
+        .arg(QString::fromStdString(data.seriesLabel(g.runIndex, g.target)).toHtmlEscaped(),
+             perSecond(formatRate(g.requestedRps)))
+        .arg(g.cpuPercent, 0, 'f', 1)
+        .arg(resourceSpreadText(g.cpuMinPercent, g.cpuMaxPercent))
+        .arg(g.rssMiB, 0, 'f', 1)
+        .arg(resourceSpreadText(g.rssMinMiB, g.rssMiB))
+        .arg(g.okRepetitions() > 1 ? QObject::tr("%1 repetitions").arg(g.okRepetitions())
+                                   : QObject::tr("1 repetition"));
+}
+
+} // namespace
+
 ResourcesChart::ResourcesChart(QWidget* parent)
     : ResultsChart(parent) {}
 
@@ -16,93 +39,82 @@ void ResourcesChart::build() {
     memoryRect_ = nullptr;
     setHeading(tr("Server resources vs load"), describeRuns(data));
     QCPAxisRect* cpuRect = axisRect(0);
-    QCPAxis* cpuRate = cpuRect->axis(QCPAxis::atBottom);
-    QCPAxis* cpu = cpuRect->axis(QCPAxis::atLeft);
-    cpu->setLabel(tr("Server CPU (% of one core)"));
+    cpuRect->axis(QCPAxis::atLeft)->setLabel(tr("Server CPU (% of one core)"));
     const bool anyPoint =
         std::any_of(series_.begin(), series_.end(), [](const ResourceSeries& s) { return !s.points.empty(); });
     if (!anyPoint) {
         showEmptyMessage(tr("No step of this run has measurements yet"));
         return;
     }
+    addMemoryPanel(cpuRect);
+    for (const ResourceSeries& s : series_)
+        if (!s.points.empty())
+            addSeriesGraphs(s, cpuRect);
+    // One core fully busy: a single-threaded Python server cannot go above it.
+    addHorizontalMarker(cpuRect, 100, tr("one core"), theme().foreground);
+}
+
+void ResourcesChart::addMemoryPanel(QCPAxisRect* cpuRect) {
     memoryRect_ = new QCPAxisRect(this);
     plotLayout()->addElement(plotLayout()->rowCount(), 0, memoryRect_);
     QCPMarginGroup* margins = marginGroup();
     cpuRect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     memoryRect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    QCPAxis* cpuRate = cpuRect->axis(QCPAxis::atBottom);
     QCPAxis* memRate = memoryRect_->axis(QCPAxis::atBottom);
-    QCPAxis* memory = memoryRect_->axis(QCPAxis::atLeft);
     memRate->setLabel(tr("Requested rate (requests/s)"));
-    memory->setLabel(tr("Server peak RSS (MiB)"));
+    memoryRect_->axis(QCPAxis::atLeft)->setLabel(tr("Server peak RSS (MiB)"));
+    // Both panels scroll and zoom in rate together.
     connect(cpuRate, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), memRate,
             qOverload<const QCPRange&>(&QCPAxis::setRange));
     connect(memRate, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), cpuRate,
             qOverload<const QCPRange&>(&QCPAxis::setRange));
+}
 
-    const std::shared_ptr<const ResultsDataset> keep = this->data();
-    for (const ResourceSeries& s : series_) {
-        if (s.points.empty())
-            continue;
-        const QColor color = colorOf(s.target);
-        const QString label = seriesLabel(s.runIndex, s.target);
-        QVector<double> rates, cpuMean, cpuMinus, cpuPlus, rss;
-        bool spread = false;
-        for (const MeasurementGroup* g : s.points) {
-            rates << g->requestedRps;
-            cpuMean << g->cpuPercent;
-            cpuMinus << g->cpuPercent - g->cpuMinPercent;
-            cpuPlus << g->cpuMaxPercent - g->cpuPercent;
-            rss << g->rssMiB;
-            spread |= g->okRepetitions() > 1;
-        }
-        auto* cpuGraph = addGraph(cpuRate, cpu);
-        cpuGraph->setName(label);
-        const Qt::PenStyle style = data.multiRun() ? runPenStyle(static_cast<int>(s.runIndex)) : Qt::SolidLine;
-        cpuGraph->setPen(QPen(color, 2.2, style));
-        cpuGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 6));
-        cpuGraph->setData(rates, cpuMean, true);
-        if (spread) {
-            auto* whiskers = new QCPErrorBars(cpuRate, cpu);
-            whiskers->setDataPlottable(cpuGraph);
-            whiskers->setData(cpuMinus, cpuPlus);
-            whiskers->setPen(QPen(color, 1.2));
-            whiskers->removeFromLegend();
-            whiskers->setName(label + QStringLiteral(" spread"));
-            linkToLegend(whiskers, cpuGraph);
-        }
-        auto* rssGraph = addGraph(memRate, memory);
-        rssGraph->setName(label + QStringLiteral(" RSS"));
-        rssGraph->setPen(QPen(color, 2.2, style));
-        rssGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, color, color, 6));
-        rssGraph->setData(rates, rss, true);
-        rssGraph->removeFromLegend();
-        linkToLegend(rssGraph, cpuGraph);
-        const std::vector<const MeasurementGroup*> points = s.points;
-        auto describe = [keep, points](int index) {
-            if (index < 0 || index >= static_cast<int>(points.size()))
-                return QString();
-            const MeasurementGroup& g = *points[static_cast<std::size_t>(index)];
-            // A spread only where the repetitions differ: one value is not a range.
-            const auto spread = [](double low, double high) {
-                return std::abs(high - low) < 0.05
-                           ? QString()
-                           : QStringLiteral(" (%1 \u2013 %2)").arg(low, 0, 'f', 1).arg(high, 0, 'f', 1);
-            };
-            return QStringLiteral("<b>%1</b> at %2<br>CPU %3 %%4<br>peak RSS %5 MiB%6<br>%7")
-                .arg(QString::fromStdString(keep->seriesLabel(g.runIndex, g.target)).toHtmlEscaped(),
-                     perSecond(formatRate(g.requestedRps)))
-                .arg(g.cpuPercent, 0, 'f', 1)
-                .arg(spread(g.cpuMinPercent, g.cpuMaxPercent))
-                .arg(g.rssMiB, 0, 'f', 1)
-                .arg(spread(g.rssMinMiB, g.rssMiB))
-                .arg(g.okRepetitions() > 1 ? QObject::tr("%1 repetitions").arg(g.okRepetitions())
-                                           : QObject::tr("1 repetition"));
-        };
-        addHover(cpuGraph, describe);
-        addHover(rssGraph, describe);
+void ResourcesChart::addSeriesGraphs(const ResourceSeries& s, QCPAxisRect* cpuRect) {
+    QCPAxis* cpuRate = cpuRect->axis(QCPAxis::atBottom);
+    QCPAxis* cpu = cpuRect->axis(QCPAxis::atLeft);
+    const QColor color = colorOf(s.target);
+    const QString label = seriesLabel(s.runIndex, s.target);
+    QVector<double> rates, cpuMean, cpuMinus, cpuPlus, rss;
+    bool spread = false;
+    for (const MeasurementGroup* g : s.points) {
+        rates << g->requestedRps;
+        cpuMean << g->cpuPercent;
+        cpuMinus << g->cpuPercent - g->cpuMinPercent;
+        cpuPlus << g->cpuMaxPercent - g->cpuPercent;
+        rss << g->rssMiB;
+        spread |= g->okRepetitions() > 1;
     }
-    // One core fully busy: a single-threaded Python server cannot go above it.
-    addHorizontalMarker(cpuRect, 100, tr("one core"), theme().foreground);
+    auto* cpuGraph = addGraph(cpuRate, cpu);
+    cpuGraph->setName(label);
+    const Qt::PenStyle style = dataset().multiRun() ? runPenStyle(static_cast<int>(s.runIndex)) : Qt::SolidLine;
+    cpuGraph->setPen(QPen(color, 2.2, style));
+    cpuGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 6));
+    cpuGraph->setData(rates, cpuMean, true);
+    if (spread) {
+        auto* whiskers = new QCPErrorBars(cpuRate, cpu);
+        whiskers->setDataPlottable(cpuGraph);
+        whiskers->setData(cpuMinus, cpuPlus);
+        whiskers->setPen(QPen(color, 1.2));
+        whiskers->removeFromLegend();
+        whiskers->setName(label + QStringLiteral(" spread"));
+        linkToLegend(whiskers, cpuGraph);
+    }
+    auto* rssGraph = addGraph(memoryRect_->axis(QCPAxis::atBottom), memoryRect_->axis(QCPAxis::atLeft));
+    rssGraph->setName(label + QStringLiteral(" RSS"));
+    rssGraph->setPen(QPen(color, 2.2, style));
+    rssGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, color, color, 6));
+    rssGraph->setData(rates, rss, true);
+    rssGraph->removeFromLegend();
+    linkToLegend(rssGraph, cpuGraph);
+    auto describe = [keep = data(), points = s.points](int index) {
+        if (index < 0 || index >= static_cast<int>(points.size()))
+            return QString();
+        return describeResourcePoint(*keep, *points[static_cast<std::size_t>(index)]);
+    };
+    addHover(cpuGraph, describe);
+    addHover(rssGraph, describe);
 }
 
 void ResourcesChart::applyDefaultRanges() {

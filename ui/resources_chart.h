@@ -19,6 +19,10 @@ protected:
     void applyDefaultRanges() override;
 
 private:
+    // The steps of build(): the memory panel under the CPU panel, then one target's graphs on both.
+    void addMemoryPanel(QCPAxisRect* cpuRect);
+    void addSeriesGraphs(const ResourceSeries& series, QCPAxisRect* cpuRect);
+
     std::vector<ResourceSeries> series_;
     QCPAxisRect* memoryRect_ = nullptr;
 };

@@ -20,9 +20,4 @@ struct LoadedResults {
 
 LoadedResults loadResults(const std::filesystem::path& database, const std::vector<std::int64_t>& runIds);
 
-// A run reference as the command line takes it: an id, or "latest" / "last" for the newest run. 0 when not found;
-// `error` says why.
-std::int64_t resolveRunReference(const std::filesystem::path& database, const std::string& reference,
-                                 std::string& error);
-
 } // namespace loadscope

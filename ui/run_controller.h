@@ -2,9 +2,10 @@
 // RunController: runs one BenchmarkRunner on a worker thread and turns its RunObserver callbacks (called on that
 // thread) into Qt signals emitted on the controller's (GUI) thread.
 //
-// Why a dedicated std::thread rather than QtConcurrent: the runner starts the servers and the load generator as
-// children with PR_SET_PDEATHSIG, which fires when the *thread* that forked them exits. A pool thread could be
-// retired in the middle of a run; this thread lives exactly as long as the run.
+// Why a dedicated std::thread rather than QtConcurrent: a run blocks for minutes, which would hold one of the global
+// pool's few threads (the Results and History pages load on it), and the controller joins exactly its own worker on
+// shutdown. Which thread runs the runner does not matter to the children: they are forked by the runner's launcher
+// thread (runner/launcher_thread.h), so their PR_SET_PDEATHSIG means "Loadscope is gone", not "this thread ended".
 //
 // Throttling: the observer never posts progress or log lines itself. It leaves the latest progress and the pending
 // log lines in a mailbox that a 250 ms timer on the GUI thread empties, so at most ~4 progress signals per second

@@ -105,6 +105,28 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= static_cast<int>(runs_.size()) || index.column() >= ColumnCount)
         return {};
     const RunSummary& run = runs_[static_cast<std::size_t>(index.row())];
+    const int column = index.column();
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayText(run, column);
+    case SortRole:
+        return sortKey(run, column);
+    case Qt::ToolTipRole:
+        return toolTip(run, column);
+    case Qt::ForegroundRole:
+        if (column == StatusColumn)
+            return QBrush(statusColor(run.status));
+        return {};
+    case Qt::TextAlignmentRole:
+        if (column == StepsColumn)
+            return QVariant::fromValue<int>(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    default:
+        return fieldValue(run, role);
+    }
+}
+
+QVariant RunListModel::fieldValue(const RunSummary& run, int role) {
     switch (role) {
     case RunIdRole:
         return QVariant::fromValue<qint64>(run.id);
@@ -116,10 +138,8 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
         return toStringList(run.targetNames);
     case ScenarioRole:
         return QString::fromStdString(run.scenario);
-    case RatesRole: {
-        QList<double> rates(run.rates.begin(), run.rates.end());
-        return QVariant::fromValue(rates);
-    }
+    case RatesRole:
+        return QVariant::fromValue(QList<double>(run.rates.begin(), run.rates.end()));
     case StatusRole:
         return QString::fromLatin1(toString(run.status).data());
     case KneeRole: {
@@ -131,70 +151,68 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
     }
     case TagsRole:
         return toStringList(run.tags);
-    case SortRole:
-        switch (index.column()) {
-        case CreatedColumn:
-            return QVariant::fromValue<qint64>(run.createdMs);
-        case RatesColumn:
-            return run.rates.empty() ? 0.0 : run.rates.back();
-        case StepsColumn:
-            return run.stepCount;
-        case NameColumn:
-            return QString::fromStdString(run.name).toLower();
-        default:
-            return data(index, Qt::DisplayRole);
-        }
-    case Qt::DisplayRole:
-        switch (index.column()) {
-        case NameColumn:
-            return QString::fromStdString(run.name);
-        case CreatedColumn:
-            return QDateTime::fromMSecsSinceEpoch(run.createdMs).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-        case TargetsColumn:
-            return toStringList(run.targetNames).join(QStringLiteral(", "));
-        case ScenarioColumn:
-            return QString::fromStdString(run.scenario);
-        case RatesColumn:
-            return ratesText(run.rates);
-        case StatusColumn:
-            return QString::fromLatin1(toString(run.status).data());
-        case KneeColumn:
-            return kneeText(run);
-        case StepsColumn:
-            return run.failedStepCount > 0 ? tr("%1 (%2 failed)").arg(run.stepCount).arg(run.failedStepCount)
-                                           : QString::number(run.stepCount);
-        case TagsColumn:
-            return toStringList(run.tags).join(QStringLiteral(", "));
-        }
-        return {};
-    case Qt::ToolTipRole:
-        switch (index.column()) {
-        case KneeColumn:
-            return tr("%1\n\nKnee: the highest request rate (req/s) at which a target still met the run's SLO (its "
-                      "p99 latency and error-rate limits). Above it the server is overloaded. \u2013: it met the SLO "
-                      "at none of the rates measured.")
-                .arg(kneeText(run).replace(QStringLiteral(" \u00b7 "), QStringLiteral("\n")));
-        case CreatedColumn:
-            return QDateTime::fromMSecsSinceEpoch(run.createdMs).toString(Qt::ISODate);
-        case RatesColumn: {
-            QStringList all;
-            for (double r : run.rates)
-                all << rateCell(r);
-            return all.join(QStringLiteral(", "));
-        }
-        default:
-            return data(index, Qt::DisplayRole);
-        }
-    case Qt::ForegroundRole:
-        if (index.column() == StatusColumn)
-            return QBrush(statusColor(run.status));
-        return {};
-    case Qt::TextAlignmentRole:
-        if (index.column() == StepsColumn)
-            return QVariant::fromValue<int>(Qt::AlignRight | Qt::AlignVCenter);
-        return {};
     default:
         return {};
+    }
+}
+
+QString RunListModel::displayText(const RunSummary& run, int column) {
+    switch (column) {
+    case NameColumn:
+        return QString::fromStdString(run.name);
+    case CreatedColumn:
+        return QDateTime::fromMSecsSinceEpoch(run.createdMs).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    case TargetsColumn:
+        return toStringList(run.targetNames).join(QStringLiteral(", "));
+    case ScenarioColumn:
+        return QString::fromStdString(run.scenario);
+    case RatesColumn:
+        return ratesText(run.rates);
+    case StatusColumn:
+        return QString::fromLatin1(toString(run.status).data());
+    case KneeColumn:
+        return kneeText(run);
+    case StepsColumn:
+        return run.failedStepCount > 0 ? tr("%1 (%2 failed)").arg(run.stepCount).arg(run.failedStepCount)
+                                       : QString::number(run.stepCount);
+    case TagsColumn:
+        return toStringList(run.tags).join(QStringLiteral(", "));
+    }
+    return {};
+}
+
+QVariant RunListModel::sortKey(const RunSummary& run, int column) {
+    switch (column) {
+    case CreatedColumn:
+        return QVariant::fromValue<qint64>(run.createdMs);
+    case RatesColumn:
+        return run.rates.empty() ? 0.0 : run.rates.back();
+    case StepsColumn:
+        return run.stepCount;
+    case NameColumn:
+        return QString::fromStdString(run.name).toLower();
+    default:
+        return displayText(run, column);
+    }
+}
+
+QString RunListModel::toolTip(const RunSummary& run, int column) {
+    switch (column) {
+    case KneeColumn:
+        return tr("%1\n\nKnee: the highest request rate (req/s) at which a target still met the run's SLO (its "
+                  "p99 latency and error-rate limits). Above it the server is overloaded. \u2013: it met the SLO "
+                  "at none of the rates measured.")
+            .arg(kneeText(run).replace(QStringLiteral(" \u00b7 "), QStringLiteral("\n")));
+    case CreatedColumn:
+        return QDateTime::fromMSecsSinceEpoch(run.createdMs).toString(Qt::ISODate);
+    case RatesColumn: {
+        QStringList all;
+        for (double r : run.rates)
+            all << rateCell(r);
+        return all.join(QStringLiteral(", "));
+    }
+    default:
+        return displayText(run, column);
     }
 }
 

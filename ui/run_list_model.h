@@ -54,6 +54,12 @@ public:
     static QString ratesText(const std::vector<double>& rates);
     // "aiohttp 1500 · tornado 1000" (targets without a knee: "–").
     static QString kneeText(const RunSummary& run);
+    // One cell of `run` per role, as data() gives it: the text shown, what the column sorts by, the tooltip.
+    static QString displayText(const RunSummary& run, int column);
+    static QVariant sortKey(const RunSummary& run, int column);
+    static QString toolTip(const RunSummary& run, int column);
+    // The value of one of the Roles above (the same in every column); an empty QVariant for other roles.
+    static QVariant fieldValue(const RunSummary& run, int role);
 
 private:
     std::vector<RunSummary> runs_;

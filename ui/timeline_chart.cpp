@@ -36,7 +36,14 @@ void TimelineChart::build() {
             tr("No per-second timeline at %1 requests/s, repetition %2").arg(formatRate(rate)).arg(repetition));
         return;
     }
+    addLatencyPanel(rateRect);
+    for (const TimelineSeries& s : series_)
+        addSeriesGraphs(s, rateRect);
+    addRequestedRateLine(rateRect, rate);
+    addLatencyMarkers();
+}
 
+void TimelineChart::addLatencyPanel(QCPAxisRect* rateRect) {
     latencyRect_ = new QCPAxisRect(this);
     plotLayout()->addElement(plotLayout()->rowCount(), 0, latencyRect_);
     QCPMarginGroup* margins = marginGroup();
@@ -45,96 +52,112 @@ void TimelineChart::build() {
     QCPAxis* time = latencyRect_->axis(QCPAxis::atBottom);
     QCPAxis* latency = latencyRect_->axis(QCPAxis::atLeft);
     time->setLabel(tr("Seconds into the measured part of the step"));
-    latency->setLabel(data.multiRun() ? tr("Latency (ms): p99 thick, p50 thin")
-                                      : tr("Latency (ms): p99 solid, p50 dashed"));
+    latency->setLabel(dataset().multiRun() ? tr("Latency (ms): p99 thick, p50 thin")
+                                           : tr("Latency (ms): p99 solid, p50 dashed"));
     if (options().logLatencyAxis) {
         useLogScale(latency);
     }
+    // Both panels scroll and zoom in time together.
     QCPAxis* rateTime = rateRect->axis(QCPAxis::atBottom);
     connect(rateTime, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), time,
             qOverload<const QCPRange&>(&QCPAxis::setRange));
     connect(time, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), rateTime,
             qOverload<const QCPRange&>(&QCPAxis::setRange));
+}
 
-    const std::shared_ptr<const ResultsDataset> keep = this->data();
-    for (const TimelineSeries& s : series_) {
-        const QColor color = colorOf(s.target);
-        const QString label = seriesLabel(s.runIndex, s.target);
-        QVector<double> seconds, achieved, p50, p99, errorSeconds, errorRates;
-        for (const TimelinePoint& point : s.points) {
-            seconds << point.second;
-            achieved << static_cast<double>(point.completed);
-            p50 << point.p50Ms;
-            p99 << point.p99Ms;
-            if (point.errors > 0) {
-                errorSeconds << point.second;
-                errorRates << static_cast<double>(point.completed);
-            }
+void TimelineChart::addSeriesGraphs(const TimelineSeries& s, QCPAxisRect* rateRect) {
+    const bool multiRun = dataset().multiRun();
+    const QColor color = colorOf(s.target);
+    const QString label = seriesLabel(s.runIndex, s.target);
+    QVector<double> seconds, achieved, p50, p99, errorSeconds, errorRates;
+    for (const TimelinePoint& point : s.points) {
+        seconds << point.second;
+        achieved << static_cast<double>(point.completed);
+        p50 << point.p50Ms;
+        p99 << point.p99Ms;
+        if (point.errors > 0) {
+            errorSeconds << point.second;
+            errorRates << static_cast<double>(point.completed);
         }
-        // One colour per target; several runs differ by line style (p50 then by width alone).
-        const Qt::PenStyle style = data.multiRun() ? runPenStyle(static_cast<int>(s.runIndex)) : Qt::SolidLine;
-        auto* rateGraph = addGraph(rateTime, rateRect->axis(QCPAxis::atLeft));
-        rateGraph->setName(label);
-        rateGraph->setPen(QPen(color, 2, style));
-        rateGraph->setData(seconds, achieved, true);
-        auto* p99Graph = addGraph(time, latency);
-        p99Graph->setName(label + QStringLiteral(" p99"));
-        p99Graph->setPen(QPen(color, 2, style));
-        p99Graph->setData(seconds, p99, true);
-        p99Graph->removeFromLegend();
-        auto* p50Graph = addGraph(time, latency);
-        p50Graph->setName(label + QStringLiteral(" p50"));
-        p50Graph->setPen(QPen(data.multiRun() ? color.lighter(130) : color, data.multiRun() ? 1 : 1.5,
-                              data.multiRun() ? style : Qt::DashLine));
-        p50Graph->setData(seconds, p50, true);
-        p50Graph->removeFromLegend();
-        linkToLegend(p99Graph, rateGraph);
-        linkToLegend(p50Graph, rateGraph);
-        if (!errorSeconds.isEmpty()) {
-            auto* errors = addGraph(rateTime, rateRect->axis(QCPAxis::atLeft));
-            errors->setName(label + QStringLiteral(" errors"));
-            errors->setLineStyle(QCPGraph::lsNone);
-            errors->setScatterStyle(
-                QCPScatterStyle(QCPScatterStyle::ssCross, QPen(theme().foreground, 1.8), Qt::NoBrush, 12));
-            errors->setData(errorSeconds, errorRates, true);
-            errors->removeFromLegend();
-            linkToLegend(errors, rateGraph);
-        }
-        const std::vector<TimelinePoint> points = s.points;
-        auto describe = [keep, label, points, rate](int index) {
-            if (index < 0 || index >= static_cast<int>(points.size()))
-                return QString();
-            const TimelinePoint& p = points[static_cast<std::size_t>(index)];
-            return QStringLiteral("<b>%1</b> at %2, second %3<br>sent %4, completed %5, errors %6<br>"
-                                  "p50 = %7<br>p99 = %8")
-                .arg(label.toHtmlEscaped(), perSecond(formatRate(rate)))
-                .arg(p.second)
-                .arg(p.sent)
-                .arg(p.completed)
-                .arg(p.errors)
-                .arg(formatLatency(p.p50Ms), formatLatency(p.p99Ms));
-        };
-        addHover(rateGraph, describe);
-        addHover(p99Graph, describe);
-        addHover(p50Graph, describe);
     }
-    // The requested rate: what every line of the top panel should sit on.
+    QCPAxis* rateTime = rateRect->axis(QCPAxis::atBottom);
+    QCPAxis* rateAxis = rateRect->axis(QCPAxis::atLeft);
+    QCPAxis* time = latencyRect_->axis(QCPAxis::atBottom);
+    QCPAxis* latency = latencyRect_->axis(QCPAxis::atLeft);
+    // One colour per target; several runs differ by line style (p50 then by width alone).
+    const Qt::PenStyle style = multiRun ? runPenStyle(static_cast<int>(s.runIndex)) : Qt::SolidLine;
+    auto* rateGraph = addGraph(rateTime, rateAxis);
+    rateGraph->setName(label);
+    rateGraph->setPen(QPen(color, 2, style));
+    rateGraph->setData(seconds, achieved, true);
+    auto* p99Graph = addGraph(time, latency);
+    p99Graph->setName(label + QStringLiteral(" p99"));
+    p99Graph->setPen(QPen(color, 2, style));
+    p99Graph->setData(seconds, p99, true);
+    p99Graph->removeFromLegend();
+    auto* p50Graph = addGraph(time, latency);
+    p50Graph->setName(label + QStringLiteral(" p50"));
+    p50Graph->setPen(QPen(multiRun ? color.lighter(130) : color, multiRun ? 1 : 1.5, multiRun ? style : Qt::DashLine));
+    p50Graph->setData(seconds, p50, true);
+    p50Graph->removeFromLegend();
+    linkToLegend(p99Graph, rateGraph);
+    linkToLegend(p50Graph, rateGraph);
+    if (!errorSeconds.isEmpty()) {
+        auto* errors = addGraph(rateTime, rateAxis);
+        errors->setName(label + QStringLiteral(" errors"));
+        errors->setLineStyle(QCPGraph::lsNone);
+        errors->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssCross, QPen(theme().foreground, 1.8), Qt::NoBrush, 12));
+        errors->setData(errorSeconds, errorRates, true);
+        errors->removeFromLegend();
+        linkToLegend(errors, rateGraph);
+    }
+    const std::function<QString(int)> describe = secondTooltip(label, s.points);
+    addHover(rateGraph, describe);
+    addHover(p99Graph, describe);
+    addHover(p50Graph, describe);
+}
+
+std::function<QString(int)> TimelineChart::secondTooltip(const QString& label,
+                                                         const std::vector<TimelinePoint>& points) const {
+    // Its own copy of the points: the next rebuild replaces series_ while a tooltip may still be asked for.
+    return [keep = data(), label, points, rate = focusRate()](int index) {
+        if (index < 0 || index >= static_cast<int>(points.size()))
+            return QString();
+        const TimelinePoint& p = points[static_cast<std::size_t>(index)];
+        return QStringLiteral("<b>%1</b> at %2, second %3<br>sent %4, completed %5, errors %6<br>"
+                              "p50 = %7<br>p99 = %8")
+            .arg(label.toHtmlEscaped(), perSecond(formatRate(rate)))
+            .arg(p.second)
+            .arg(p.sent)
+            .arg(p.completed)
+            .arg(p.errors)
+            .arg(formatLatency(p.p50Ms), formatLatency(p.p99Ms));
+    };
+}
+
+// The requested rate: what every line of the top panel should sit on.
+void TimelineChart::addRequestedRateLine(QCPAxisRect* rateRect, double rate) {
     auto* requested = new QCPItemStraightLine(this);
     requested->setClipAxisRect(rateRect);
-    requested->point1->setAxes(rateTime, rateRect->axis(QCPAxis::atLeft));
-    requested->point2->setAxes(rateTime, rateRect->axis(QCPAxis::atLeft));
+    requested->point1->setAxes(rateRect->axis(QCPAxis::atBottom), rateRect->axis(QCPAxis::atLeft));
+    requested->point2->setAxes(rateRect->axis(QCPAxis::atBottom), rateRect->axis(QCPAxis::atLeft));
     requested->point1->setCoords(0, rate);
     requested->point2->setCoords(1, rate);
     requested->setPen(QPen(theme().foreground, 1, Qt::DashLine));
+}
+
+// How far the p99 goes beyond the view, and the SLO line of the first run that has one.
+void TimelineChart::addLatencyMarkers() {
     double dataMax = 0;
     for (const TimelineSeries& s : series_)
         for (const TimelinePoint& p : s.points)
             dataMax = std::max(dataMax, p.p99Ms);
     addOffScaleNote(latencyRect_, dataMax);
-    for (std::size_t r = 0; r < data.slo.size(); ++r)
-        if (data.slo[r]) {
-            addHorizontalMarker(latencyRect_, data.slo[r]->p99Ms,
-                                tr("SLO p99 \u2264 %1").arg(formatLatency(data.slo[r]->p99Ms)), theme().sloLine);
+    for (const auto& slo : dataset().slo)
+        if (slo) {
+            addHorizontalMarker(latencyRect_, slo->p99Ms, tr("SLO p99 \u2264 %1").arg(formatLatency(slo->p99Ms)),
+                                theme().sloLine);
             break;
         }
 }

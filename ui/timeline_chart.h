@@ -21,6 +21,14 @@ protected:
     void applyDefaultRanges() override;
 
 private:
+    // The steps of build(): the latency panel under the rate panel, one target's graphs, the requested rate's line,
+    // the off-scale note and the SLO line.
+    void addLatencyPanel(QCPAxisRect* rateRect);
+    void addSeriesGraphs(const TimelineSeries& series, QCPAxisRect* rateRect);
+    std::function<QString(int)> secondTooltip(const QString& label, const std::vector<TimelinePoint>& points) const;
+    void addRequestedRateLine(QCPAxisRect* rateRect, double rate);
+    void addLatencyMarkers();
+
     std::vector<TimelineSeries> series_;
     QCPAxisRect* latencyRect_ = nullptr;
 };

@@ -100,6 +100,59 @@ Step sampleStep(const Run& run, const std::string& targetName, double rate, int 
     return s;
 }
 
+Step distinctStep(const Run& run, const std::string& targetName) {
+    Step s;
+    s.runId = run.id;
+    s.targetName = targetName;
+    s.scenario = "distinct-scenario";
+    s.requestedRps = 101.5;
+    s.repetition = 2;
+    s.sequence = 3;
+    s.status = StepStatus::Failed;
+    s.statusMessage = "distinct status message";
+    s.startedMs = 1'700'000'004'000;
+    s.finishedMs = 1'700'000'005'000;
+    s.durationS = 6.25;
+    s.achievedRps = 7.5;
+    s.due = 8;
+    s.sent = 9;
+    s.completed = 10;
+    s.ok = 11;
+    s.waited = 12;
+    s.peakInFlight = 13;
+    s.errors.connect = 14;
+    s.errors.read = 15;
+    s.errors.timeout = 16;
+    s.errors.status = {{404, 17}, {503, 18}};
+    s.latenessP50Ms = 19.25;
+    s.latenessP99Ms = 20.25;
+    s.latenessMaxMs = 21.25;
+    s.server = {22.5, 23'000'000, 24, 25, 26};
+    s.generatorCpuPercent = 27.5;
+    s.flags = {true, false, true, false, "distinct flag reason"};
+    LatencyHistogram corrected;
+    LatencyHistogram service;
+    for (std::int64_t us = 1000; us <= 50'000; us += 7) {
+        corrected.record(us + 2'000);
+        service.record(us);
+    }
+    s.latencyHistogram = corrected;
+    s.serviceTimeHistogram = service;
+    s.latency = {28, 29.5, 30.5, 31.5, 32.5, 33.5, 34.5, 35.5, 36.5, 37.5, 38.5};
+    s.serviceTime = {39, 40.5, 41.5, 42.5, 43.5, 44.5, 45.5, 46.5, 47.5, 48.5, 49.5};
+    s.timeline = {{0, 50, 51, 52, 53.5, 54.5}, {1, 55, 56, 57, 58.5, 59.5}, {2, 60, 61, 62, 63.5, 64.5}};
+    s.serverLogTail = "distinct server log\n";
+    s.generatorLogTail = "distinct generator log\n";
+    s.profile = StepProfile{"perf", 65.5, "main;work 66\n"};
+    return s;
+}
+
+StoreWithRun::StoreWithRun(const std::string& name)
+    : store(RunStore::open(dir.file("runs.sqlite")))
+    , run(sampleRun(name)) {
+    store.createRun(run);
+}
+
 std::string paddingText(std::size_t bytes, int seed) {
     std::string text;
     text.reserve(bytes);

@@ -29,6 +29,19 @@ Run sampleRun(const std::string& name = "sample run");
 // recorded from 2,000 lognormal latencies and a 10-second timeline.
 Step sampleStep(const Run& run, const std::string& targetName, double rate, int repetition, int seed);
 
+// A step of `run` for target `targetName` in which no two numeric fields hold the same value and no two text fields
+// the same text, so a field stored in another field's column (or JSON key, or CSV column) cannot go unnoticed. It has
+// both histograms, a 3-second timeline and a profile.
+Step distinctStep(const Run& run, const std::string& targetName);
+
+// A fresh store in a temporary folder, with sampleRun(name) created in it: where most store tests begin.
+struct StoreWithRun {
+    explicit StoreWithRun(const std::string& name = "sample run");
+    TempDir dir;
+    RunStore store;
+    Run run;
+};
+
 // `bytes` of log-like text that differs with `seed` (to make a step's row large).
 std::string paddingText(std::size_t bytes, int seed);
 

@@ -77,10 +77,9 @@ TEST(RunStore, EveryFieldOfRunTargetsAndStepsSurvivesAReopen) {
 }
 
 TEST(RunStore, StepWithoutHistogramsOrTimelineStaysEmpty) {
-    TempDir dir;
-    auto store = RunStore::open(dir.file("runs.sqlite"));
-    loadscope::Run run = test::sampleRun();
-    store.createRun(run);
+    test::StoreWithRun f;
+    auto& store = f.store;
+    auto& run = f.run;
     Step step;
     step.runId = run.id;
     step.targetId = run.targets[0].id; // by id this time
@@ -98,10 +97,9 @@ TEST(RunStore, StepWithoutHistogramsOrTimelineStaysEmpty) {
 }
 
 TEST(RunStore, SummariesAreComputedFromHistogramsWhenLeftEmpty) {
-    TempDir dir;
-    auto store = RunStore::open(dir.file("runs.sqlite"));
-    loadscope::Run run = test::sampleRun();
-    store.createRun(run);
+    test::StoreWithRun f;
+    auto& store = f.store;
+    auto& run = f.run;
     Step step = test::sampleStep(run, "aiohttp", 100, 1, 1);
     const LatencySummary expected = step.latency;
     step.latency = {};
@@ -218,10 +216,9 @@ TEST(RunStore, RenameTagAnnotateAndDeleteWithCascade) {
 }
 
 TEST(RunStore, MergedRepetitionsEqualRecordingEverything) {
-    TempDir dir;
-    auto store = RunStore::open(dir.file("runs.sqlite"));
-    loadscope::Run run = test::sampleRun();
-    store.createRun(run);
+    test::StoreWithRun f;
+    auto& store = f.store;
+    auto& run = f.run;
     LatencyHistogram allLatency;
     LatencyHistogram allService;
     std::vector<std::int64_t> ids;
@@ -292,10 +289,9 @@ TEST(RunStore, OpeningCreatesMissingFoldersAndTheDefaultPathFollowsXdg) {
 }
 
 TEST(RunStore, NumbersThatAreNotFiniteAreRefusedNamingTheField) {
-    TempDir dir;
-    auto store = RunStore::open(dir.file("runs.sqlite"));
-    loadscope::Run run = test::sampleRun();
-    store.createRun(run);
+    test::StoreWithRun f;
+    auto& store = f.store;
+    auto& run = f.run;
     Step step = test::sampleStep(run, "aiohttp", 100, 1, 1);
     step.server.cpuPercent = std::numeric_limits<double>::quiet_NaN();
     try {

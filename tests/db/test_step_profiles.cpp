@@ -50,10 +50,9 @@ TEST(StepProfiles, CodecRoundTripsAndShrinksFoldedText) {
 }
 
 TEST(StepProfiles, StoredWithTheStepAndLoadedOnDemand) {
-    TempDir dir;
-    auto store = RunStore::open(dir.file("runs.sqlite"));
-    loadscope::Run run = test::sampleRun();
-    store.createRun(run);
+    test::StoreWithRun f;
+    auto& store = f.store;
+    auto& run = f.run;
     Step plain = test::sampleStep(run, "aiohttp", 100, 1, 1);
     store.insertStep(plain);
     Step profiled = profiledStep(run, 200, 2, sampleFolded(20));
@@ -75,7 +74,7 @@ TEST(StepProfiles, StoredWithTheStepAndLoadedOnDemand) {
     EXPECT_EQ(steps[1].profile->folded, sampleFolded(20));
     // Deleting the run deletes its profiles.
     store.deleteRun(run.id);
-    sqlite::Database db(dir.file("runs.sqlite"), sqlite::Access::ReadOnly);
+    sqlite::Database db(f.dir.file("runs.sqlite"), sqlite::Access::ReadOnly);
     EXPECT_EQ(db.scalar("SELECT count(*) FROM step_profiles", "count"), 0);
 }
 
@@ -107,10 +106,9 @@ TEST(StepProfiles, AVersionFourFileIsMigratedAndTakesProfiles) {
 }
 
 TEST(StepProfiles, JsonExportAndImportCarryThem) {
-    TempDir dir;
-    auto store = RunStore::open(dir.file("runs.sqlite"));
-    loadscope::Run run = test::sampleRun();
-    store.createRun(run);
+    test::StoreWithRun f;
+    auto& store = f.store;
+    auto& run = f.run;
     Step plain = test::sampleStep(run, "aiohttp", 100, 1, 1);
     store.insertStep(plain);
     Step profiled = profiledStep(run, 200, 2, sampleFolded(8));

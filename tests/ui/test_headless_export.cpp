@@ -149,7 +149,7 @@ private slots:
                                    << 2 << QStringLiteral("does not end in .png, .pdf or .svg");
         QTest::newRow("no such run") << QStringList{QStringLiteral("4242"), QStringLiteral("--chart"),
                                                     QStringLiteral("spectrum"), QStringLiteral("--out"), out}
-                                     << 1 << QStringLiteral("no run 4242");
+                                     << 2 << QStringLiteral("RUN: there is no run 4242");
         QTest::newRow("not a run id") << QStringList{QStringLiteral("abc"), QStringLiteral("--chart"),
                                                      QStringLiteral("timeline"), QStringLiteral("--out"), out}
                                       << 2 << QStringLiteral("RUN: expected a run id");
@@ -176,7 +176,11 @@ private slots:
                                              QStringLiteral("3"),
                                              QStringLiteral("--out"),
                                              out}
-                              << 2 << QStringLiteral("--width/--height: expected 16 to 20000");
+                              << 2 << QStringLiteral("--width: expected 16 to 20000, got '3'");
+        QTest::newRow("the CLI's run references")
+            << QStringList{QStringLiteral("#") + id,   QStringLiteral("tag:none"), QStringLiteral("--chart"),
+                           QStringLiteral("spectrum"), QStringLiteral("--out"),    out}
+            << 2 << QStringLiteral("RUN: no run in");
         QTest::newRow("folder missing") << QStringList{id, QStringLiteral("--chart"), QStringLiteral("spectrum"),
                                                        QStringLiteral("--out"), QStringLiteral("/nonexistent/x.png")}
                                         << 2 << QStringLiteral("--out: cannot write /nonexistent/x.png");
@@ -191,6 +195,29 @@ private slots:
         QCOMPARE(result.exitCode, exitCode);
         QVERIFY2(result.err.contains(message), qPrintable(result.err));
         QVERIFY(!QFile::exists(QString::fromStdString(folder_.file("x.png").string())));
+    }
+
+    void theCliRunReferencesWork() {
+        // One parser for every RUN: '#42' and tag:NAME name runs for charts as they do for the data export.
+        RunStore store = RunStore::open(folder_.file("runs.sqlite"));
+        store.setTags(runId_, {"chart-me"});
+        const QString out = QString::fromStdString(folder_.file("tagged.svg").string());
+        const Result result =
+            runLoadscope({QStringLiteral("export"), QStringLiteral("#%1").arg(runId_), QStringLiteral("tag:chart-me"),
+                          QStringLiteral("--chart"), QStringLiteral("comparison"), QStringLiteral("--out"), out,
+                          QStringLiteral("--db"), database_});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+        QVERIFY2(result.out.contains(QStringLiteral("comparison chart of run %1, %1").arg(runId_)),
+                 qPrintable(result.out));
+        QVERIFY(QSvgRenderer(out).isValid());
+    }
+
+    void theHelpListsTheChartOptions() {
+        const Result result = runLoadscope({QStringLiteral("export"), QStringLiteral("1"), QStringLiteral("--chart"),
+                                            QStringLiteral("spectrum"), QStringLiteral("--help")});
+        QCOMPARE(result.exitCode, 0);
+        for (const char* option : {"--chart KIND", "--width", "--percentiles", "--theme", "--format", "--db"})
+            QVERIFY2(result.out.contains(QLatin1String(option)), qPrintable(result.out));
     }
 
     void theJsonExportStaysWithTheCli() {

@@ -8,7 +8,9 @@
 #include "launcher_target_model.h"
 #include "plan_form.h"
 #include "profile_fields.h"
+#include "rates_fields.h"
 #include "search_fields.h"
+#include "slo_text.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -310,6 +312,44 @@ private slots:
         QCOMPARE(page->form()->sloPreview(), expected);
         page->form()->sloEdit()->setText(QStringLiteral("p99<75ms"));
         QCOMPARE(page->form()->sloPreview(), QStringLiteral("p99 ≤ 75 ms, errors < 0.1 %"));
+    }
+
+    // The SLO field's texts alone: the field's text reads back to the same objective, and the preview names the
+    // limit per target only when the targets' ideal latencies differ.
+    void sloTextsAlone() {
+        for (const char* typed : {"p99<75ms,errors<0.1%", "p99<=1.5x,errors<2%", "p99<=2x"}) {
+            const ServiceLevelObjective slo = parseSlo(typed);
+            const ServiceLevelObjective again = parseSlo(sloFieldText(slo).toStdString());
+            QCOMPARE(again.p99MaxMs, slo.p99MaxMs);
+            QCOMPARE(again.p99FactorOfIdeal, slo.p99FactorOfIdeal);
+            QCOMPARE(again.maxErrorRate, slo.maxErrorRate);
+        }
+        QCOMPARE(sloPreviewText(QStringLiteral("p99<=1.5x"), {50, 50}),
+                 QStringLiteral("p99 ≤ 1.5 x ideal (75 ms), errors < 0.1 %"));
+        QCOMPARE(sloPreviewText(QStringLiteral("p99<=2x"), {50, 125}),
+                 QStringLiteral("p99 ≤ 2 x ideal (100 / 250 ms, by target), errors < 0.1 %"));
+        QCOMPARE(sloPreviewText(QStringLiteral(" p99<75ms "), {}), QStringLiteral("p99 ≤ 75 ms, errors < 0.1 %"));
+        QVERIFY(sloPreviewText(QStringLiteral("p99<fast"), {50}).isEmpty());
+    }
+
+    // The rates fields alone: equally spaced rates become a range, others a list; the preview elides long lists.
+    void ratesFieldsAlone() {
+        RatesFields rates;
+        rates.setRates({500, 1000, 1500, 2000});
+        QCOMPARE(rates.modeCombo()->currentIndex(), 1);
+        QCOMPARE(rates.text(), std::string("500:2000:500"));
+        QCOMPARE(rates.previewText(), QStringLiteral("4 rates: 500, 1000, 1500, 2000"));
+        rates.setRates({500, 700});
+        QCOMPARE(rates.modeCombo()->currentIndex(), 0);
+        QCOMPARE(rates.text(), std::string("500,700"));
+        QSignalSpy changed(&rates, &RatesFields::changed);
+        rates.listEdit()->setText(QStringLiteral("100:1000:100"));
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(rates.previewText(), QStringLiteral("10 rates: 100, 200, 300, 400, …, 800, 900, 1000"));
+        rates.listEdit()->setText(QStringLiteral("500,abc"));
+        QVERIFY(rates.previewText().isEmpty());
+        QVERIFY(!ratesAreArithmetic({500, 1000, 1600}));
+        QVERIFY(ratesAreArithmetic({0.5, 1, 1.5}));
     }
 
     void targetListIsAsTallAsItsRows() {
