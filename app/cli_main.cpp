@@ -19,6 +19,44 @@ std::string versionText() {
     return std::string("loadscope ") + LOADSCOPE_VERSION + " (commit " + LOADSCOPE_GIT_COMMIT + ")";
 }
 
+// CLI11 would only say "A subcommand is required" for a mistyped command: name it, and what would do.
+bool isUnknownCommand(int argc, char** argv, const std::vector<Command>& commands) {
+    if (argc < 2 || argv[1][0] == '-')
+        return false;
+    std::string names;
+    for (const auto& command : commands) {
+        if (command.app->get_name() == argv[1])
+            return false;
+        names += (names.empty() ? "" : ", ") + command.app->get_name();
+    }
+    std::fprintf(stderr, "loadscope: unknown command '%s' (expected one of: %s; see `loadscope --help`)\n", argv[1],
+                 names.c_str());
+    return true;
+}
+
+// CLI11 names the option; we name the command, where to look, and use our own exit code for every usage error.
+int parseErrorExit(const CLI::App& root, const CLI::ParseError& error) {
+    const auto chosen = root.get_subcommands();
+    const std::string command = chosen.empty() ? "" : " " + chosen.front()->get_name();
+    std::fprintf(stderr, "loadscope%s: %s\nRun `loadscope%s --help` for usage.\n", command.c_str(), error.what(),
+                 chosen.empty() ? " --help` or `loadscope COMMAND" : command.c_str());
+    return kExitUsage;
+}
+
+// The parsed command's exit code; what it throws is printed under its name.
+int runCommand(Command& command) {
+    const std::string name = command.app->get_name();
+    try {
+        return command.run();
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "loadscope %s: %s\n", name.c_str(), e.what());
+        return kExitUsage;
+    } catch (const std::exception& e) { // StoreError included: the database could not do its part
+        std::fprintf(stderr, "loadscope %s: %s\n", name.c_str(), e.what());
+        return kExitFailures;
+    }
+}
+
 int runParsed(int argc, char** argv) {
     setCommandLine(argc, argv);
     CLI::App root{"Loadscope: benchmark HTTP servers and plot latency percentiles against load.\n"
@@ -31,56 +69,22 @@ int runParsed(int argc, char** argv) {
                 "130 cancelled.\nCharts as images: `loadscope export RUN --chart latency-vs-rps --out chart.png` (also "
                 "spectrum, timeline, comparison, resources; .pdf, .svg).\nSee `loadscope COMMAND --help` for each "
                 "command's options; docs/cli.md for more.");
-
     std::vector<Command> commands{addRunCommand(root),     addListCommand(root),   addShowCommand(root),
                                   addCompareCommand(root), addCheckCommand(root),  addExportCommand(root),
                                   addImportCommand(root),  addReportCommand(root), addDeleteCommand(root),
                                   addTargetsCommand(root), addProfileCommand(root)};
-    // CLI11 would only say "A subcommand is required" for a mistyped command: name it, and what would do.
-    std::string names;
-    bool known = false;
-    for (const auto& command : commands) {
-        names += (names.empty() ? "" : ", ") + command.app->get_name();
-        known = known || (argc > 1 && command.app->get_name() == argv[1]);
-    }
-    if (argc > 1 && argv[1][0] != '-' && !known) {
-        std::fprintf(stderr, "loadscope: unknown command '%s' (expected one of: %s; see `loadscope --help`)\n", argv[1],
-                     names.c_str());
+    if (isUnknownCommand(argc, argv, commands))
         return kExitUsage;
-    }
     try {
         root.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return root.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return root.exit(e);
-    } catch (const CLI::CallForVersion& e) {
+    } catch (const CLI::Success& e) { // --help, --help-all, --version
         return root.exit(e);
     } catch (const CLI::ParseError& e) {
-        // CLI11 names the option; we name the command, where to look, and use our own exit code for every usage error.
-        const auto chosen = root.get_subcommands();
-        const std::string command = chosen.empty() ? "" : " " + chosen.front()->get_name();
-        std::fprintf(stderr, "loadscope%s: %s\nRun `loadscope%s --help` for usage.\n", command.c_str(), e.what(),
-                     chosen.empty() ? " --help` or `loadscope COMMAND" : command.c_str());
-        return kExitUsage;
+        return parseErrorExit(root, e);
     }
-    for (auto& command : commands) {
-        if (!command.app->parsed())
-            continue;
-        const std::string name = command.app->get_name();
-        try {
-            return command.run();
-        } catch (const UsageError& e) {
-            std::fprintf(stderr, "loadscope %s: %s\n", name.c_str(), e.what());
-            return kExitUsage;
-        } catch (const StoreError& e) {
-            std::fprintf(stderr, "loadscope %s: %s\n", name.c_str(), e.what());
-            return kExitFailures;
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "loadscope %s: %s\n", name.c_str(), e.what());
-            return kExitFailures;
-        }
-    }
+    for (auto& command : commands)
+        if (command.app->parsed())
+            return runCommand(command);
     return kExitUsage; // require_subcommand makes this unreachable
 }
 

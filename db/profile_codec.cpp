@@ -7,7 +7,7 @@
 namespace loadscope {
 
 namespace {
-constexpr std::string_view kMagic = "LSP1";
+constexpr std::string_view kProfileMagic = "LSP1";
 constexpr std::size_t kHeader = 8;
 constexpr std::uint32_t kMaxText = 256u << 20; // a profile is kilobytes; refuse absurd lengths from damaged bytes
 } // namespace
@@ -15,7 +15,7 @@ constexpr std::uint32_t kMaxText = 256u << 20; // a profile is kilobytes; refuse
 std::string compressProfile(std::string_view folded) {
     uLongf bound = compressBound(static_cast<uLong>(folded.size()));
     std::string out(kHeader + bound, '\0');
-    out.replace(0, 4, kMagic);
+    out.replace(0, 4, kProfileMagic);
     const auto size = static_cast<std::uint32_t>(folded.size());
     for (int i = 0; i < 4; ++i)
         out[4 + static_cast<std::size_t>(i)] = static_cast<char>((size >> (8 * i)) & 0xFF);
@@ -33,7 +33,7 @@ std::optional<std::string> decompressProfile(std::string_view stored, std::strin
             *error = why;
         return std::nullopt;
     };
-    if (stored.size() < kHeader || stored.substr(0, 4) != kMagic)
+    if (stored.size() < kHeader || stored.substr(0, 4) != kProfileMagic)
         return fail("not a stored profile (no LSP1 header)");
     std::uint32_t size = 0;
     for (int i = 0; i < 4; ++i)

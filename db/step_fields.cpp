@@ -14,10 +14,9 @@ constexpr StepField stepField(std::string_view column, std::string_view json, st
     return {column, json, unit, StepMember<T>(get)};
 }
 
-#define LOADSCOPE_STEP_MEMBER(path)                                                                                    \
-    [](Step & s) -> auto& {                                                                                            \
-        return s.path;                                                                                                 \
-    }
+// clang-format off
+#define LOADSCOPE_STEP_MEMBER(path) [](Step& s) -> auto& { return s.path; }
+// clang-format on
 
 // One field a line reads better than the formatter's wrapping.
 // clang-format off

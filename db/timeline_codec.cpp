@@ -7,7 +7,7 @@
 namespace loadscope {
 namespace {
 
-constexpr char kMagic = 'T';
+constexpr char kTimelineMagic = 'T';
 constexpr char kFormat = 1;
 
 void putVarint(std::string& out, std::uint64_t v) {
@@ -82,7 +82,7 @@ struct Reader {
 std::string encodeTimeline(const std::vector<TimelinePoint>& points) {
     std::string out;
     out.reserve(3 + points.size() * 14);
-    out.push_back(kMagic);
+    out.push_back(kTimelineMagic);
     out.push_back(kFormat);
     putVarint(out, points.size());
     std::int64_t previous = -1;
@@ -104,7 +104,7 @@ std::optional<std::vector<TimelinePoint>> decodeTimeline(std::string_view blob, 
             *error = message;
         return std::nullopt;
     };
-    if (blob.size() < 3 || blob[0] != kMagic)
+    if (blob.size() < 3 || blob[0] != kTimelineMagic)
         return fail("not an encoded timeline");
     if (blob[1] != kFormat)
         return fail("timeline written in an unknown format");

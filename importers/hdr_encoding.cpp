@@ -149,7 +149,10 @@ std::int64_t HdrHistogramData::totalCount() const {
     return total;
 }
 
-std::optional<HdrHistogramData> decodeHdrHistogram(std::string_view base64, std::string* error) {
+namespace {
+
+// The V2 compressed envelope (cookie, length, zlib stream) opened: the inner histogram's bytes.
+std::optional<std::string> inflateEnvelope(std::string_view base64, std::string* error) {
     const auto bytes = base64Decode(base64);
     if (!bytes) {
         fail(error, "expected base64 text of an HdrHistogram, found other characters");
@@ -170,6 +173,18 @@ std::optional<HdrHistogramData> decodeHdrHistogram(std::string_view base64, std:
     std::string inner;
     if (!inflateAll(p + 8, compressedLength, inner, error))
         return std::nullopt;
+    return inner;
+}
+
+// The inner histogram's 40-byte header, checked: an integer histogram with a layout we can read.
+struct InnerHeader {
+    std::size_t counterBytes = 0;
+    std::int32_t digits = 0;
+    std::int64_t lowest = 0, highest = 0;
+    Layout layout;
+};
+
+std::optional<InnerHeader> readInnerHeader(const std::string& inner, std::string* error) {
     const auto* q = reinterpret_cast<const unsigned char*>(inner.data());
     if (inner.size() < kHeaderBytes || readU32(q) != kCookie) {
         fail(error, "expected an integer histogram (inner cookie 0x1c849313), found " +
@@ -178,17 +193,16 @@ std::optional<HdrHistogramData> decodeHdrHistogram(std::string_view base64, std:
     }
     const std::uint32_t payloadLength = readU32(q + 4);
     const auto normalizingOffset = static_cast<std::int32_t>(readU32(q + 8));
-    const auto digits = static_cast<std::int32_t>(readU32(q + 12));
-    const auto lowest = static_cast<std::int64_t>(readU64(q + 16));
-    const auto highest = static_cast<std::int64_t>(readU64(q + 24));
+    InnerHeader header;
+    header.digits = static_cast<std::int32_t>(readU32(q + 12));
+    header.lowest = static_cast<std::int64_t>(readU64(q + 16));
+    header.highest = static_cast<std::int64_t>(readU64(q + 24));
     double ratio = 0;
     const std::uint64_t ratioBits = readU64(q + 32);
     std::memcpy(&ratio, &ratioBits, sizeof ratio);
     // HdrHistogram_c (before 0.11) counted the 40 header bytes in the payload length; Java counts the counters only.
-    std::size_t counterBytes = payloadLength;
-    if (payloadLength == inner.size())
-        counterBytes = inner.size() - kHeaderBytes;
-    if (counterBytes > inner.size() - kHeaderBytes) {
+    header.counterBytes = payloadLength == inner.size() ? inner.size() - kHeaderBytes : payloadLength;
+    if (header.counterBytes > inner.size() - kHeaderBytes) {
         fail(error, "expected " + std::to_string(payloadLength) + " bytes of counters, found " +
                         std::to_string(inner.size() - kHeaderBytes));
         return std::nullopt;
@@ -202,43 +216,63 @@ std::optional<HdrHistogramData> decodeHdrHistogram(std::string_view base64, std:
         fail(error, "expected an integer histogram (conversion ratio 1), found ratio " + std::to_string(ratio));
         return std::nullopt;
     }
-    const auto layout = Layout::of(lowest, digits);
-    if (!layout || highest < 2 * lowest) {
-        fail(error, "expected a valid layout, found lowest " + std::to_string(lowest) + ", highest " +
-                        std::to_string(highest) + ", " + std::to_string(digits) + " significant digits");
+    const auto layout = Layout::of(header.lowest, header.digits);
+    if (!layout || header.highest < 2 * header.lowest) {
+        fail(error, "expected a valid layout, found lowest " + std::to_string(header.lowest) + ", highest " +
+                        std::to_string(header.highest) + ", " + std::to_string(header.digits) + " significant digits");
         return std::nullopt;
     }
-    HdrHistogramData data;
-    data.significantDigits = digits;
-    data.lowestDiscernible = lowest;
-    data.highestTrackable = highest;
-    const unsigned char* r = q + kHeaderBytes;
-    const unsigned char* end = r + counterBytes;
+    header.layout = *layout;
+    return header;
+}
+
+// The counters, ZigZag LEB128 each; a negative one is a run of that many empty counters.
+bool readCounters(const unsigned char* r, const unsigned char* end, const Layout& layout, HdrHistogramData& data,
+                  std::string* error) {
     std::int64_t index = 0;
     while (r < end) {
         std::int64_t value = 0;
         if (!getZigZag(r, end, value)) {
             fail(error, "expected a complete counter at the end of the counters, found it cut short");
-            return std::nullopt;
+            return false;
         }
         if (value < 0) {
             if (value < -(std::int64_t{1} << 40)) {
                 fail(error, "expected a run of zero counters, found a run of " + std::to_string(-value));
-                return std::nullopt;
+                return false;
             }
             index -= value;
             continue;
         }
         if (value > 0) {
             std::int64_t low = 0, width = 0;
-            if (!layout->range(index, low, width)) {
+            if (!layout.range(index, low, width)) {
                 fail(error, "expected counters within the histogram's range, found counter " + std::to_string(index));
-                return std::nullopt;
+                return false;
             }
             data.counters.push_back({low, low + width - 1, value});
         }
         ++index;
     }
+    return true;
+}
+
+} // namespace
+
+std::optional<HdrHistogramData> decodeHdrHistogram(std::string_view base64, std::string* error) {
+    const auto inner = inflateEnvelope(base64, error);
+    if (!inner)
+        return std::nullopt;
+    const auto header = readInnerHeader(*inner, error);
+    if (!header)
+        return std::nullopt;
+    HdrHistogramData data;
+    data.significantDigits = header->digits;
+    data.lowestDiscernible = header->lowest;
+    data.highestTrackable = header->highest;
+    const auto* counters = reinterpret_cast<const unsigned char*>(inner->data()) + kHeaderBytes;
+    if (!readCounters(counters, counters + header->counterBytes, header->layout, data, error))
+        return std::nullopt;
     return data;
 }
 

@@ -11,7 +11,7 @@
 // All integers big-endian.
 //
 // LatencyHistogram's layout is exactly HdrHistogram(1, 3600000000, 3) in microseconds, so writing and reading our own
-// histograms is lossless for the counters; other layouts and units are converted (see toLatencyHistogram).
+// histograms is lossless for the counters; other layouts and units are converted (see addToLatencyHistogram).
 
 #include "latency_histogram.h"
 

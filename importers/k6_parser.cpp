@@ -111,35 +111,68 @@ std::vector<ImportedStep> parseK6Json(InputFile& file) {
     return {finish(accumulator, file, "json", url, failed)};
 }
 
-std::vector<ImportedStep> parseK6Csv(InputFile& file) {
-    RequestAccumulator accumulator;
-    CsvSplitter splitter;
+namespace {
+
+constexpr int kK6MaxColumns = 32;
+
+// Where the columns k6's CSV output needs are (-1: absent, allowed for error_code and url only).
+struct K6CsvColumns {
+    int count = 0; // in the header
+    int name = -1, time = -1, value = -1, status = -1, errorCode = -1, url = -1;
+    int needed() const { return std::max({name, time, value, status, errorCode, url}) + 1; }
+};
+
+K6CsvColumns readK6CsvHeader(InputFile& file, CsvSplitter& splitter) {
     std::string_view line;
     if (!file.nextLine(line))
         file.fail("empty: expected k6 CSV output with a header line");
-    constexpr int kMax = 32;
-    std::string_view f[kMax];
-    const auto columns = splitter.split(line, f, kMax);
-    int name = -1, time = -1, value = -1, status = -1, errorCode = -1, urlColumn = -1;
-    for (int i = 0; columns && i < std::min(*columns, kMax); ++i) {
+    std::string_view f[kK6MaxColumns];
+    const auto columns = splitter.split(line, f, kK6MaxColumns);
+    K6CsvColumns c;
+    c.count = columns.value_or(0);
+    for (int i = 0; columns && i < std::min(*columns, kK6MaxColumns); ++i) {
         const auto h = f[i];
         if (h == "metric_name")
-            name = i;
+            c.name = i;
         else if (h == "timestamp")
-            time = i;
+            c.time = i;
         else if (h == "metric_value")
-            value = i;
+            c.value = i;
         else if (h == "status")
-            status = i;
+            c.status = i;
         else if (h == "error_code")
-            errorCode = i;
+            c.errorCode = i;
         else if (h == "url")
-            urlColumn = i;
+            c.url = i;
     }
-    if (name < 0 || time < 0 || value < 0 || status < 0)
+    if (c.name < 0 || c.time < 0 || c.value < 0 || c.status < 0)
         file.failAt(1, "expected a k6 CSV header with metric_name, timestamp, metric_value and status, found " +
                            excerpt(line));
-    const int needed = std::max({name, time, value, status, errorCode, urlColumn}) + 1;
+    return c;
+}
+
+// One http_req_duration row: a request's latency, its time and status.
+void addK6CsvDuration(InputFile& file, const std::string_view* f, const K6CsvColumns& c, double valueMs,
+                      RequestAccumulator& accumulator) {
+    const auto timeUs = parseK6Time(f[c.time]);
+    if (!timeUs)
+        file.failAt(file.lineNumber(),
+                    "column timestamp: expected Unix seconds or an RFC 3339 time, found " + excerpt(f[c.time]));
+    const auto s = f[c.status].empty() ? std::optional<std::int64_t>(0) : parseInt(f[c.status]);
+    if (!s)
+        file.failAt(file.lineNumber(), "column status: expected an HTTP status, found " + excerpt(f[c.status]));
+    const std::int64_t code = c.errorCode >= 0 ? parseInt(f[c.errorCode]).value_or(0) : 0;
+    addSample(accumulator, *timeUs, valueMs, *s, code);
+}
+
+} // namespace
+
+std::vector<ImportedStep> parseK6Csv(InputFile& file) {
+    RequestAccumulator accumulator;
+    CsvSplitter splitter;
+    const K6CsvColumns c = readK6CsvHeader(file, splitter);
+    std::string_view line;
+    std::string_view f[kK6MaxColumns];
     std::string url;
     std::int64_t failed = 0;
     while (file.nextLine(line)) {
@@ -148,34 +181,25 @@ std::vector<ImportedStep> parseK6Csv(InputFile& file) {
         const bool duration = startsWith(line, "http_req_duration,");
         const bool failure = startsWith(line, "http_req_failed,");
         if (!duration && !failure && line.find("http_req_") == std::string_view::npos)
-            continue;
-        const auto n = splitter.split(line, f, kMax);
-        if (!n || *n < needed)
-            file.failAt(file.lineNumber(), "expected " + std::to_string(*columns) +
-                                               " columns as in the header, found " +
+            continue; // k6's other metrics (checks, iterations, data sent...)
+        const auto n = splitter.split(line, f, kK6MaxColumns);
+        if (!n || *n < c.needed())
+            file.failAt(file.lineNumber(), "expected " + std::to_string(c.count) + " columns as in the header, found " +
                                                (n ? std::to_string(*n) : std::string("an unclosed quote")));
-        if (f[name] != "http_req_duration" && f[name] != "http_req_failed")
+        if (f[c.name] != "http_req_duration" && f[c.name] != "http_req_failed")
             continue;
-        const auto v = parseDouble(f[value]);
-        if (!v || *v < 0 || (f[name] == "http_req_duration" && *v * 1000 > RequestAccumulator::kMaxLatencyUs))
+        const auto v = parseDouble(f[c.value]);
+        if (!v || *v < 0 || (f[c.name] == "http_req_duration" && *v * 1000 > RequestAccumulator::kMaxLatencyUs))
             file.failAt(file.lineNumber(), "column metric_value: expected a duration in ms, 0 to 3600000 (one hour), "
                                            "found " +
-                                               excerpt(f[value]));
-        if (f[name] == "http_req_failed") {
+                                               excerpt(f[c.value]));
+        if (f[c.name] == "http_req_failed") {
             failed += *v != 0 ? 1 : 0;
             continue;
         }
-        const auto timeUs = parseK6Time(f[time]);
-        if (!timeUs)
-            file.failAt(file.lineNumber(),
-                        "column timestamp: expected Unix seconds or an RFC 3339 time, found " + excerpt(f[time]));
-        const auto s = f[status].empty() ? std::optional<std::int64_t>(0) : parseInt(f[status]);
-        if (!s)
-            file.failAt(file.lineNumber(), "column status: expected an HTTP status, found " + excerpt(f[status]));
-        const std::int64_t code = errorCode >= 0 ? parseInt(f[errorCode]).value_or(0) : 0;
-        if (url.empty() && urlColumn >= 0)
-            url = std::string(f[urlColumn]);
-        addSample(accumulator, *timeUs, *v, *s, code);
+        if (url.empty() && c.url >= 0)
+            url = std::string(f[c.url]);
+        addK6CsvDuration(file, f, c, *v, accumulator);
     }
     return {finish(accumulator, file, "csv", url, failed)};
 }

@@ -30,6 +30,68 @@ bool specHasHeader(const RequestSpec& spec, std::string_view name) {
 
 } // namespace
 
+namespace {
+
+// The request target from the URL's path and query (a query alone gets a "/" before it). False when it holds a byte
+// that cannot go on the wire as it is.
+bool readUrlTarget(std::string_view url, std::string_view pathAndQuery, std::string& target, std::string& error) {
+    target = std::string(pathAndQuery);
+    if (target.front() == '?')
+        target.insert(target.begin(), '/');
+    for (char c : target) {
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+            error =
+                "the path of \"" + std::string(url) + "\" contains a space or control character (percent-encode it)";
+            return false;
+        }
+    }
+    return true;
+}
+
+// "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT" split; the port text is what follows the colon (maybe empty).
+bool splitAuthority(std::string_view url, std::string_view authority, std::string& host, std::string_view& portText,
+                    std::string& error) {
+    if (authority.find('@') != std::string_view::npos) {
+        error = "user names and passwords in the URL are not supported (use --header \"Authorization: ...\")";
+        return false;
+    }
+    if (authority.empty() || authority.front() != '[') {
+        const std::size_t colon = authority.rfind(':');
+        host = std::string(authority.substr(0, colon));
+        if (colon != std::string_view::npos)
+            portText = authority.substr(colon + 1);
+        return true;
+    }
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) {
+        error = "unterminated IPv6 address in \"" + std::string(url) + "\"";
+        return false;
+    }
+    host = std::string(authority.substr(1, close - 1));
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') {
+        error = "unexpected text after the IPv6 address in \"" + std::string(url) + "\"";
+        return false;
+    }
+    if (!after.empty())
+        portText = after.substr(1);
+    return true;
+}
+
+std::optional<std::uint16_t> readUrlPort(std::string_view url, std::string_view portText, std::string& error) {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(portText.data(), portText.data() + portText.size(), value);
+    if (portText.empty() || ec != std::errc() || end != portText.data() + portText.size() || value == 0 ||
+        value > 65535) {
+        error = "bad port \"" + std::string(portText) + "\" in \"" + std::string(url) +
+                "\" (expected a number from 1 to 65535)";
+        return std::nullopt;
+    }
+    return static_cast<std::uint16_t>(value);
+}
+
+} // namespace
+
 std::optional<HttpUrl> parseHttpUrl(std::string_view url, std::string& error) {
     constexpr std::string_view kExpected = "expected http://HOST:PORT/PATH, e.g. http://127.0.0.1:8080/simple";
     const std::size_t schemeEnd = url.find("://");
@@ -46,60 +108,22 @@ std::optional<HttpUrl> parseHttpUrl(std::string_view url, std::string& error) {
     if (const std::size_t hash = rest.find('#'); hash != std::string_view::npos)
         rest = rest.substr(0, hash); // fragments never go on the wire
     const std::size_t pathStart = rest.find_first_of("/?");
-    std::string_view authority = rest.substr(0, pathStart);
+    const std::string_view authority = rest.substr(0, pathStart);
     HttpUrl result;
-    if (pathStart != std::string_view::npos) {
-        result.target = std::string(rest.substr(pathStart));
-        if (result.target.front() == '?')
-            result.target.insert(result.target.begin(), '/');
-    }
-    for (char c : result.target) {
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-            error =
-                "the path of \"" + std::string(url) + "\" contains a space or control character (percent-encode it)";
-            return std::nullopt;
-        }
-    }
-    if (authority.find('@') != std::string_view::npos) {
-        error = "user names and passwords in the URL are not supported (use --header \"Authorization: ...\")";
+    if (pathStart != std::string_view::npos && !readUrlTarget(url, rest.substr(pathStart), result.target, error))
         return std::nullopt;
-    }
     std::string_view portText;
-    if (!authority.empty() && authority.front() == '[') {
-        const std::size_t close = authority.find(']');
-        if (close == std::string_view::npos) {
-            error = "unterminated IPv6 address in \"" + std::string(url) + "\"";
-            return std::nullopt;
-        }
-        result.host = std::string(authority.substr(1, close - 1));
-        const std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') {
-                error = "unexpected text after the IPv6 address in \"" + std::string(url) + "\"";
-                return std::nullopt;
-            }
-            portText = after.substr(1);
-        }
-    } else {
-        const std::size_t colon = authority.rfind(':');
-        result.host = std::string(authority.substr(0, colon));
-        if (colon != std::string_view::npos)
-            portText = authority.substr(colon + 1);
-    }
+    if (!splitAuthority(url, authority, result.host, portText, error))
+        return std::nullopt;
     if (result.host.empty()) {
         error = "\"" + std::string(url) + "\" has no host (" + std::string(kExpected) + ")";
         return std::nullopt;
     }
     if (!portText.empty() || authority.find(':') != std::string_view::npos) {
-        unsigned value = 0;
-        const auto [end, ec] = std::from_chars(portText.data(), portText.data() + portText.size(), value);
-        if (portText.empty() || ec != std::errc() || end != portText.data() + portText.size() || value == 0 ||
-            value > 65535) {
-            error = "bad port \"" + std::string(portText) + "\" in \"" + std::string(url) +
-                    "\" (expected a number from 1 to 65535)";
+        const auto port = readUrlPort(url, portText, error);
+        if (!port)
             return std::nullopt;
-        }
-        result.port = static_cast<std::uint16_t>(value);
+        result.port = *port;
     }
     const bool ipv6 = result.host.find(':') != std::string::npos;
     result.hostHeader = ipv6 ? "[" + result.host + "]" : result.host;

@@ -12,17 +12,13 @@
 #include <csignal>
 #include <iostream>
 
-int main(int argc, char** argv) {
-    using namespace loadscope::loadgen;
-    std::signal(SIGPIPE, SIG_IGN);
-    CLI::App app{"loadscope-refserver: a small HTTP/1.1 keep-alive server with controllable latency, CPU cost, "
-                 "stalls and errors. Answers every path; /health always answers 200 at once.",
-                 "loadscope-refserver"};
-    app.set_version_flag("--version", std::string(LOADSCOPE_VERSION) + " (" + LOADSCOPE_GIT_COMMIT + ")");
-    app.footer("Prints \"listening on ADDRESS:PORT\" as its first line of stdout; stops on SIGINT / SIGTERM.");
-    ServerOptions options;
-    std::string cpuText;
-    int port = 0;
+namespace {
+
+using namespace loadscope::loadgen;
+
+// Every option: where to listen, what a request costs, what the reply looks like (`cpuText` and `port` are checked
+// after parsing).
+void declareRefserverOptions(CLI::App& app, ServerOptions& options, std::string& cpuText, int& port) {
     app.add_option("--bind", options.bindAddress, "Address to listen on")->capture_default_str();
     app.add_option("--port", port, "Port (0: any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
     app.add_option("--delay-ms", options.delayMs, "Wait this long (a timer) before replying")
@@ -51,27 +47,22 @@ int main(int argc, char** argv) {
     app.add_option("--arrivals-log", options.arrivalsLog,
                    "Write one line per request: its arrival in microseconds since the server started");
     app.add_option("--cpu", cpuText, "Pin the server to these cores: 0, 0,2 or 0-3");
-    try {
-        app.parse(argc, argv);
-        if (!cpuText.empty()) {
-            std::string error;
-            const auto cpus = parseCpuList(cpuText, error);
-            if (!cpus)
-                throw CLI::ValidationError("--cpu", error);
-            if (const auto problem = pinToCpus(*cpus); !problem.empty())
-                throw CLI::ValidationError("--cpu", problem);
-        }
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::cerr << "loadscope-refserver: " << e.what() << "\nRun 'loadscope-refserver --help' for the options.\n";
-        return 2;
-    }
-    options.port = static_cast<std::uint16_t>(port);
-    raiseOpenFileLimit();
+}
 
+// --cpu: this process pinned to the cores it names.
+void pinRefserver(const std::string& cpuText) {
+    if (cpuText.empty())
+        return;
+    std::string error;
+    const auto cpus = parseCpuList(cpuText, error);
+    if (!cpus)
+        throw CLI::ValidationError("--cpu", error);
+    if (const auto problem = pinToCpus(*cpus); !problem.empty())
+        throw CLI::ValidationError("--cpu", problem);
+}
+
+// Serves on one thread until SIGINT or SIGTERM; the first line of stdout says where.
+int serve(const ServerOptions& options) {
     try {
         boost::asio::io_context io(1);
         ReferenceServer server(io, options);
@@ -92,4 +83,33 @@ int main(int argc, char** argv) {
         return 1;
     }
     return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);
+    CLI::App app{"loadscope-refserver: a small HTTP/1.1 keep-alive server with controllable latency, CPU cost, "
+                 "stalls and errors. Answers every path; /health always answers 200 at once.",
+                 "loadscope-refserver"};
+    app.set_version_flag("--version", std::string(LOADSCOPE_VERSION) + " (" + LOADSCOPE_GIT_COMMIT + ")");
+    app.footer("Prints \"listening on ADDRESS:PORT\" as its first line of stdout; stops on SIGINT / SIGTERM.");
+    ServerOptions options;
+    std::string cpuText;
+    int port = 0;
+    declareRefserverOptions(app, options, cpuText, port);
+    try {
+        app.parse(argc, argv);
+        pinRefserver(cpuText);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "loadscope-refserver: " << e.what() << "\nRun 'loadscope-refserver --help' for the options.\n";
+        return 2;
+    }
+    options.port = static_cast<std::uint16_t>(port);
+    raiseOpenFileLimit();
+    return serve(options);
 }

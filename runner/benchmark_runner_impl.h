@@ -1,7 +1,7 @@
 #pragma once
 // The inside of BenchmarkRunner (internal to runner/): the state one run shares between its parts, split by job:
-// benchmark_runner.cpp prepares and finishes a run, run_step.cpp measures one step, run_sweep.cpp and
-// run_search.cpp decide which steps to measure.
+// benchmark_runner.cpp prepares and finishes a run, run_step.cpp measures one step (run_step_hosts.cpp with other
+// hosts, run_profiling.cpp profiles it), run_sweep.cpp and run_search.cpp decide which steps to measure.
 
 #include "benchmark_runner.h"
 #include "distributed_step.h"
@@ -25,6 +25,8 @@
 #include <vector>
 
 namespace loadscope {
+
+struct SearchProbe; // knee_search.h
 
 // Wall-clock milliseconds since the epoch, for the times stored with runs and steps.
 std::int64_t nowMs();
@@ -72,6 +74,8 @@ struct BenchmarkRunner::Impl {
     void prepare();
     void sweep();  // run_sweep.cpp
     void search(); // run_search.cpp
+    struct TargetSearch;
+    bool measureProbe(TargetSearch& ts, const SearchProbe& probe);
     void finish();
 
     // run_step.cpp

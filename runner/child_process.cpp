@@ -217,6 +217,53 @@ struct ChildProcess::Impl {
     void killGroupRemains() const;
 };
 
+namespace {
+
+// The file the child runs: argv[0] as given when it is a path, else looked up in the PATH the child will have (as
+// execvp would). Throws when there is none, or when the working directory is missing.
+std::filesystem::path childExecutable(const ChildProcessOptions& options, const std::vector<std::string>& environment) {
+    std::filesystem::path executable = options.argv.front();
+    if (options.argv.front().find('/') == std::string::npos) {
+        executable = findInPath(options.argv.front(), pathVariableOf(environment));
+        if (executable.empty())
+            throw ChildProcessError("cannot start '" + options.argv.front() + "': not found in PATH");
+    }
+    if (!options.workingDirectory.empty() && !std::filesystem::is_directory(options.workingDirectory))
+        throw ChildProcessError("cannot start '" + options.argv.front() + "': working directory " +
+                                options.workingDirectory.string() + " does not exist");
+    return executable;
+}
+
+// The read end the child gets as stdin: a pipe whose write end we keep (`writeEnd`), a file, or none (/dev/null).
+UniqueFd childStdin(const ChildStdin& input, const std::string& command, UniqueFd& writeEnd) {
+    if (input.pipe) {
+        auto stdinPipe = makePipe();
+        writeEnd = std::move(stdinPipe.write);
+        return std::move(stdinPipe.read);
+    }
+    if (input.file.empty())
+        return UniqueFd();
+    UniqueFd file(::open(input.file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.get() < 0)
+        throw ChildProcessError("cannot start '" + command + "': cannot read " + input.file.string() + ": " +
+                                std::strerror(errno));
+    return file;
+}
+
+void setChildAffinity(const std::vector<int>& cpus, ChildSetup& setup) {
+    if (cpus.empty())
+        return;
+    setup.setAffinity = true;
+    CPU_ZERO(&setup.affinity);
+    for (int cpu : cpus) {
+        if (cpu < 0 || cpu >= CPU_SETSIZE)
+            throw ChildProcessError("CPU " + std::to_string(cpu) + " is out of range for the affinity mask");
+        CPU_SET(cpu, &setup.affinity);
+    }
+}
+
+} // namespace
+
 void ChildProcess::Impl::start() {
     if (options.argv.empty() || options.argv.front().empty())
         throw ChildProcessError("cannot start a process without a command");
@@ -225,49 +272,22 @@ void ChildProcess::Impl::start() {
     for (auto& entry : environment)
         environmentPointers.push_back(entry.data());
     environmentPointers.push_back(nullptr);
-    std::filesystem::path executable = options.argv.front();
-    if (options.argv.front().find('/') == std::string::npos) {
-        // Looked up in the PATH the child will have, as execvp would.
-        executable = findInPath(options.argv.front(), pathVariableOf(environment));
-        if (executable.empty())
-            throw ChildProcessError("cannot start '" + options.argv.front() + "': not found in PATH");
-    }
-    if (!options.workingDirectory.empty() && !std::filesystem::is_directory(options.workingDirectory))
-        throw ChildProcessError("cannot start '" + options.argv.front() + "': working directory " +
-                                options.workingDirectory.string() + " does not exist");
+    const std::filesystem::path executable = childExecutable(options, environment);
 
     auto stdoutPipe = makePipe();
     auto stderrPipe = makePipe();
     wake = makePipe();
     const std::string workingDirectory = options.workingDirectory.string();
     const std::vector<std::string> args(options.argv.begin() + 1, options.argv.end());
+    const UniqueFd stdinRead = childStdin(input, options.argv.front(), stdinWrite);
 
     ChildSetup setup;
     setup.stdoutFd = stdoutPipe.write.get();
     setup.stderrFd = stderrPipe.write.get();
-    UniqueFd stdinRead;
-    if (input.pipe) {
-        auto stdinPipe = makePipe();
-        stdinRead = std::move(stdinPipe.read);
-        stdinWrite = std::move(stdinPipe.write);
-    } else if (!input.file.empty()) {
-        stdinRead = UniqueFd(::open(input.file.c_str(), O_RDONLY | O_CLOEXEC));
-        if (stdinRead.get() < 0)
-            throw ChildProcessError("cannot start '" + options.argv.front() + "': cannot read " + input.file.string() +
-                                    ": " + std::strerror(errno));
-    }
     setup.stdinFd = stdinRead.get();
     setup.workingDirectory = workingDirectory.empty() ? nullptr : workingDirectory.c_str();
     setup.environment = environmentPointers.data();
-    if (!options.cpuAffinity.empty()) {
-        setup.setAffinity = true;
-        CPU_ZERO(&setup.affinity);
-        for (int cpu : options.cpuAffinity) {
-            if (cpu < 0 || cpu >= CPU_SETSIZE)
-                throw ChildProcessError("CPU " + std::to_string(cpu) + " is out of range for the affinity mask");
-            CPU_SET(cpu, &setup.affinity);
-        }
-    }
+    setChildAffinity(options.cpuAffinity, setup);
 
     std::error_code error;
     runOnLauncherThread([&] {

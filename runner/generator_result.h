@@ -30,8 +30,9 @@ GeneratorResult readGeneratorResult(const std::string& stdoutText, Step& part);
 void flagGeneratorLimits(const LoadgenReport& report, const std::string& onHost, std::int64_t waited, int connections,
                          Step& step);
 
-// The last line of the generator's stderr that says something: not its usage hint ("Run 'loadscope-loadgen --help'
-// for the options."), nor the remote watchdog's "loadscope-remote-pgid" line.
+// The last line of the generator's stderr that says something: not a progress record (a line starting with '{',
+// whole or cut short), not its usage hint ("Run 'loadscope-loadgen --help' for the options."), nor the remote
+// watchdog's "loadscope-remote-pgid" line.
 std::string lastGeneratorWords(const std::string& stderrText);
 
 // How a generator ended, for generatorFailure.

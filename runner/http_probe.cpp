@@ -64,8 +64,11 @@ std::string lastLines(const std::string& text, std::size_t maxLines) {
 
 } // namespace
 
-HttpProbeResult httpRequest(const HttpRequestSpec& request) {
-    HttpProbeResult result;
+namespace {
+
+// The request as it goes on the wire (one request, then the connection closes); nothing with `error` set when a
+// header is not "Name: value".
+std::optional<http::request<http::string_body>> probeMessage(const HttpRequestSpec& request, std::string& error) {
     http::request<http::string_body> message;
     message.method_string(request.method);
     message.target(request.target);
@@ -76,8 +79,8 @@ HttpProbeResult httpRequest(const HttpRequestSpec& request) {
     for (const auto& header : request.headers) {
         const auto colon = header.find(':');
         if (colon == std::string::npos || colon == 0) {
-            result.error = "bad header '" + header + "': expected 'Name: value'";
-            return result;
+            error = "bad header '" + header + "': expected 'Name: value'";
+            return std::nullopt;
         }
         message.set(trim(std::string_view(header).substr(0, colon)), trim(std::string_view(header).substr(colon + 1)));
     }
@@ -85,7 +88,25 @@ HttpProbeResult httpRequest(const HttpRequestSpec& request) {
         message.body() = request.body;
         message.prepare_payload();
     }
+    return message;
+}
 
+} // namespace
+
+HttpProbeResult httpRequest(const HttpRequestSpec& request) {
+    HttpProbeResult result;
+    auto message = probeMessage(request, result.error);
+    if (!message)
+        return result;
+    beast::error_code resolveError;
+    const auto address = asio::ip::make_address(request.host, resolveError);
+    if (resolveError) {
+        result.error = "'" + request.host + "' is not an IP address";
+        return result;
+    }
+    const asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(request.port));
+
+    // Connect, write, read, each step started by the one before; the stream's expiry bounds them all.
     asio::io_context io;
     beast::tcp_stream stream(io);
     stream.expires_after(request.timeout);
@@ -94,14 +115,6 @@ HttpProbeResult httpRequest(const HttpRequestSpec& request) {
     http::response<http::string_body> response;
     const auto started = Clock::now();
     Clock::time_point sendStarted;
-
-    beast::error_code resolveError;
-    const auto address = asio::ip::make_address(request.host, resolveError);
-    if (resolveError) {
-        result.error = "'" + request.host + "' is not an IP address";
-        return result;
-    }
-    const asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(request.port));
     stream.async_connect(endpoint, [&](beast::error_code error) {
         if (error) {
             failure = error;
@@ -110,7 +123,7 @@ HttpProbeResult httpRequest(const HttpRequestSpec& request) {
         result.connectMs = millisecondsSince(started);
         stream.socket().set_option(asio::ip::tcp::no_delay(true));
         sendStarted = Clock::now();
-        http::async_write(stream, message, [&](beast::error_code writeError, std::size_t) {
+        http::async_write(stream, *message, [&](beast::error_code writeError, std::size_t) {
             if (writeError) {
                 failure = writeError;
                 return;

@@ -134,22 +134,17 @@ int findFreePort() {
     throw std::runtime_error("no free TCP port on 127.0.0.1");
 }
 
-PreflightResult preflight(const TargetDefinition& target, const PlaceholderValues& values) {
-    PreflightResult result;
-    auto problem = [&result](std::string message) {
-        result.ok = false;
-        result.problems.push_back(std::move(message));
-    };
+namespace {
 
-    TargetLaunch launch;
-    try {
-        launch = expandLaunch(target, values);
-    } catch (const std::invalid_argument& error) {
-        problem(std::string("the definition has a bad placeholder: ") + error.what());
-        return result;
-    }
+void addPreflightProblem(PreflightResult& result, std::string message) {
+    result.ok = false;
+    result.problems.push_back(std::move(message));
+}
 
-    // The executables: the ones required, and the command itself even when the definition forgot to list it.
+// The executables: the ones required, and the command itself even when the definition forgot to list it. Returns
+// those that are missing.
+std::set<std::string> checkExecutables(const TargetDefinition& target, const PlaceholderValues& values,
+                                       const TargetLaunch& launch, PreflightResult& result) {
     std::vector<ExecutableCheck> executables;
     for (const auto& requirement : target.requirements) {
         if (requirement.kind == Requirement::Kind::Executable)
@@ -166,70 +161,99 @@ PreflightResult preflight(const TargetDefinition& target, const PlaceholderValue
     for (const auto& check : executables) {
         if (resolveExecutable(check.name, pathVariable).empty()) {
             missing.insert(check.name);
-            problem(missingExecutableMessage(check));
+            addPreflightProblem(result, missingExecutableMessage(check));
         }
     }
+    return missing;
+}
 
-    // Files of Loadscope's own that the command line names (a server script under {resources}, a binary in {bin}).
+// Files of Loadscope's own that the command line names (a server script under {resources}, a binary in {bin}), and
+// the working directory.
+void checkOwnFiles(const TargetDefinition& target, const TargetLaunch& launch, PreflightResult& result) {
     for (std::size_t i = 1; i < launch.argv.size(); ++i) {
         const auto& written = target.argvTemplate[i];
         if ((written.rfind("{resources}/", 0) == 0 || written.rfind("{bin}/", 0) == 0) &&
             !std::filesystem::exists(launch.argv[i]))
-            problem("argv[" + std::to_string(i) + "]: " + launch.argv[i] +
-                    " does not exist (is LOADSCOPE_RESOURCES / LOADSCOPE_BIN_DIR right?)");
+            addPreflightProblem(result, "argv[" + std::to_string(i) + "]: " + launch.argv[i] +
+                                            " does not exist (is LOADSCOPE_RESOURCES / LOADSCOPE_BIN_DIR right?)");
     }
     if (!target.workingDirectory.empty() && !std::filesystem::is_directory(launch.workingDirectory))
-        problem("the working directory " + launch.workingDirectory.string() + " does not exist");
+        addPreflightProblem(result, "the working directory " + launch.workingDirectory.string() + " does not exist");
+}
 
+// importCheck's lines ("<module>\t<exception>: <message>"), each a problem naming the package to install.
+void reportFailedImports(const std::string& out, const std::vector<const Requirement*>& modules,
+                         const std::string& python, PreflightResult& result) {
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+        const auto tab = line.find('\t');
+        const auto name = line.substr(0, tab);
+        const auto why = tab == std::string::npos ? std::string() : line.substr(tab + 1);
+        const auto module = std::find_if(modules.begin(), modules.end(),
+                                         [&](const Requirement* candidate) { return candidate->name == name; });
+        if (module == modules.end())
+            continue;
+        const auto& requirement = **module;
+        if (why.rfind("ModuleNotFoundError", 0) == 0 && !requirement.debianPackage.empty())
+            addPreflightProblem(result, requirement.debianPackage + " is not installed (no Python module '" + name +
+                                            "' in " + python + "): " + installHint(requirement));
+        else
+            addPreflightProblem(result, "the Python module '" + name + "' does not import in " + python + " (" + why +
+                                            "): " + installHint(requirement));
+    }
+}
+
+// The required Python modules imported by the target's interpreter, in its environment, all in one start.
+void checkPythonModules(const TargetDefinition& target, const PlaceholderValues& values, const TargetLaunch& launch,
+                        const std::set<std::string>& missingExecutables, PreflightResult& result) {
     std::vector<const Requirement*> modules;
     for (const auto& requirement : target.requirements) {
         if (requirement.kind == Requirement::Kind::PythonModule)
             modules.push_back(&requirement);
     }
-    if (!modules.empty()) {
-        if (missing.count(values.python) || resolveExecutable(values.python, pathVariable).empty()) {
-            problem("cannot check the Python modules: " + values.python + " is not there (apt-get install python3)");
-        } else {
-            ChildProcessOptions check;
-            check.argv = {values.python, "-c", importCheck};
-            for (const auto* module : modules)
-                check.argv.push_back(module->name);
-            check.env = launch.env;
-            if (std::filesystem::is_directory(launch.workingDirectory))
-                check.workingDirectory = launch.workingDirectory;
-            const auto run = runCommand(check, 20s);
-            if (!run.success()) {
-                problem("cannot check the Python modules with " + values.python + ": " +
-                        (!run.startError.empty() ? run.startError
-                         : run.timedOut          ? std::string("it did not finish within 20 s")
-                                                 : run.status->toString() + " " + run.err));
-            } else {
-                std::istringstream lines(run.out);
-                for (std::string line; std::getline(lines, line);) {
-                    const auto tab = line.find('\t');
-                    const auto name = line.substr(0, tab);
-                    const auto why = tab == std::string::npos ? std::string() : line.substr(tab + 1);
-                    const auto module = std::find_if(modules.begin(), modules.end(), [&](const Requirement* candidate) {
-                        return candidate->name == name;
-                    });
-                    if (module == modules.end())
-                        continue;
-                    const auto& requirement = **module;
-                    if (why.rfind("ModuleNotFoundError", 0) == 0 && !requirement.debianPackage.empty())
-                        problem(requirement.debianPackage + " is not installed (no Python module '" + name + "' in " +
-                                values.python + "): " + installHint(requirement));
-                    else
-                        problem("the Python module '" + name + "' does not import in " + values.python + " (" + why +
-                                "): " + installHint(requirement));
-                }
-            }
-        }
+    if (modules.empty())
+        return;
+    if (missingExecutables.count(values.python) || resolveExecutable(values.python, pathVariableFor(launch)).empty()) {
+        addPreflightProblem(result, "cannot check the Python modules: " + values.python +
+                                        " is not there (apt-get install python3)");
+        return;
     }
+    ChildProcessOptions check;
+    check.argv = {values.python, "-c", importCheck};
+    for (const auto* module : modules)
+        check.argv.push_back(module->name);
+    check.env = launch.env;
+    if (std::filesystem::is_directory(launch.workingDirectory))
+        check.workingDirectory = launch.workingDirectory;
+    const auto run = runCommand(check, 20s);
+    if (!run.success()) {
+        addPreflightProblem(result, "cannot check the Python modules with " + values.python + ": " +
+                                        (!run.startError.empty() ? run.startError
+                                         : run.timedOut          ? std::string("it did not finish within 20 s")
+                                                                 : run.status->toString() + " " + run.err));
+        return;
+    }
+    reportFailedImports(run.out, modules, values.python, result);
+}
 
+} // namespace
+
+PreflightResult preflight(const TargetDefinition& target, const PlaceholderValues& values) {
+    PreflightResult result;
+    TargetLaunch launch;
+    try {
+        launch = expandLaunch(target, values);
+    } catch (const std::invalid_argument& error) {
+        addPreflightProblem(result, std::string("the definition has a bad placeholder: ") + error.what());
+        return result;
+    }
+    const auto missing = checkExecutables(target, values, launch, result);
+    checkOwnFiles(target, launch, result);
+    checkPythonModules(target, values, launch, missing, result);
     if (values.port != 0 && !portIsFree(values.port))
-        problem("port " + std::to_string(values.port) +
-                " on 127.0.0.1 is in use: stop what listens there (see `ss -ltnp 'sport = :" +
-                std::to_string(values.port) + "'`) or choose another port");
+        addPreflightProblem(result, "port " + std::to_string(values.port) +
+                                        " on 127.0.0.1 is in use: stop what listens there (see `ss -ltnp 'sport = :" +
+                                        std::to_string(values.port) + "'`) or choose another port");
     return result;
 }
 

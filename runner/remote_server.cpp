@@ -165,15 +165,9 @@ int RemoteServerSession::pickRemotePort(std::string& error) {
     return std::atoi(picked.out.c_str());
 }
 
-StartResult RemoteServerSession::start(const std::atomic<bool>& cancel) {
-    stop();
-    ++starts_;
-    remotePgid_ = 0;
-    const auto started = std::chrono::steady_clock::now();
-    std::string error;
-    port_ = pickRemotePort(error);
-    if (port_ == 0)
-        return {false, error, 0};
+// The target's command line for that host, with its environment and working directory, under the remote watchdog
+// (end of file on stdin stops the group with SIGTERM).
+std::string RemoteServerSession::remoteCommand() {
     auto values = defaultPlaceholderValues(port_);
     values.python = python_;
     values.host = address_;
@@ -186,9 +180,33 @@ StartResult RemoteServerSession::start(const std::atomic<bool>& cancel) {
     std::string remote = underRemoteWatchdog(command, "TERM", 2.0);
     if (!launch.workingDirectory.empty())
         remote = "cd " + shellQuote(launch.workingDirectory.string()) + " && " + remote;
+    return remote;
+}
 
+// "" once the server answers its readiness path (probed from a generator host when there is one: the path the load
+// takes), else why not.
+std::string RemoteServerSession::waitUntilServing(const std::atomic<bool>& cancel) {
+    auto keepGoing = [&] { return !cancel.load() && session_->running(); };
+    if (probeFrom_)
+        return probeReadinessFrom(*probeFrom_, address_, port_, target_.readinessPath, target_.readinessTimeoutS,
+                                  keepGoing);
+    const auto ready =
+        waitUntilReady(address_, port_, target_.readinessPath,
+                       std::chrono::milliseconds(static_cast<long long>(target_.readinessTimeoutS * 1000)), keepGoing);
+    return ready.ready ? "" : ready.error;
+}
+
+StartResult RemoteServerSession::start(const std::atomic<bool>& cancel) {
+    stop();
+    ++starts_;
+    remotePgid_ = 0;
+    const auto started = std::chrono::steady_clock::now();
+    std::string error;
+    port_ = pickRemotePort(error);
+    if (port_ == 0)
+        return {false, error, 0};
     ChildProcessOptions options;
-    options.argv = host_.commandArgv(remote);
+    options.argv = host_.commandArgv(remoteCommand());
     options.onLine = [this, sink = onLine_](OutputStream, std::string_view line) {
         if (line.rfind("loadscope-remote-pgid ", 0) == 0) {
             remotePgid_ = static_cast<pid_t>(std::atol(std::string(line.substr(22)).c_str()));
@@ -202,17 +220,7 @@ StartResult RemoteServerSession::start(const std::atomic<bool>& cancel) {
     } catch (const ChildProcessError& e) {
         return {false, std::string("the server could not start on ") + host_.name() + ": " + e.what(), 0};
     }
-    auto keepGoing = [&] { return !cancel.load() && session_->running(); };
-    std::string notReady;
-    if (probeFrom_) {
-        notReady = probeReadinessFrom(*probeFrom_, address_, port_, target_.readinessPath, target_.readinessTimeoutS,
-                                      keepGoing);
-    } else {
-        const auto ready = waitUntilReady(
-            address_, port_, target_.readinessPath,
-            std::chrono::milliseconds(static_cast<long long>(target_.readinessTimeoutS * 1000)), keepGoing);
-        notReady = ready.ready ? "" : ready.error;
-    }
+    const std::string notReady = waitUntilServing(cancel);
     const double startupS = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (cancel.load())
         return {false, "cancelled while the server was starting", startupS};

@@ -61,6 +61,8 @@ public:
 
 private:
     int pickRemotePort(std::string& error);
+    std::string remoteCommand();
+    std::string waitUntilServing(const std::atomic<bool>& cancel);
 
     const TargetDefinition& target_;
     SshHost& host_;

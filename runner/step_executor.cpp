@@ -148,7 +148,7 @@ bool waitForGenerator(ChildProcess& child, const LoadRequest& request, MeasuredW
         poll();
         const auto now = Clock::now();
         if (!window.opened() && now > windowFallback)
-            window.open(); // no progress line came (an old generator?): open it by the clock
+            window.open(); // no progress line was read by now (a busy machine, a record we cannot read): by the clock
         if (cancel.load() && !interruptedAt) {
             child.signalGroup(SIGINT);
             interruptedAt = now;

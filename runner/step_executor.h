@@ -1,8 +1,8 @@
 #pragma once
-// StepExecutor: one measurement. Starts loadscope-loadgen against a ready server with --json --progress, samples the
-// server's process group (and the generator) from /proc during the measured part, forwards live progress, stops the
-// generator with SIGINT on cancel (it prints its partial result), and turns its output into the Step's numbers.
-// Failures are recorded on the step (status, message, log tail), never thrown.
+// executeStep(): one measurement. Starts loadscope-loadgen against a ready server with --json --progress, samples the
+// server's process group from /proc during the measured part, forwards live progress, stops the generator with SIGINT
+// on cancel (it prints its partial result), and turns its output into the Step's numbers (generator_result.h). A
+// failure comes back in words in the StepExecution (the runner sets the step's status from it), never thrown.
 
 #include "run_observer.h"
 #include "run_types.h"

@@ -18,17 +18,29 @@ export QT_QPA_PLATFORM=offscreen
 
 status=0
 timings=()
-# phase NAME COMMAND...: runs the command, prints and records how long it took (wall time) and the load average
-# (other work on the machine slows every figure; the 1-minute load says how much). A failure fails the script at the
-# end, after the other phases.
+# Sets cpu_now to the CPU seconds (user + system) of every process this shell has waited for so far: the second line
+# of `times`. Never call it in a $(...) subshell, whose children's times start at zero.
+cpu_file=$(mktemp)
+trap 'rm -f "$cpu_file"' EXIT
+children_cpu() {
+  times >"$cpu_file"
+  cpu_now=$(awk 'NR == 2 { total = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); total += t[1] * 60 + t[2] }
+                           printf "%d", total }' "$cpu_file")
+}
+# phase NAME COMMAND...: runs the command, prints and records its wall time, its CPU time and the load average. On a
+# shared machine the wall time of a build grows with the load; its CPU time does not, and CPU / cores is what the
+# build takes on a quiet machine. A failure fails the script at the end, after the other phases.
 phase() {
-  local name=$1 start=$SECONDS rc=0
+  local name=$1 start=$SECONDS cpu_start rc=0
+  children_cpu
+  cpu_start=$cpu_now
   shift
   echo "== $name"
   "$@" || rc=$?
   local line
-  line=$(printf '%-34s %5d s  load %s  %s' "$name" $((SECONDS - start)) "$(cut -d' ' -f1 /proc/loadavg)" \
-    "$([ $rc = 0 ] && echo ok || echo "FAILED ($rc)")")
+  children_cpu
+  line=$(printf '%-30s %5d s wall %6d s CPU  load %5s  %s' "$name" $((SECONDS - start)) \
+    $((cpu_now - cpu_start)) "$(cut -d' ' -f1 /proc/loadavg)" "$([ $rc = 0 ] && echo ok || echo "FAILED ($rc)")")
   echo "== $line"
   timings+=("$line")
   if [ $rc != 0 ]; then status=1; fi
@@ -70,7 +82,7 @@ phase "build: release" build release
 phase "package: build, install, check" scripts/package-test.sh
 
 echo
-echo "== time per phase (wall clock; load: 1-minute load average at the end of the phase; $jobs cores)"
+echo "== time per phase (wall clock, CPU of its processes, 1-minute load average at its end; $jobs cores)"
 printf '%s\n' "${timings[@]}"
 echo "== total: $((SECONDS / 60)) min $((SECONDS % 60)) s"
 exit $status

@@ -29,13 +29,21 @@ GeneratorResult parsedResult() {
 } // namespace
 
 TEST(GeneratorResult, TheLastWordsSkipProgressLinesTheUsageHintAndTheWatchdogsLine) {
+    // A whole progress record, as loadscope-loadgen --progress prints it.
+    const std::string progress = R"({"elapsed_s": 1.0, "duration_s": 20, "phase": "measure", "due": 10, "sent": 10, )"
+                                 R"("completed": 9, "errors": 0, "in_flight": 1, "p50_ms": 1.5, "p99_ms": 2.5})";
+    ASSERT_TRUE(parseProgressLine(progress)) << "the record this test stands on must read as progress";
     const std::string stderrText = "loadscope-remote-pgid 4242\n"
-                                   "loadscope-loadgen: --rate: expected a number\n"
-                                   "{\"elapsed_s\": 1.0, \"sent\": 10}\n"
+                                   "loadscope-loadgen: --rate: expected a number\n" +
+                                   progress +
+                                   "\n"
                                    "Run 'loadscope-loadgen --help' for the options.\n"
                                    "   \r\n";
     EXPECT_EQ(lastGeneratorWords(stderrText), "loadscope-loadgen: --rate: expected a number");
-    EXPECT_EQ(lastGeneratorWords("{\"elapsed_s\": 2.0}\n"), "");
+    EXPECT_EQ(lastGeneratorWords(progress + "\n"), "");
+    EXPECT_EQ(lastGeneratorWords("loadscope-loadgen: out of memory\n{\"elapsed_s\": 3.0, \"dura"),
+              "loadscope-loadgen: out of memory")
+        << "a record cut short by a crash is no reason either";
     EXPECT_EQ(lastGeneratorWords(""), "");
 }
 
