@@ -39,6 +39,28 @@ HistoryFilterBar::HistoryFilterBar(RunFilterProxyModel* proxy, QWidget* parent)
     , from_(new QDateEdit(QDate::currentDate().addDays(-30), this))
     , to_(new QDateEdit(QDate::currentDate(), this))
     , settle_(new QTimer(this)) {
+    fillChoices();
+    auto* clear = new QToolButton(this);
+    clear->setText(tr("Clear filters"));
+    clear->setAutoRaise(true);
+    connect(clear, &QToolButton::clicked, this, &HistoryFilterBar::clearFilters);
+
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed); // one row: never taller than its fields
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(search_, 3);
+    layout->addWidget(status_);
+    layout->addWidget(target_);
+    layout->addWidget(tag_);
+    layout->addWidget(date_);
+    layout->addWidget(from_);
+    layout->addWidget(to_);
+    layout->addWidget(clear);
+    connectFilters();
+}
+
+// The search's placeholder, each combo's "any" item and choices, and the custom dates (hidden until "Between…").
+void HistoryFilterBar::fillChoices() {
     search_->setPlaceholderText(tr("Search name, target, tag, notes or #id"));
     search_->setClearButtonEnabled(true);
     search_->setMinimumWidth(240);
@@ -61,22 +83,10 @@ HistoryFilterBar::HistoryFilterBar(RunFilterProxyModel* proxy, QWidget* parent)
     }
     from_->setToolTip(tr("From this day (inclusive)"));
     to_->setToolTip(tr("To this day (inclusive)"));
-    auto* clear = new QToolButton(this);
-    clear->setText(tr("Clear filters"));
-    clear->setAutoRaise(true);
+}
 
-    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed); // one row: never taller than its fields
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(search_, 3);
-    layout->addWidget(status_);
-    layout->addWidget(target_);
-    layout->addWidget(tag_);
-    layout->addWidget(date_);
-    layout->addWidget(from_);
-    layout->addWidget(to_);
-    layout->addWidget(clear);
-
+// Each field sets its filter on the proxy at once; the text also goes to the store once typing settles.
+void HistoryFilterBar::connectFilters() {
     settle_->setSingleShot(true);
     settle_->setInterval(250);
     connect(search_, &QLineEdit::textChanged, this, [this](const QString& text) {
@@ -92,7 +102,6 @@ HistoryFilterBar::HistoryFilterBar(RunFilterProxyModel* proxy, QWidget* parent)
     connect(date_, &QComboBox::currentIndexChanged, this, &HistoryFilterBar::applyDate);
     connect(from_, &QDateEdit::dateChanged, this, &HistoryFilterBar::applyDate);
     connect(to_, &QDateEdit::dateChanged, this, &HistoryFilterBar::applyDate);
-    connect(clear, &QToolButton::clicked, this, &HistoryFilterBar::clearFilters);
 }
 
 void HistoryFilterBar::setChoices(const QStringList& targets, const QStringList& tags) {

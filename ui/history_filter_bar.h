@@ -32,6 +32,9 @@ signals:
     void textSettled(const QString& text);
 
 private:
+    // The steps of the constructor.
+    void fillChoices();
+    void connectFilters();
     void applyDate();
 
     RunFilterProxyModel* proxy_;
