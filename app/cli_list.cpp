@@ -4,6 +4,7 @@
 #include "option_checks.h"
 #include "plan_text.h"
 #include "run_store.h"
+#include "time_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -51,8 +52,8 @@ void printRunsJson(const std::vector<RunSummary>& runs) {
         array.push_back({{"id", r.id},
                          {"name", r.name},
                          {"status", std::string(toString(r.status))},
-                         {"created", isoTime(r.createdMs)},
-                         {"finished", r.finishedMs > 0 ? nlohmann::json(isoTime(r.finishedMs)) : nullptr},
+                         {"created", isoUtcTime(r.createdMs)},
+                         {"finished", r.finishedMs > 0 ? nlohmann::json(isoUtcTime(r.finishedMs)) : nullptr},
                          {"scenario", r.scenario},
                          {"targets", r.targetNames},
                          {"rates", r.rates},

@@ -118,7 +118,7 @@ void ProgressPrinter::stepFinished(const Step& step) {
         line += "achieved " + formatRps(step.achievedRps) + " rps, p50 " + formatMs(step.latency.p50Ms) + " ms, p99 " +
                 formatMs(step.latency.p99Ms) + " ms, errors " + std::to_string(step.errors.total()) + ", CPU " +
                 fixed(step.server.cpuPercent, 0) + " %";
-        const auto flags = describeFlags(step.flags);
+        const auto flags = flagWords(step.flags);
         if (!flags.empty())
             line += "  [" + flags + "]";
     } else {

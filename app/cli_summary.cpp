@@ -101,19 +101,6 @@ std::string profiledNote(const Run& run, const MergedMeasurement& m) {
 
 } // namespace
 
-std::string describeFlags(const StepFlags& flags) {
-    std::vector<std::string> words;
-    if (flags.sloViolated)
-        words.emplace_back("SLO broken");
-    if (flags.connectionLimited)
-        words.emplace_back("connection-limited");
-    if (flags.generatorLimited)
-        words.emplace_back("generator-limited");
-    if (flags.serverRestarted)
-        words.emplace_back("server restarted");
-    return joinList(words, ", ");
-}
-
 std::string p99Cell(const MergedMeasurement& m) {
     std::string cell = formatMs(m.latency.p99Ms);
     if (m.p99Interval)
@@ -260,7 +247,7 @@ void printProblems(std::ostream& out, const Run& run, bool logTails) {
         if (!s.statusMessage.empty())
             out << ": " << s.statusMessage;
         if (flagged)
-            out << ": " << (s.flags.reason.empty() ? describeFlags(s.flags) : s.flags.reason);
+            out << ": " << (s.flags.reason.empty() ? flagWords(s.flags) : s.flags.reason);
         out << "\n";
         if (problem && logTails) {
             for (const auto& [what, text] : {std::pair{"server", &s.serverLogTail}, {"loadgen", &s.generatorLogTail}}) {

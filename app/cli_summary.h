@@ -17,8 +17,6 @@ void printKnees(std::ostream& out, const Run& run, const RunAnalysis& analysis);
 // Failed, cancelled and flagged steps with their reasons (and, with `logTails`, the last lines of their logs).
 void printProblems(std::ostream& out, const Run& run, bool logTails);
 
-// Words for a step's flags: "SLO broken, connection-limited".
-std::string describeFlags(const StepFlags& flags);
 // "54.1 [52.8-57.0]" with an interval, "54.1" without.
 std::string p99Cell(const MergedMeasurement& m);
 // "held", "broken", "held?" / "broken?" when not sure, "-" without an SLO.

@@ -97,15 +97,4 @@ std::string localTime(long long epochMs) {
     return buffer;
 }
 
-std::string isoTime(long long epochMs) {
-    if (epochMs <= 0)
-        return {};
-    const std::time_t t = static_cast<std::time_t>(epochMs / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
-
 } // namespace loadscope::cli

@@ -31,7 +31,5 @@ std::string formatRps(double rps);
 std::string formatBytes(long long bytes);
 // Local time "2024-05-01 14:03" from milliseconds since the epoch.
 std::string localTime(long long epochMs);
-// UTC ISO 8601 "2024-05-01T12:03:04Z".
-std::string isoTime(long long epochMs);
 
 } // namespace loadscope::cli

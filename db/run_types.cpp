@@ -36,6 +36,19 @@ std::optional<Enum> valueOf(const std::array<std::pair<Enum, std::string_view>, 
 }
 } // namespace
 
+std::string flagWords(const StepFlags& flags) {
+    std::string words;
+    const auto add = [&words](bool set, const char* word) {
+        if (set)
+            words += (words.empty() ? "" : ", ") + std::string(word);
+    };
+    add(flags.sloViolated, "SLO broken");
+    add(flags.connectionLimited, "connection-limited");
+    add(flags.generatorLimited, "generator-limited");
+    add(flags.serverRestarted, "server restarted");
+    return words;
+}
+
 std::string_view toString(RunStatus status) {
     return nameOf(kRunStatusNames, status);
 }

@@ -70,6 +70,9 @@ struct StepFlags {
     bool operator==(const StepFlags&) const = default;
 };
 
+// The flags in words, as every table, export and message shows them: "SLO broken, connection-limited".
+std::string flagWords(const StepFlags& flags);
+
 // What the server process cost during the measured part of a step (sampled from /proc every 250 ms).
 struct ServerResources {
     double cpuPercent = 0; // of one core

@@ -12,15 +12,10 @@ std::string ms(double v) {
     return formatNumber(v, v < 1 ? 3 : v < 100 ? 2 : 1);
 }
 
-std::string flagWords(const StepFlags& f) {
-    std::vector<std::string> words;
-    if (f.generatorLimited)
-        words.emplace_back("generator-limited");
-    if (f.connectionLimited)
-        words.emplace_back("connection-limited");
-    if (f.serverRestarted)
-        words.emplace_back("server restarted");
-    return joinList(words, ", ");
+// The notes column: the measurement's flags without the SLO's, which the verdict column shows.
+std::string flagNotes(StepFlags flags) {
+    flags.sloViolated = false;
+    return flagWords(flags);
 }
 } // namespace
 
@@ -52,7 +47,7 @@ std::vector<SummaryRow> summaryRows(const std::vector<ReportRun>& runs, const Re
                     " (" + formatNumber(100.0 * static_cast<double>(errors) / static_cast<double>(m.due), 2) + " %)";
             row.verdict = verdictText(m);
             std::vector<std::string> notes;
-            if (const auto flags = flagWords(m.flags); !flags.empty())
+            if (const auto flags = flagNotes(m.flags); !flags.empty())
                 notes.push_back(flags);
             if (!m.verdictNote.empty())
                 notes.push_back(m.verdictNote);

@@ -2,8 +2,8 @@
 
 #include "number_text.h"
 #include "step_fields.h"
+#include "time_text.h"
 
-#include <ctime>
 #include <stdexcept>
 #include <type_traits>
 
@@ -22,18 +22,6 @@ std::string quotedCsvField(const std::string& text) {
     return quoted + "\"";
 }
 
-// "2026-12-06T08:12:03Z"; empty for a step that never started.
-std::string csvIsoTime(std::int64_t epochMs) {
-    if (epochMs <= 0)
-        return {};
-    const std::time_t t = static_cast<std::time_t>(epochMs / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
-
 // A field as the CSV shows it: by its type, and a time by its unit.
 std::string csvFieldText(const StepField& field, const Step& step) {
     return std::visit(
@@ -41,7 +29,7 @@ std::string csvFieldText(const StepField& field, const Step& step) {
             const auto& value = fieldValue(member, step);
             using T = std::decay_t<decltype(value)>;
             if constexpr (std::is_same_v<T, std::int64_t>) {
-                return field.unit == "ms since epoch" ? csvIsoTime(value) : std::to_string(value);
+                return field.unit == "ms since epoch" ? isoUtcTime(value) : std::to_string(value);
             } else if constexpr (std::is_same_v<T, int>) {
                 return std::to_string(value);
             } else if constexpr (std::is_same_v<T, double>) {
@@ -71,7 +59,7 @@ std::string csvCell(const StepCsvColumn& column, const Run& run, const Step& ste
     case StepCsvSource::ErrorsTotal:
         return std::to_string(step.errors.total());
     case StepCsvSource::FlagWords:
-        return quotedCsvField(stepFlagWords(step.flags));
+        return quotedCsvField(flagWords(step.flags));
     case StepCsvSource::Field:
         break;
     }
@@ -82,19 +70,6 @@ std::string csvCell(const StepCsvColumn& column, const Run& run, const Step& ste
 }
 
 } // namespace
-
-std::string stepFlagWords(const StepFlags& flags) {
-    std::vector<std::string> words;
-    if (flags.sloViolated)
-        words.emplace_back("SLO broken");
-    if (flags.connectionLimited)
-        words.emplace_back("connection-limited");
-    if (flags.generatorLimited)
-        words.emplace_back("generator-limited");
-    if (flags.serverRestarted)
-        words.emplace_back("server restarted");
-    return joinList(words, ", ");
-}
 
 std::string runToCsv(const Run& run) {
     std::vector<std::string> header;

@@ -11,7 +11,4 @@ namespace loadscope {
 
 std::string runToCsv(const Run& run);
 
-// The words for the flags that are set ("SLO broken, connection-limited"), as the CSV's flags column shows them.
-std::string stepFlagWords(const StepFlags& flags);
-
 } // namespace loadscope
