@@ -368,8 +368,15 @@ QString LauncherPage::describeEstimate(const BenchmarkPlan& plan) const {
     if (plan.mode == PlanMode::Search) {
         // A search's probe count is not known in advance: no step count, only the time it may take.
         const QString what = plan.targets.empty() ? tr("Per target: a knee search") : tr("A knee search");
-        return plan.search.maxTimeS ? tr("%1 · at most about <b>%2</b> (time budget)").arg(what, time)
-                                    : tr("%1 · typically about <b>%2</b>").arg(what, time);
+        if (!plan.search.maxTimeS)
+            return tr("%1 · typically about <b>%2</b>").arg(what, time);
+        // The budget caps the estimate only when the search would typically take longer.
+        BenchmarkPlan unbounded = costed;
+        unbounded.search.maxTimeS.reset();
+        if (estimatedSeconds(unbounded) > estimatedSeconds(costed))
+            return tr("%1 · at most about <b>%2</b> (the time budget)").arg(what, time);
+        return tr("%1 · typically about <b>%2</b>, within the budget of %3")
+            .arg(what, time, humanDuration(*plan.search.maxTimeS));
     }
     if (plan.targets.empty())
         return tr("Per target: %1, about %2").arg(countOf(plannedStepCount(costed), "step", "steps"), time);

@@ -290,6 +290,15 @@ private slots:
         QVERIFY2(page->estimateText().contains(QLatin1String("knee search")) &&
                      !page->estimateText().contains(QLatin1String("steps")),
                  qPrintable(page->estimateText()));
+        // A budget longer than the search's typical time does not cap the estimate; a shorter one does.
+        form->searchFields()->budgetSpin()->setValue(600);
+        QVERIFY2(page->estimateText().contains(QLatin1String("typically about")) &&
+                     page->estimateText().contains(QLatin1String("within the budget of")),
+                 qPrintable(page->estimateText()));
+        form->searchFields()->budgetSpin()->setValue(0.1); // 6 s: less than any search of this plan
+        QVERIFY2(page->estimateText().contains(QLatin1String("at most about")) &&
+                     page->estimateText().contains(QLatin1String("(the time budget)")),
+                 qPrintable(page->estimateText()));
         // No budget: the search runs to its resolution.
         form->searchFields()->budgetSpin()->setValue(0);
         QVERIFY(!page->currentPlan().search.maxTimeS.has_value());
